@@ -1,0 +1,68 @@
+"""RSS/Atom source: conditional GET (ETag / Last-Modified), parsed with feedparser into candidates."""
+from __future__ import annotations
+
+import calendar
+from datetime import datetime, timezone
+
+import feedparser
+
+from pantau.config import Source
+from pantau.models import Candidate, FeedResult
+
+from .http import Fetcher, FetchError
+
+
+def _published(entry) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed"):
+        t = entry.get(key)
+        if t:
+            return datetime.fromtimestamp(calendar.timegm(t), tz=timezone.utc)
+    return None
+
+
+def parse_feed(content: bytes, source: Source, base_url: str) -> list[Candidate]:
+    """Candidates of a feed document. Raises ValueError for a document that is not a feed."""
+    parsed = feedparser.parse(content, response_headers={"content-location": base_url})
+    if parsed.bozo and not parsed.entries:
+        exc = parsed.get("bozo_exception")
+        raise ValueError(f"malformed feed: {type(exc).__name__}: {exc}" if exc else "malformed feed")
+    if not parsed.entries and not parsed.feed.get("title"):
+        raise ValueError("not an RSS/Atom feed (no channel, no entries)")
+    out = []
+    for e in parsed.entries:
+        link = (e.get("link") or "").strip()
+        if not link.startswith(("http://", "https://")):
+            continue
+        out.append(Candidate(url=link, source=source.name, title=(e.get("title") or "").strip(),
+                             published=_published(e), outlet=source.outlet))
+    return out
+
+
+async def fetch_feed(fetcher: Fetcher, source: Source, etag: str | None = None,
+                     last_modified: str | None = None) -> FeedResult:
+    """One feed. Transient failures raise FetchError (the flow retries them); permanent ones
+    (4xx, malformed XML) come back as a FeedResult with ``error`` set."""
+    headers = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    result = FeedResult(source=source.name, url=source.url, etag=etag, last_modified=last_modified)
+    try:
+        r = await fetcher.get(source.url, headers=headers)
+    except FetchError as e:
+        if e.transient:
+            raise
+        result.status, result.error = e.status, str(e)
+        return result
+    result.status = r.status
+    if r.status == 304:
+        result.not_modified = True
+        return result
+    result.etag = r.headers.get("etag")
+    result.last_modified = r.headers.get("last-modified")
+    try:
+        result.candidates = parse_feed(r.content, source, r.url)
+    except ValueError as e:
+        result.error = str(e)
+    return result

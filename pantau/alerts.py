@@ -1,0 +1,159 @@
+"""Alerts: compose a story alert per format, and deliver the outbox exactly once per (story, channel, kind).
+
+Delivery protocol (the outbox ledger in store.py):
+  1. intent is recorded first: an outbox row with a unique key ``story:channel:kind[:n]`` (pending);
+  2. a run *claims* the row atomically (pending/failed → sending); a concurrent run cannot;
+  3. it sends through that one channel's sender;
+  4. it records the outcome: sent, or failed with the error and a backoff for a later run.
+A crash between 3 and 4 leaves the row in ``sending``. A later run never resends it blindly: after
+``orphan_after`` it becomes ``uncertain`` and is reported (``pantau outbox``) so a person can requeue it.
+That is the remaining window: at most one alert per channel may be lost-but-reported, never duplicated.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, PackageLoader, select_autoescape
+
+from .extract import WIB
+from .store import Store
+
+Sender = Callable[[str, str, str], tuple[bool, "str | None"]]   # (title, body, format) -> (ok, error)
+
+FORMATS = ("markdown", "html", "text")
+ORPHAN_AFTER = timedelta(minutes=10)
+
+
+@dataclass
+class Channel:
+    """A resolved delivery target. ``send`` closes over the secret URL; nothing else sees it."""
+    name: str
+    format: str
+    send: Sender
+    topics: list[str] | None = None
+    max_per_run: int = 50
+    update_mode: str = "update"      # update: a story that grows is re-alerted as "+N outlets"; silent: not
+
+
+# ---- untrusted text ---------------------------------------------------------------------------
+_MENTION = re.compile(r"@(here|channel|everyone)\b", re.I)
+
+
+def slack_escape(text: str) -> str:
+    """Slack mrkdwn: escape control characters so no <!channel>, <@U…> or <url|label> can be injected."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MENTION.sub(lambda m: "@\u200b" + m.group(1), text)
+    return text.replace("*", "\u2217").replace("`", "'").replace("|", "\u2758")
+
+
+def text_escape(text: str) -> str:
+    return _MENTION.sub(lambda m: "@\u200b" + m.group(1), text)
+
+
+def _env(fmt: str, override_dir: str | None) -> Environment:
+    loader = FileSystemLoader(override_dir) if override_dir else PackageLoader("pantau", "templates")
+    env = Environment(loader=loader, autoescape=select_autoescape(enabled_extensions=("j2",)) if fmt == "html" else False,
+                      trim_blocks=False, keep_trailing_newline=False)
+    if fmt == "markdown":
+        env.finalize = lambda v: slack_escape(v) if isinstance(v, str) else v
+    elif fmt == "text":
+        env.finalize = lambda v: text_escape(v) if isinstance(v, str) else v
+    return env
+
+
+def outlet_name(article: dict) -> str:
+    return article.get("site") or urlsplit(article["url"]).hostname or article["source"]
+
+
+def wib(dt: datetime | None) -> str:
+    if dt is None:
+        return "time unknown"
+    if dt.tzinfo is None:
+        from datetime import timezone
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(WIB).strftime("%d %b %Y %H:%M WIB")
+
+
+def render(story: dict, articles: list[dict], kind: str, fmt: str, topic_label: str,
+           new_ids: set[int] | None = None, template_dir: str | None = None) -> tuple[str, str]:
+    """(title, body) of an alert for one story in one format."""
+    lead = max(articles, key=lambda a: a.get("score") or 0)
+    expl = json.loads(lead.get("explanation") or "{}")
+    new_ids = new_ids or set()
+    excerpt = " ".join(lead["text"].split())[:300]
+    if len(lead["text"]) > 300:
+        excerpt = excerpt.rsplit(" ", 1)[0] + " …"
+    ctx = dict(
+        kind=kind, title=story["title"], topic_label=topic_label, score=lead.get("score") or 0.0,
+        reason=expl.get("reason", ""), published=wib(min((a["published"] for a in articles if a["published"]), default=None)),
+        articles=[dict(outlet=outlet_name(a), url=a["url"], title=a["title"], is_new=a["id"] in new_ids) for a in articles],
+        new_outlets=sorted({outlet_name(a) for a in articles if a["id"] in new_ids}), excerpt=excerpt,
+    )
+    body = _env(fmt, template_dir).get_template(f"{fmt}.j2").render(**ctx).strip()
+    prefix = "[pantau] " + ("update: " if kind == "update" else "")
+    return prefix + story["title"][:200], body
+
+
+# ---- planning and delivery ----------------------------------------------------------------------
+def plan(store: Store, story_id: int, topic: str, channels: list[Channel]) -> int:
+    """Record the intent to alert every channel about a new or grown story. Returns rows added."""
+    arts = store.story_articles(story_id)
+    ids = [a["id"] for a in arts]
+    added = 0
+    for ch in channels:
+        if ch.topics and topic not in ch.topics:
+            continue
+        previous = store.outbox_rows(story_id=story_id, channel=ch.name)
+        if not previous:
+            added += store.enqueue(f"{story_id}:{ch.name}:new", story_id, ch.name, "new", ids)
+            continue
+        covered = set().union(*(json.loads(r["article_ids"]) for r in previous))
+        if ch.update_mode == "update" and set(ids) - covered:
+            added += store.enqueue(f"{story_id}:{ch.name}:update:{len(ids)}", story_id, ch.name, "update", ids)
+    return added
+
+
+def deliver(store: Store, channels: list[Channel], run_id: str, topic_labels: dict[str, str],
+            now: datetime | None = None, template_dir: str | None = None) -> dict[str, int]:
+    """Send what is due on every channel; one channel's failure never touches another's rows."""
+    counts = {"sent": 0, "failed": 0, "uncertain": 0}
+    for row in store.orphaned_sends(ORPHAN_AFTER):
+        store.mark_uncertain(row["id"], "run ended between send and record; not resent automatically "
+                                        "(see `pantau outbox`, requeue with `pantau outbox --requeue ID`)")
+        counts["uncertain"] += 1
+    for ch in channels:
+        sent_here = 0
+        for row in store.due(ch.name, now=now):
+            if sent_here >= ch.max_per_run:
+                break
+            if not store.claim(row["id"], run_id):
+                continue                       # another run has it
+            story = store.get_story(row["story_id"])
+            covered = set(json.loads(row["article_ids"]))
+            arts = [a for a in store.story_articles(row["story_id"]) if a["id"] in covered]
+            earlier = set()
+            if row["kind"] == "update":
+                for r in store.outbox_rows(story_id=row["story_id"], channel=ch.name):
+                    if r["id"] != row["id"] and r["state"] == "sent":
+                        earlier |= set(json.loads(r["article_ids"]))
+            title, body = render(story, arts, row["kind"], ch.format, topic_labels.get(story["topic"], story["topic"]),
+                                 new_ids=covered - earlier if row["kind"] == "update" else None,
+                                 template_dir=template_dir)
+            try:
+                ok, err = ch.send(title, body, ch.format)
+            except Exception as e:  # a sender bug is a failed delivery, not a crashed run
+                ok, err = False, f"{type(e).__name__}: {e}"
+            if ok:
+                store.mark_sent(row["id"])
+                counts["sent"] += 1
+                sent_here += 1
+            else:
+                backoff = timedelta(minutes=min(360, 2 ** row["attempts"]))
+                store.mark_failed(row["id"], f"{ch.name}: {err}", backoff)
+                counts["failed"] += 1
+    return counts

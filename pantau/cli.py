@@ -1,0 +1,170 @@
+"""pantau command line. Commands that print a JSON summary print it as the last line with --json."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False, default=str), flush=True)
+
+
+def _run_flow(config_path: str) -> dict:
+    from flows.ingest import ingest
+    import asyncio
+    return asyncio.run(ingest(config_path=config_path))
+
+
+def _summary_out(summary: dict, as_json: bool) -> None:
+    from .report import summary_text
+    print(summary_text(summary), flush=True)
+    if as_json:
+        out = dict(summary)
+        out["errors"] = len(summary["errors"])
+        out["error_details"] = summary["errors"]
+        _print_json(out)
+
+
+def cmd_run(args) -> int:
+    from .config import ConfigError, load_config
+    try:
+        load_config(args.config)          # fail fast with a clear message before Prefect starts
+    except ConfigError as e:
+        print(e, file=sys.stderr)
+        return 2
+    _summary_out(_run_flow(args.config), args.json)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from . import demo
+    with demo.running(Path(args.data_dir)) as d:
+        summary = _run_flow(str(d.config_path))
+        print()
+        print(d.where_alerts_went(), flush=True)
+    _summary_out(summary, args.json)
+    return 0
+
+
+def _matchers(config_path: str, threshold: float | None):
+    from .config import load_config
+    from .topic import Matcher, load_topic
+    cfg = load_config(config_path)
+    return [Matcher(load_topic(cfg.topic_dir(t), threshold if threshold is not None else t.threshold))
+            for t in cfg.topics]
+
+
+def cmd_evaluate(args) -> int:
+    from .evaluate import evaluate, format_errors, format_report
+    matcher = _matchers(args.config, args.threshold)[0]
+    report = evaluate(matcher, Path(args.path))
+    print(format_report(report))
+    if args.errors:
+        print(format_errors(report))
+    if args.json:
+        _print_json({k: report[k] for k in ("n", "tp", "fp", "fn", "tn", "skipped", "precision", "recall", "f1", "threshold")})
+    return 0
+
+
+def _load_document(target: str, config_path: str):
+    """(title, text, url) of a local file (HTML or plain text) or a URL."""
+    from .extract import extract_article
+    if target.startswith(("http://", "https://")):
+        import asyncio
+        from connectors.http import Fetcher
+        from .config import load_config
+        cfg = load_config(config_path)
+
+        async def get():
+            async with Fetcher(cfg.http) as f:
+                return await f.get(target)
+        r = asyncio.run(get())
+        html, url = r.text, r.url
+    else:
+        raw = Path(target).read_bytes()
+        from connectors.http import decode
+        html, url = decode(raw, ""), Path(target).resolve().as_uri()
+        if "<" not in html[:2000]:        # plain text: first line is the title
+            first, _, rest = html.partition("\n")
+            return first.strip(), rest.strip() or first.strip(), url, None
+    x = extract_article(html, url)
+    if x is None:
+        raise SystemExit(f"{target}: no article text found")
+    return x.title, x.text, x.url or url, x
+
+
+def cmd_explain(args) -> int:
+    from .evaluate import format_match
+    title, text, url, _ = _load_document(args.target, args.config)
+    for m in _matchers(args.config, args.threshold):
+        match = m.score(title, text)
+        print(format_match(title, match))
+        if args.json:
+            _print_json(match.to_dict())
+    return 0
+
+
+def cmd_extract(args) -> int:
+    from .language import detect_language
+    title, text, url, x = _load_document(args.target, args.config)
+    lang, _ = detect_language(f"{title}\n{text}")
+    print(title)
+    print(text)
+    if args.json:
+        _print_json({"title": title, "text": text, "date": x.published.isoformat() if x and x.published else None,
+                     "url": url, "language": lang})
+    return 0
+
+
+def cmd_outbox(args) -> int:
+    from .config import load_config
+    from .store import Store
+    cfg = load_config(args.config)
+    store = Store(cfg.resolved_storage_url())
+    if args.requeue:
+        ok = store.requeue(args.requeue)
+        print(f"outbox {args.requeue}: {'requeued' if ok else 'not requeued (only failed/uncertain rows can be)'}")
+        return 0 if ok else 1
+    rows = store.outbox_rows()
+    for r in rows:
+        if args.all or r["state"] != "sent":
+            print(f"{r['id']:>5} {r['state']:<9} {r['channel']:<12} {r['kind']:<7} story {r['story_id']:<5} "
+                  f"attempts {r['attempts']} {r['last_error'] or ''}")
+    print(json.dumps(store.outbox_counts()))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="pantau", description="Indonesian news → topic match → alerts")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    def common(sp, json_flag=True):
+        sp.add_argument("--config", default=os.environ.get("PANTAU_CONFIG", "config.yaml"))
+        if json_flag:
+            sp.add_argument("--json", action="store_true", help="print one JSON object as the last line")
+
+    sp = sub.add_parser("run", help="one ingest run with config.yaml"); common(sp); sp.set_defaults(fn=cmd_run)
+    sp = sub.add_parser("demo", help="one ingest run against a replay site on 127.0.0.1")
+    common(sp); sp.add_argument("--data-dir", default="data/demo"); sp.set_defaults(fn=cmd_demo)
+    sp = sub.add_parser("evaluate", help="precision/recall on a labeled JSONL file")
+    common(sp); sp.add_argument("path"); sp.add_argument("--threshold", type=float)
+    sp.add_argument("--errors", action="store_true", help="list misses and false alarms"); sp.set_defaults(fn=cmd_evaluate)
+    sp = sub.add_parser("explain", help="why an article (file or URL) matches or not")
+    common(sp); sp.add_argument("target"); sp.add_argument("--threshold", type=float); sp.set_defaults(fn=cmd_explain)
+    sp = sub.add_parser("extract", help="extract one article (file or URL)")
+    common(sp); sp.add_argument("target"); sp.set_defaults(fn=cmd_extract)
+    sp = sub.add_parser("outbox", help="alert ledger: pending, failed and uncertain alerts")
+    common(sp, json_flag=False); sp.add_argument("--all", action="store_true")
+    sp.add_argument("--requeue", type=int, metavar="ID"); sp.set_defaults(fn=cmd_outbox)
+    args = p.parse_args(argv)
+    return args.fn(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""config.yaml: load and validate with pydantic, with errors that name the offending key.
+
+Secrets never live here: a channel names the *environment variable* (or Prefect Secret block)
+that holds its Apprise URL, and the URL is resolved only at delivery time.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+
+class ConfigError(ValueError):
+    """config.yaml is missing, unreadable or invalid; the message names the key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(_Strict):
+    name: str
+    kind: Literal["rss"] = "rss"
+    url: str
+    outlet: str | None = None
+    enabled: bool = True
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return v
+
+
+class Topic(_Strict):
+    name: str
+    path: str = Field(description="folder under seeds/ holding topic.yaml and exemplars")
+    threshold: float | None = Field(default=None, description="overrides topic.yaml's threshold")
+
+
+class Channel(_Strict):
+    name: str
+    url_env: str | None = Field(default=None, description="environment variable holding the Apprise URL")
+    url_secret: str | None = Field(default=None, description="Prefect Secret block holding the Apprise URL")
+    topics: list[str] | None = None
+    format: Literal["auto", "markdown", "html", "text"] = "auto"
+    update_mode: Literal["update", "silent"] = "update"
+    max_per_run: int = Field(default=50, ge=1)
+    enabled: bool = True
+
+    @model_validator(mode="after")
+    def _one_secret_source(self) -> "Channel":
+        if bool(self.url_env) == bool(self.url_secret):
+            raise ValueError("give exactly one of url_env or url_secret (Apprise URLs are never inline)")
+        return self
+
+
+class Http(_Strict):
+    user_agent: str = "pantau/0.1 (+https://github.com/pantau-news/pantau; news alerting bot)"
+    timeout_s: float = Field(default=20.0, gt=0)
+    max_connections: int = Field(default=16, ge=1)
+    max_per_host: int = Field(default=2, ge=1)
+    max_body_bytes: int = Field(default=5_000_000, ge=10_000)
+    retries: int = Field(default=2, ge=0)
+    retry_delay_s: float = Field(default=2.0, ge=0)
+
+
+class Pipeline(_Strict):
+    batch_size: int = Field(default=40, ge=1)
+    max_articles_per_run: int = Field(default=2000, ge=1)
+    max_fetch_attempts: int = Field(default=3, ge=1)
+    languages: list[str] = ["id"]
+
+
+class Config(_Strict):
+    storage_url: str = "sqlite:///data/pantau.db"
+    schedule_cron: str = "*/15 * * * *"
+    timezone: str = "Asia/Jakarta"
+    http: Http = Http()
+    pipeline: Pipeline = Pipeline()
+    sources: list[Source]
+    topics: list[Topic]
+    channels: list[Channel] = []
+    base_dir: Path = Field(default=Path("."), exclude=True)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> "Config":
+        for label, items in (("sources", self.sources), ("topics", self.topics), ("channels", self.channels)):
+            seen: set[str] = set()
+            for i, item in enumerate(items):
+                if item.name in seen:
+                    raise ValueError(f"{label}[{i}].name: duplicate name {item.name!r}")
+                seen.add(item.name)
+        return self
+
+    def topic_dir(self, topic: Topic) -> Path:
+        p = Path(topic.path)
+        return p if p.is_absolute() else self.base_dir / p
+
+    def resolved_storage_url(self) -> str:
+        """Relative sqlite paths are taken relative to the config file's folder."""
+        url = self.storage_url
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite:///:memory:":
+            path = self.base_dir / url[len(prefix):]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return prefix + str(path.resolve())
+        return url
+
+
+def _format_errors(err: ValidationError, path: Path) -> str:
+    lines = [f"{path}: invalid configuration"]
+    for e in err.errors():
+        key = ".".join(str(p) for p in e["loc"]) or "(top level)"
+        msg = e["msg"]
+        if e["type"] == "extra_forbidden":
+            msg = "unknown key (check spelling)"
+        lines.append(f"  - {key}: {msg}")
+    return "\n".join(lines)
+
+
+def parse_config(data: dict, base_dir: Path, origin: Path | str = "config.yaml") -> Config:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{origin}: top level must be a mapping of keys")
+    try:
+        return Config.model_validate({**data, "base_dir": base_dir})
+    except ValidationError as e:
+        raise ConfigError(_format_errors(e, Path(origin))) from None
+
+
+def load_config(path: str | os.PathLike) -> Config:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read config ({e.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{path}: not valid YAML: {e}") from None
+    return parse_config(data, path.parent.resolve(), path)

@@ -1,0 +1,101 @@
+"""Indonesian text normalisation for matching: spelling variants → one form, tokens, stopwords, stems.
+
+Order: phrase variants on the lowercased text (``menteri luar negeri`` → ``menlu``, ``g-20`` → ``g20``),
+then tokens, then single-word variants (``moscow``/``moskwa`` → ``moskow``), then Sastrawi stems
+(cached: a news vocabulary repeats, so each distinct word is stemmed once per process).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+# Multi-word variants, applied to lowercased text before tokenising.
+PHRASES: list[tuple[re.Pattern, str]] = [
+    (re.compile(p), r) for p, r in [
+        (r"\bg\s?-?\s?20\b", "g20"),
+        (r"\bg\s?-?\s?7\b", "g7"),
+        (r"\bmenteri\s+luar\s+negeri\b", "menlu"),
+        (r"\bkementerian\s+luar\s+negeri\b", "kemlu"),
+        (r"\bkemenlu\b", "kemlu"),
+        (r"\bforeign\s+minist(?:er|ry)\b", "menlu"),
+        (r"\bkonferensi\s+tingkat\s+tinggi\b", "ktt"),
+        (r"\bperserikatan\s+bangsa[\s-]*bangsa\b", "pbb"),
+        (r"\bunited\s+nations\b", "pbb"),
+        (r"\bdewan\s+keamanan\b", "dk"),
+        (r"\bduta\s+besar\b", "dubes"),
+        (r"\bkedutaan\s+besar\b", "kedubes"),
+        (r"\bamerika\s+serikat\b", "amerika"),
+        (r"\bgencatan\s+senjata\b", "gencatansenjata"),
+        (r"\bceasefire\b", "gencatansenjata"),
+        (r"\bkerja\s*-?\s*sama\b", "kerjasama"),
+        (r"\bnew\s+start\b", "newstart"),
+        (r"\bvladimir\s+putin\b", "putin"),
+        (r"\buni\s+soviet\b", "soviet"),
+        (r"\buni\s+sovyet\b", "soviet"),
+        (r"\bsergey?\s+lavrov\b", "lavrov"),
+    ]
+]
+
+# Single-word spelling variants (Indonesian / English / transliterations) → canonical form.
+WORDS: dict[str, str] = {
+    "russia": "rusia", "russian": "rusia", "rusian": "rusia", "rossiya": "rusia",
+    "moscow": "moskow", "moskwa": "moskow", "moskou": "moskow",
+    "ukraine": "ukraina", "ukrainian": "ukraina", "ukrania": "ukraina",
+    "kiev": "kyiv", "kiew": "kyiv", "kyiv": "kyiv",
+    "zelenskyy": "zelensky", "zelenskiy": "zelensky", "zelenskyi": "zelensky", "zelenski": "zelensky",
+    "volodymyr": "zelensky",
+    "peskov": "peskov", "zakharova": "zakharova",
+    "kremlin": "kremlin", "kremlinnya": "kremlin",
+    "diplomacy": "diplomasi", "diplomatic": "diplomatik", "summit": "ktt",
+    "sanctions": "sanksi", "sanction": "sanksi", "treaty": "perjanjian",
+    "negotiation": "negosiasi", "negotiations": "negosiasi", "talks": "perundingan",
+    "un": "pbb", "nato": "nato", "eropa": "eropa", "europe": "eropa",
+    "tiongkok": "china", "cina": "china", "rrt": "china",
+}
+
+STOPWORDS = frozenset("""
+ada adalah agar akan akhir aku anda antara apa apakah atas atau bagai bagaimana bagi bahwa baik
+banyak baru beberapa begitu belum benar berapa berbagai bersama beserta bisa boleh bukan cukup
+dalam dan dapat dari daripada demikian dengan di dia diri dua hal hampir hanya harus hari hingga
+ia ialah ini itu jadi jika juga jumat kali kalau kami kamis kamu karena ke kemudian kepada ketika
+kini kita lagi lain lalu lama lebih maka mampu masih mau melalui memang mereka minggu misalnya mungkin
+namun nya oleh pada para pula pun rabu saat saja salah sama sambil sampai sangat sebagai sebelum
+sebuah secara sedang sejak selasa selama seluruh semua senin seorang seperti serta setelah
+sudah supaya tak tahun tanpa tapi telah tentang tersebut tetapi tiga tidak untuk usai waktu yaitu
+yakni yang the of and to in a is for on that with by at from
+""".split())
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_stemmer = StemmerFactory().create_stemmer()
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    if word.isdigit() or len(word) <= 3 or word in WORDS.values():
+        return word
+    return _stemmer.stem(word) or word
+
+
+def prepare(text: str) -> str:
+    t = text.lower()
+    for pat, rep in PHRASES:
+        t = pat.sub(rep, t)
+    return t
+
+
+def tokens(text: str, drop_stopwords: bool = True) -> list[str]:
+    """Normalised stems of a text, in order."""
+    out = []
+    for w in _TOKEN.findall(prepare(text)):
+        w = WORDS.get(w, w)
+        if drop_stopwords and w in STOPWORDS:
+            continue
+        out.append(stem(w))
+    return out
+
+
+def phrase_key(phrase: str) -> tuple[str, ...]:
+    """A concept phrase from topic.yaml as the token sequence it matches."""
+    return tuple(tokens(phrase, drop_stopwords=False))
