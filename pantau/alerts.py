@@ -113,7 +113,11 @@ def plan(store: Store, story_id: int, topic: str, channels: list[Channel]) -> in
             added += store.enqueue(f"{story_id}:{ch.name}:new", story_id, ch.name, "new", ids)
             continue
         covered = set().union(*(json.loads(r["article_ids"]) for r in previous))
-        if ch.update_mode == "update" and set(ids) - covered:
+        if not set(ids) - covered:
+            continue
+        if store.extend_unsent(previous[-1]["id"], ids):
+            continue                          # not sent yet: the pending alert now lists every outlet
+        if ch.update_mode == "update":
             added += store.enqueue(f"{story_id}:{ch.name}:update:{len(ids)}", story_id, ch.name, "update", ids)
     return added
 

@@ -109,8 +109,12 @@ def extract_article(html: str, url: str) -> Extracted | None:
     if not text:
         return None
     site = doc.get("sitename") or doc.get("hostname")
+    title = clean_title(doc.get("title"), doc.get("sitename"), doc.get("hostname"))
+    first, _, rest = text.partition("\n")
+    if rest and title and first.strip().lower() == title.lower():
+        text = rest                          # the headline repeated as the first body line
     return Extracted(
-        title=clean_title(doc.get("title"), doc.get("sitename"), doc.get("hostname")),
+        title=title,
         text=text,
         url=_canonical(doc.get("source") or doc.get("url"), url),
         published=parse_date(doc.get("date")),

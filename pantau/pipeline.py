@@ -6,7 +6,7 @@ candidates → select_new (dedupe, skip seen) → [fetch: connectors] → analys
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from . import alerts
 from .extract import content_hash, extract_article
@@ -31,6 +31,16 @@ class Analysed:
     @property
     def best(self) -> Match | None:
         return max(self.matches, key=lambda m: m.score, default=None)
+
+
+def _published(page_date: datetime | None, feed_date: datetime | None) -> datetime | None:
+    """The page's date, unless it is a bare day and the feed gives a time on that same day."""
+    if page_date is None:
+        return feed_date
+    if feed_date is not None and page_date.timetz().replace(tzinfo=None) == time(0, 0) \
+            and feed_date.astimezone(page_date.tzinfo).date() == page_date.date():
+        return feed_date
+    return page_date
 
 
 def select_new(store: Store, results: list[FeedResult], max_attempts: int, limit: int) -> list[Candidate]:
@@ -62,7 +72,7 @@ def analyse(pages: list[Page], matchers: list[Matcher], languages: list[str]) ->
         lang, _ = detect_language(f"{x.title}\n{x.text}")
         a.article = Article(
             url=canonical_url(x.url or p.final_url), fetched_url=p.final_url, source=p.candidate.source,
-            title=x.title or p.candidate.title, text=x.text, published=x.published or p.candidate.published,
+            title=x.title or p.candidate.title, text=x.text, published=_published(x.published, p.candidate.published),
             author=x.author, site=p.candidate.outlet or x.site, language=lang,
             content_hash=content_hash(x.title, x.text))
         if lang not in languages:

@@ -255,6 +255,15 @@ class Store:
         except IntegrityError:
             return False
 
+    def extend_unsent(self, row_id: int, article_ids: list[int]) -> bool:
+        """Widen an alert nobody has tried to send yet (so a story that grows within one run goes
+        out as one alert). Compare-and-set: fails once a run has claimed the row."""
+        with self.engine.begin() as c:
+            res = c.execute(update(outbox).where(outbox.c.id == row_id, outbox.c.state == "pending",
+                                                 outbox.c.attempts == 0)
+                            .values(article_ids=json.dumps(article_ids)))
+            return res.rowcount == 1
+
     def outbox_rows(self, story_id: int | None = None, channel: str | None = None) -> list[dict]:
         q = select(outbox).order_by(outbox.c.id)
         if story_id is not None:
