@@ -23,11 +23,6 @@ def _published(entry) -> datetime | None:
 def parse_feed(content: bytes, source: Source, base_url: str) -> list[Candidate]:
     """Candidates of a feed document. Raises ValueError for a document that is not a feed."""
     parsed = feedparser.parse(content, response_headers={"content-location": base_url})
-    if parsed.bozo and not parsed.entries:
-        exc = parsed.get("bozo_exception")
-        raise ValueError(f"malformed feed: {type(exc).__name__}: {exc}" if exc else "malformed feed")
-    if not parsed.entries and not parsed.feed.get("title"):
-        raise ValueError("not an RSS/Atom feed (no channel, no entries)")
     out = []
     for e in parsed.entries:
         link = (e.get("link") or "").strip()
@@ -35,6 +30,11 @@ def parse_feed(content: bytes, source: Source, base_url: str) -> list[Candidate]
             continue
         out.append(Candidate(url=link, source=source.name, title=(e.get("title") or "").strip(),
                              published=_published(e), outlet=source.outlet))
+    if not parsed.version and not out:
+        raise ValueError("not an RSS/Atom feed (no channel, no entries)")
+    if parsed.bozo and not out:
+        exc = parsed.get("bozo_exception")
+        raise ValueError(f"malformed feed: {type(exc).__name__}: {exc}" if exc else "malformed feed")
     return out
 
 

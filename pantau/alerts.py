@@ -122,6 +122,22 @@ def plan(store: Store, story_id: int, topic: str, channels: list[Channel]) -> in
     return added
 
 
+def _compose(store: Store, row: dict, ch: Channel, topic_labels: dict[str, str],
+             template_dir: str | None) -> tuple[str, str]:
+    story = store.get_story(row["story_id"])
+    covered = set(json.loads(row["article_ids"]))
+    arts = [a for a in store.story_articles(row["story_id"]) if a["id"] in covered]
+    new_ids = None
+    if row["kind"] == "update":
+        earlier: set[int] = set()
+        for r in store.outbox_rows(story_id=row["story_id"], channel=ch.name):
+            if r["id"] != row["id"] and r["state"] == "sent":
+                earlier |= set(json.loads(r["article_ids"]))
+        new_ids = covered - earlier
+    return render(story, arts, row["kind"], ch.format, topic_labels.get(story["topic"], story["topic"]),
+                  new_ids=new_ids, template_dir=template_dir)
+
+
 def deliver(store: Store, channels: list[Channel], run_id: str, topic_labels: dict[str, str],
             now: datetime | None = None, template_dir: str | None = None) -> dict[str, int]:
     """Send what is due on every channel; one channel's failure never touches another's rows."""
@@ -137,20 +153,10 @@ def deliver(store: Store, channels: list[Channel], run_id: str, topic_labels: di
                 break
             if not store.claim(row["id"], run_id):
                 continue                       # another run has it
-            story = store.get_story(row["story_id"])
-            covered = set(json.loads(row["article_ids"]))
-            arts = [a for a in store.story_articles(row["story_id"]) if a["id"] in covered]
-            earlier = set()
-            if row["kind"] == "update":
-                for r in store.outbox_rows(story_id=row["story_id"], channel=ch.name):
-                    if r["id"] != row["id"] and r["state"] == "sent":
-                        earlier |= set(json.loads(r["article_ids"]))
-            title, body = render(story, arts, row["kind"], ch.format, topic_labels.get(story["topic"], story["topic"]),
-                                 new_ids=covered - earlier if row["kind"] == "update" else None,
-                                 template_dir=template_dir)
             try:
+                title, body = _compose(store, row, ch, topic_labels, template_dir)
                 ok, err = ch.send(title, body, ch.format)
-            except Exception as e:  # a sender bug is a failed delivery, not a crashed run
+            except Exception as e:  # a template or sender bug is a failed delivery, not a crashed run
                 ok, err = False, f"{type(e).__name__}: {e}"
             if ok:
                 store.mark_sent(row["id"])

@@ -1,0 +1,79 @@
+"""Shared fixtures: real servers on 127.0.0.1 only (replay site, webhook receiver, SMTP, Prefect)."""
+from __future__ import annotations
+
+import os
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PROJECT = Path(__file__).parent.parent
+SEEDS = PROJECT / "seeds" / "g20-russia-ukraine"
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """A real Prefect API (temporary server with its own SQLite database) for the whole session."""
+    from prefect.testing.utilities import prefect_test_harness
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def replay_site():
+    from pantau.demo import ReplaySite
+    site = ReplaySite().start()
+    yield site
+    site.stop()
+
+
+@pytest.fixture
+def webhook(tmp_path):
+    from pantau.demo import WebhookReceiver
+    r = WebhookReceiver(log_path=tmp_path / "webhook.jsonl").start()
+    yield r
+    r.stop()
+
+
+class SmtpSink:
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+        self.messages = []
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                sink.messages.append(envelope)
+                return "250 OK"
+
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        self.port = s.getsockname()[1]
+        s.close()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.apprise_url = f"mailto://127.0.0.1:{self.port}?from=pantau@example.org&to=desk@example.org"
+
+    def wait_for(self, n: int, timeout: float = 5.0):
+        end = time.time() + timeout
+        while len(self.messages) < n and time.time() < end:
+            time.sleep(0.05)
+        return self.messages
+
+
+@pytest.fixture
+def smtp():
+    s = SmtpSink()
+    s.controller.start()
+    yield s
+    s.controller.stop()
+
+
+@pytest.fixture(scope="session")
+def matcher():
+    from pantau.topic import Matcher, load_topic
+    return Matcher(load_topic(SEEDS))
