@@ -85,17 +85,20 @@ def prepare(text: str) -> str:
     return t
 
 
+def words(text: str) -> list[str]:
+    """Lowercased words with spelling variants unified; not stemmed (concept matching uses these)."""
+    return [WORDS.get(w, w) for w in _TOKEN.findall(prepare(text))]
+
+
 def tokens(text: str, drop_stopwords: bool = True) -> list[str]:
-    """Normalised stems of a text, in order."""
-    out = []
-    for w in _TOKEN.findall(prepare(text)):
-        w = WORDS.get(w, w)
-        if drop_stopwords and w in STOPWORDS:
-            continue
-        out.append(stem(w))
-    return out
+    """Normalised stems of a text, in order (for similarity)."""
+    return [stem(w) for w in words(text) if not (drop_stopwords and w in STOPWORDS)]
 
 
 def phrase_key(phrase: str) -> tuple[str, ...]:
-    """A concept phrase from topic.yaml as the token sequence it matches."""
-    return tuple(tokens(phrase, drop_stopwords=False))
+    """A concept phrase from topic.yaml as the word sequence it matches; a word ending in * is a prefix."""
+    star = phrase.rstrip().endswith("*")
+    key = [WORDS.get(w, w) for w in _TOKEN.findall(prepare(phrase.rstrip("* ")))]
+    if star and key:
+        key[-1] += "*"
+    return tuple(key)
