@@ -35,6 +35,7 @@ def send(url: str, title: str, body: str, body_format: str = "markdown") -> tupl
     if ok:
         return True, None
     last = captured.splitlines()[-1] if captured else "delivery failed"
+    last = re.sub(r"^\d{4}-\d\d-\d\d [\d:,]+ - \w+ - ", "", last)     # Apprise's log prefix
     return False, mask(last, url)
 
 
@@ -84,6 +85,11 @@ def resolve_channels(cfg) -> tuple[list, list[str]]:
             warnings.append(f"channel {ch.name}: ${ch.url_env} is not set; skipped (alerts still recorded)")
             continue
         fmt = auto_format(url) if ch.format == "auto" else ch.format
+        tmpl = None
+        if ch.templates:
+            tmpl = str(cfg.base_dir / ch.templates) if not ch.templates.startswith("/") else ch.templates
         channels.append(Channel(ch.name, fmt, lambda t, b, f, _u=url: send(_u, t, b, f),
-                                topics=ch.topics, max_per_run=ch.max_per_run, update_mode=ch.update_mode))
+                                topics=ch.topics, max_per_run=ch.max_per_run, update_mode=ch.update_mode,
+                                mode=ch.mode, digest_cron=ch.digest_cron, timezone=cfg.timezone,
+                                template_dir=tmpl, tags=ch.tags))
     return channels, warnings

@@ -14,14 +14,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, FileSystemLoader, PackageLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
 
 from .extract import WIB
-from .store import Store
+from .store import Store, utcnow
 
 Sender = Callable[[str, str, str], tuple[bool, "str | None"]]   # (title, body, format) -> (ok, error)
 
@@ -38,6 +38,11 @@ class Channel:
     topics: list[str] | None = None
     max_per_run: int = 50
     update_mode: str = "update"      # update: a story that grows is re-alerted as "+N outlets"; silent: not
+    mode: str = "instant"            # instant, or digest: everything due goes out together on digest_cron
+    digest_cron: str = "0 7 * * *"
+    timezone: str = "Asia/Jakarta"
+    template_dir: str | None = None
+    tags: list[str] | None = None
 
 
 # ---- untrusted text ---------------------------------------------------------------------------
@@ -45,9 +50,11 @@ _MENTION = re.compile(r"@(here|channel|everyone)\b", re.I)
 
 
 def slack_escape(text: str) -> str:
-    """Slack mrkdwn: escape control characters so no <!channel>, <@U…> or <url|label> can be injected."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MENTION.sub(lambda m: "@\u200b" + m.group(1), text)
+    """Slack mrkdwn for untrusted text. Apprise's Slack plugin escapes & < > itself but keeps
+    ``<url|label>`` links and turns ``@name`` into a mention, so: angle brackets become look-alikes
+    (no <!channel>, <@U…> or injected links), every @ becomes a full-width ＠ (no mention),
+    and formatting characters are neutralised."""
+    text = text.replace("<", "\u2039").replace(">", "\u203a").replace("@", "\uff20")
     return text.replace("*", "\u2217").replace("`", "'").replace("|", "\u2758")
 
 
@@ -56,7 +63,9 @@ def text_escape(text: str) -> str:
 
 
 def _env(fmt: str, override_dir: str | None) -> Environment:
-    loader = FileSystemLoader(override_dir) if override_dir else PackageLoader("pantau", "templates")
+    loader = PackageLoader("pantau", "templates")
+    if override_dir:                          # user templates win; missing ones fall back to ours
+        loader = ChoiceLoader([FileSystemLoader(override_dir), loader])
     env = Environment(loader=loader, autoescape=select_autoescape(enabled_extensions=("j2",)) if fmt == "html" else False,
                       trim_blocks=False, keep_trailing_newline=False)
     if fmt == "markdown":
@@ -96,7 +105,9 @@ def render(story: dict, articles: list[dict], kind: str, fmt: str, topic_label: 
     )
     body = _env(fmt, template_dir).get_template(f"{fmt}.j2").render(**ctx).strip()
     prefix = "[pantau] " + ("update: " if kind == "update" else "")
-    return prefix + story["title"][:200], body
+    title = story["title"][:200]
+    title = slack_escape(title) if fmt == "markdown" else text_escape(title)   # a title is untrusted too
+    return prefix + title, body
 
 
 # ---- planning and delivery ----------------------------------------------------------------------
@@ -147,6 +158,9 @@ def deliver(store: Store, channels: list[Channel], run_id: str, topic_labels: di
                                         "(see `pantau outbox`, requeue with `pantau outbox --requeue ID`)")
         counts["uncertain"] += 1
     for ch in channels:
+        if ch.mode == "digest":
+            _deliver_digest(store, ch, run_id, topic_labels, now or utcnow(), counts)
+            continue
         sent_here = 0
         for row in store.due(ch.name, now=now):
             if sent_here >= ch.max_per_run:
@@ -154,7 +168,7 @@ def deliver(store: Store, channels: list[Channel], run_id: str, topic_labels: di
             if not store.claim(row["id"], run_id):
                 continue                       # another run has it
             try:
-                title, body = _compose(store, row, ch, topic_labels, template_dir)
+                title, body = _compose(store, row, ch, topic_labels, template_dir or ch.template_dir)
                 ok, err = ch.send(title, body, ch.format)
             except Exception as e:  # a template or sender bug is a failed delivery, not a crashed run
                 ok, err = False, f"{type(e).__name__}: {e}"
@@ -167,3 +181,56 @@ def deliver(store: Store, channels: list[Channel], run_id: str, topic_labels: di
                 store.mark_failed(row["id"], f"{ch.name}: {err}", backoff)
                 counts["failed"] += 1
     return counts
+
+
+def digest_due(ch: Channel, last_sent: datetime | None, oldest_pending: datetime, now: datetime) -> bool:
+    """Has a digest_cron tick (in the channel's timezone) passed since the last digest — or, before
+    the first one, since the oldest waiting alert was recorded?"""
+    from zoneinfo import ZoneInfo
+    from cronsim import CronSim
+    since = (last_sent or oldest_pending).astimezone(ZoneInfo(ch.timezone))
+    return next(CronSim(ch.digest_cron, since)) <= now
+
+
+def _deliver_digest(store: Store, ch: Channel, run_id: str, topic_labels: dict[str, str], now: datetime,
+                    counts: dict[str, int]) -> None:
+    rows = store.due(ch.name, now=now)
+    if not rows:
+        return
+    sent = [r["sent_at"] for r in store.outbox_rows(channel=ch.name) if r["sent_at"]]
+    last = max(sent) if sent else None
+    aware = lambda d: d if d is None or d.tzinfo else d.replace(tzinfo=timezone.utc)  # noqa: E731
+    if not digest_due(ch, aware(last), min(aware(r["created_at"]) for r in rows), now):
+        return
+    rows = [r for r in rows[: ch.max_per_run] if store.claim(r["id"], run_id)]
+    if not rows:
+        return
+    try:
+        parts = [_compose(store, r, ch, topic_labels, ch.template_dir) for r in rows]
+        sep = "\n\n<hr>\n\n" if ch.format == "html" else "\n\n———\n\n"
+        title = f"[pantau] digest: {len(rows)} stor{'y' if len(rows) == 1 else 'ies'}"
+        ok, err = ch.send(title, sep.join(body for _, body in parts), ch.format)
+    except Exception as e:
+        ok, err = False, f"{type(e).__name__}: {e}"
+    for r in rows:
+        if ok:
+            store.mark_sent(r["id"])
+        else:
+            store.mark_failed(r["id"], f"{ch.name}: {err}", timedelta(minutes=min(360, 2 ** r["attempts"])))
+    counts["sent" if ok else "failed"] += len(rows)
+
+
+def sample_alert(fmt: str, template_dir: str | None = None) -> tuple[str, str]:
+    """A realistic alert (the seed story, two outlets) for `pantau test-alert`."""
+    now = utcnow()
+    story = {"id": 0, "title": "[test] Blinken Bertemu Lavrov di Sela Pertemuan Menlu G20 New Delhi", "topic": "test"}
+    expl = json.dumps({"reason": "Rusia · G20 · Ukraina · pertemuan · diplomat; like 000_d65872ee167d278c"})
+    arts = [dict(id=1, site="Liputan6", url="https://www.liputan6.com/global/read/test", source="liputan6",
+                 title="Blinken Desak Lavrov Akhiri Perang", published=now, score=0.97, explanation=expl,
+                 text="Menteri Luar Negeri AS Antony Blinken meminta Menlu Rusia Sergei Lavrov mengakhiri perang "
+                      "agresi melawan Ukraina saat keduanya bertatap muka di sela pertemuan G20 di New Delhi."),
+            dict(id=2, site="Kompas", url="https://www.kompas.com/global/read/test", source="kompas",
+                 title="Rusia Tuduh Barat Lakukan Pemerasan di Pertemuan G20", published=now, score=0.95,
+                 explanation=expl, text="Rusia menuduh Barat melakukan pemerasan dan ancaman.")]
+    title, body = render(story, arts, "new", fmt, "pantau test alert", template_dir=template_dir)
+    return title, body

@@ -140,6 +140,36 @@ def cmd_outbox(args) -> int:
     return 0
 
 
+def cmd_test_alert(args) -> int:
+    from connectors.notify import resolve_channels
+    from .alerts import sample_alert
+    from .config import ConfigError, load_config
+    try:
+        cfg = load_config(args.config)
+    except ConfigError as e:
+        print(e, file=sys.stderr)
+        return 2
+    channels, warnings = resolve_channels(cfg)
+    for w in warnings:
+        print(f"skipped: {w}")
+    chosen = [c for c in channels if (not args.channel or c.name == args.channel)
+              and (not args.tag or args.tag in (c.tags or []))]
+    if not chosen:
+        print(f"no channel matches {args.channel or args.tag!r}", file=sys.stderr)
+        return 2
+    failures = 0
+    results = {}
+    for ch in chosen:
+        title, body = sample_alert(ch.format, ch.template_dir)
+        ok, err = ch.send(title, body, ch.format)
+        failures += not ok
+        results[ch.name] = "sent" if ok else f"FAILED: {err}"
+        print(f"{ch.name:<12} {ch.format:<8} {results[ch.name]}")
+    if args.json:
+        _print_json(results)
+    return 1 if failures else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="pantau", description="Indonesian news → topic match → alerts")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -162,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     sp = sub.add_parser("outbox", help="alert ledger: pending, failed and uncertain alerts")
     common(sp, json_flag=False); sp.add_argument("--all", action="store_true")
     sp.add_argument("--requeue", type=int, metavar="ID"); sp.set_defaults(fn=cmd_outbox)
+    sp = sub.add_parser("test-alert", help="send a sample alert through each configured channel")
+    common(sp); sp.add_argument("--channel"); sp.add_argument("--tag"); sp.set_defaults(fn=cmd_test_alert)
     args = p.parse_args(argv)
     return args.fn(args)
 

@@ -47,10 +47,25 @@ class Channel(_Strict):
     url_env: str | None = Field(default=None, description="environment variable holding the Apprise URL")
     url_secret: str | None = Field(default=None, description="Prefect Secret block holding the Apprise URL")
     topics: list[str] | None = None
+    tags: list[str] = []
+    mode: Literal["instant", "digest"] = "instant"
+    digest_cron: str = Field(default="0 7 * * *", description="when digests go out, in the config's timezone")
+    templates: str | None = Field(default=None, description="folder with markdown.j2 / html.j2 / text.j2 overrides")
     format: Literal["auto", "markdown", "html", "text"] = "auto"
     update_mode: Literal["update", "silent"] = "update"
     max_per_run: int = Field(default=50, ge=1)
     enabled: bool = True
+
+    @field_validator("digest_cron")
+    @classmethod
+    def _valid_cron(cls, v: str) -> str:
+        from datetime import datetime, timezone
+        from cronsim import CronSim, CronSimError
+        try:
+            CronSim(v, datetime.now(timezone.utc))
+        except CronSimError as e:
+            raise ValueError(f"not a valid cron expression ({e})") from None
+        return v
 
     @model_validator(mode="after")
     def _one_secret_source(self) -> "Channel":

@@ -141,8 +141,8 @@ def test_escaping_untrusted_text(tmp_path):
     arts = s.story_articles(sid)
     _, md = render(story, arts, "new", "markdown", "T")
     assert "<!channel>" not in md and "<https://evil" not in md and "@here" not in md and "<@U123>" not in md
-    assert "&lt;!channel&gt;" in md
+    assert "\u2039!channel\u203a" in md
     _, html = render(story, arts, "new", "html", "T")
     assert "<script>" not in html and "href='https://evil" not in html and "&lt;script&gt;" in html
     assert f'href="{arts[0]["url"]}"' in html
-    assert slack_escape("a & b") == "a &amp; b"
+    assert slack_escape("a <b> @c") == "a \u2039b\u203a \uff20c"
