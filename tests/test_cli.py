@@ -1,0 +1,59 @@
+"""The CLI as a user runs it (in-process), on committed fixtures."""
+import json
+
+from conftest import FIXTURES, PROJECT, SEEDS
+from pantau.cli import main as cli
+from pantau.demo import SITE
+
+CONFIG = str(PROJECT / "config.yaml")
+
+
+def last_json(capsys):
+    return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+def test_evaluate_json(capsys):
+    assert cli(["evaluate", str(FIXTURES / "topic-sample.jsonl"), "--config", CONFIG, "--json", "--errors"]) == 0
+    r = last_json(capsys)
+    assert {"n", "tp", "fp", "fn", "precision", "recall", "f1"} <= set(r) and r["n"] > 40
+
+
+def test_explain_a_plain_text_file(capsys, tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_text("Blinken bertemu Lavrov di sela KTT G20\n" + (SEEDS / "exemplars/000_d65872ee167d278c.txt").read_text())
+    assert cli(["explain", str(p), "--config", CONFIG, "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "MATCH" in out and "nearest exemplar: 000_d65872ee167d278c" in out
+    m = json.loads(out.strip().splitlines()[-1])
+    assert m["relevant"] and "Rusia" in m["concepts"]["actor"]
+
+
+def test_extract_a_recorded_page(capsys):
+    page = SITE / "pages/recorded/kompas__kompas-singlepage2.html"
+    assert cli(["extract", str(page), "--config", CONFIG, "--json"]) == 0
+    r = last_json(capsys)
+    assert set(r) == {"title", "text", "date", "url", "language"}
+    assert r["language"] == "id" and r["date"].startswith("2016-02-16") and r["title"].startswith("Menteri Yuddy")
+
+
+def test_run_rejects_a_bad_config(capsys, tmp_path):
+    p = tmp_path / "c.yaml"
+    p.write_text("sources: []\ntopics: []\nchanels: []\n")
+    assert cli(["run", "--config", str(p)]) == 2
+    assert "chanels: unknown key" in capsys.readouterr().err
+
+
+def test_channel_url_from_prefect_secret_block(prefect_server, tmp_path, webhook):
+    from prefect.blocks.system import Secret
+    from connectors.notify import resolve_channels
+    from pantau.config import parse_config
+    Secret(value=webhook.apprise_url).save("pantau-test-hook", overwrite=True)
+    cfg = parse_config({"sources": [{"name": "x", "url": "http://127.0.0.1:9/f"}],
+                        "topics": [{"name": "g", "path": str(SEEDS)}],
+                        "channels": [{"name": "hook", "url_secret": "pantau-test-hook"},
+                                     {"name": "gone", "url_secret": "no-such-block"}]}, tmp_path)
+    channels, warnings = resolve_channels(cfg)
+    hook = next(c for c in channels if c.name == "hook")
+    assert hook.send("t", "b", "text") == (True, None) and webhook.received[0]["title"] == "t"
+    assert any("gone" in w and "no-such-block" in w for w in warnings)
+    assert all(webhook.apprise_url not in w for w in warnings)
