@@ -14,19 +14,24 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Callable
 from urllib.parse import urlsplit
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
 
 from .extract import WIB
-from .store import Store, utcnow
+from .store import Store, aware, utcnow
 
 Sender = Callable[[str, str, str], tuple[bool, "str | None"]]   # (title, body, format) -> (ok, error)
 
 FORMATS = ("markdown", "html", "text")
 ORPHAN_AFTER = timedelta(minutes=10)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before retrying a failed send: 2, 4, 8 … minutes, at most 6 hours."""
+    return timedelta(minutes=min(360, 2 ** attempts))
 
 
 @dataclass
@@ -82,10 +87,7 @@ def outlet_name(article: dict) -> str:
 def wib(dt: datetime | None) -> str:
     if dt is None:
         return "time unknown"
-    if dt.tzinfo is None:
-        from datetime import timezone
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(WIB).strftime("%d %b %Y %H:%M WIB")
+    return aware(dt).astimezone(WIB).strftime("%d %b %Y %H:%M WIB")
 
 
 def render(story: dict, articles: list[dict], kind: str, fmt: str, topic_label: str,
@@ -177,8 +179,7 @@ def deliver(store: Store, channels: list[Channel], run_id: str, topic_labels: di
                 counts["sent"] += 1
                 sent_here += 1
             else:
-                backoff = timedelta(minutes=min(360, 2 ** row["attempts"]))
-                store.mark_failed(row["id"], f"{ch.name}: {err}", backoff)
+                store.mark_failed(row["id"], f"{ch.name}: {err}", backoff(row["attempts"]))
                 counts["failed"] += 1
     return counts
 
@@ -199,7 +200,6 @@ def _deliver_digest(store: Store, ch: Channel, run_id: str, topic_labels: dict[s
         return
     sent = [r["sent_at"] for r in store.outbox_rows(channel=ch.name) if r["sent_at"]]
     last = max(sent) if sent else None
-    aware = lambda d: d if d is None or d.tzinfo else d.replace(tzinfo=timezone.utc)  # noqa: E731
     if not digest_due(ch, aware(last), min(aware(r["created_at"]) for r in rows), now):
         return
     rows = [r for r in rows[: ch.max_per_run] if store.claim(r["id"], run_id)]
@@ -216,7 +216,7 @@ def _deliver_digest(store: Store, ch: Channel, run_id: str, topic_labels: dict[s
         if ok:
             store.mark_sent(r["id"])
         else:
-            store.mark_failed(r["id"], f"{ch.name}: {err}", timedelta(minutes=min(360, 2 ** r["attempts"])))
+            store.mark_failed(r["id"], f"{ch.name}: {err}", backoff(r["attempts"]))
     counts["sent" if ok else "failed"] += len(rows)
 
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import (
     Boolean, Column, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text,
-    create_engine, event, insert, select, update,
+    create_engine, event, func, insert, select, update,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -96,7 +96,7 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _aware(dt: datetime | None) -> datetime | None:
+def aware(dt: datetime | None) -> datetime | None:
     """SQLite returns naive datetimes; everything we store is UTC."""
     if dt is not None and dt.tzinfo is None:
         return dt.replace(tzinfo=timezone.utc)
@@ -212,11 +212,11 @@ class Store:
             return [dict(r._mapping) for r in rows]
 
     def count_articles(self, relevant_only: bool = False) -> int:
-        q = select(articles.c.id)
+        q = select(func.count()).select_from(articles)
         if relevant_only:
             q = q.where(articles.c.relevant.is_(True))
         with self.engine.connect() as c:
-            return len(c.execute(q).all())
+            return c.execute(q).scalar_one()
 
     # ---- stories -------------------------------------------------------------------------------
     def recent_stories(self, topic: str, since: datetime) -> list[dict]:
@@ -241,7 +241,7 @@ class Store:
 
     def count_stories(self) -> int:
         with self.engine.connect() as c:
-            return len(c.execute(select(stories.c.id)).all())
+            return c.execute(select(func.count()).select_from(stories)).scalar_one()
 
     # ---- outbox --------------------------------------------------------------------------------
     def enqueue(self, key: str, story_id: int, channel: str, kind: str, article_ids: list[int]) -> bool:
@@ -280,7 +280,7 @@ class Store:
                 outbox.c.channel == channel, outbox.c.state.in_(("pending", "failed")),
                 outbox.c.attempts < max_attempts).order_by(outbox.c.id))
             return [dict(r._mapping) for r in rows
-                    if r.next_attempt_at is None or _aware(r.next_attempt_at) <= now]
+                    if r.next_attempt_at is None or aware(r.next_attempt_at) <= now]
 
     def claim(self, row_id: int, run_id: str) -> bool:
         """Atomically move pending/failed → sending. Only one concurrent run can win."""
@@ -306,7 +306,7 @@ class Store:
         cutoff = utcnow() - older_than
         with self.engine.connect() as c:
             rows = c.execute(select(outbox).where(outbox.c.state == "sending"))
-            return [dict(r._mapping) for r in rows if _aware(r.claimed_at) <= cutoff]
+            return [dict(r._mapping) for r in rows if aware(r.claimed_at) <= cutoff]
 
     def mark_uncertain(self, row_id: int, note: str) -> None:
         with self.engine.begin() as c:

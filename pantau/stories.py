@@ -7,6 +7,7 @@ articles of the same topic published within a time window.
 """
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
@@ -67,7 +68,6 @@ def similarity(a: list[str], b: list[str]) -> float:
 def find_story(sig: list[str], published: datetime | None, candidates: list[dict],
                threshold: float, window: timedelta) -> dict | None:
     """The most similar recent story above threshold, or None."""
-    import json
     best, best_sim = None, threshold
     for s in candidates:
         ref = s.get("first_published")

@@ -1,7 +1,6 @@
 """The whole `ingest` flow on a real Prefect test server, against the loopback replay site, delivering
 through Apprise to a real loopback webhook (json://) and a real SMTP server (aiosmtpd, mailto://)."""
 import asyncio
-import json
 from email import message_from_bytes
 
 import pytest

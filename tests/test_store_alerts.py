@@ -1,5 +1,4 @@
 """Store, outbox ledger and alert rendering (real SQLite files, real threads)."""
-import json
 import threading
 from datetime import timedelta
 
