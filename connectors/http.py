@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from pantau.config import Http
+from pantau.extract import decode_html
 
 
 class FetchError(Exception):
@@ -29,21 +30,7 @@ class Response:
 
     @property
     def text(self) -> str:
-        return decode(self.content, self.headers.get("content-type", ""))
-
-
-def decode(content: bytes, content_type: str) -> str:
-    charset = None
-    for part in content_type.split(";"):
-        k, _, v = part.strip().partition("=")
-        if k.lower() == "charset" and v:
-            charset = v.strip('"\' ')
-    for enc in filter(None, (charset, "utf-8")):
-        try:
-            return content.decode(enc)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return content.decode("cp1252", errors="replace")
+        return decode_html(self.content, self.headers.get("content-type", ""))
 
 
 class Fetcher:

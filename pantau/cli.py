@@ -74,7 +74,7 @@ def cmd_evaluate(args) -> int:
 
 def _load_document(target: str, config_path: str):
     """(title, text, url) of a local file (HTML or plain text) or a URL."""
-    from .extract import extract_article
+    from .extract import decode_html, extract_article
     if target.startswith(("http://", "https://")):
         import asyncio
         from connectors.http import Fetcher
@@ -88,8 +88,7 @@ def _load_document(target: str, config_path: str):
         html, url = r.text, r.url
     else:
         raw = Path(target).read_bytes()
-        from connectors.http import decode
-        html, url = decode(raw, ""), Path(target).resolve().as_uri()
+        html, url = decode_html(raw), Path(target).resolve().as_uri()
         if "<" not in html[:2000]:        # plain text: first line is the title
             first, _, rest = html.partition("\n")
             return first.strip(), rest.strip() or first.strip(), url, None
