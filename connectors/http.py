@@ -1,10 +1,20 @@
-"""The one HTTP client: httpx.AsyncClient with an identifiable User-Agent, timeouts, a body-size cap,
-bounded concurrency overall and per host. Pass ``transport=`` to test against anything."""
+"""The one HTTP client, and its manners.
+
+httpx.AsyncClient with an identifiable User-Agent, timeouts and a body-size cap; bounded concurrency
+overall and per host; a minimum interval between requests to one host (raised to the site's
+``Crawl-delay``); robots.txt fetched once per host, cached for a day and honoured (RFC 9309: a
+missing robots.txt allows everything, an unreachable one allows nothing for now); ``Retry-After``
+on 429/503 obeyed by waiting when short, reported as a transient error when long. Pass
+``transport=`` to test against anything.
+"""
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
 
 import httpx
 
@@ -15,10 +25,41 @@ from pantau.extract import decode_html
 class FetchError(Exception):
     """A fetch failed; ``transient`` errors (timeouts, 5xx, 429) are worth retrying."""
 
-    def __init__(self, message: str, transient: bool = False, status: int | None = None):
+    def __init__(self, message: str, transient: bool = False, status: int | None = None,
+                 retry_after: float | None = None):
         super().__init__(message)
         self.transient = transient
         self.status = status
+        self.retry_after = retry_after
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date; None if absent/bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+@dataclass
+class _Robots:
+    parser: RobotFileParser | None      # None: everything allowed (no robots.txt)
+    unreachable: str | None             # why robots.txt could not be read (5xx, network): fetch nothing
+    fetched: float
+
+
+# robots.txt per (scheme://host, user agent), shared by every Fetcher of this process for a day:
+# a long-running worker does not re-read it every run.
+_ROBOTS: dict[tuple[str, str], _Robots] = {}
+ROBOTS_TTL_S = 24 * 3600
 
 
 @dataclass
@@ -38,6 +79,10 @@ class Fetcher:
         self.settings = settings
         self._global = asyncio.Semaphore(settings.max_connections)
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._next_slot: dict[str, float] = {}         # host -> monotonic time of its next request
+        self._slot_lock = asyncio.Lock()
+        self._robot_locks: dict[str, asyncio.Lock] = {}
+        self.robots_fetches = 0
         self.client = httpx.AsyncClient(
             headers={"User-Agent": settings.user_agent, "Accept-Language": "id,en;q=0.5"},
             timeout=httpx.Timeout(settings.timeout_s),
@@ -58,15 +103,113 @@ class Fetcher:
             self._hosts[host] = asyncio.Semaphore(self.settings.max_per_host)
         return self._hosts[host]
 
-    async def get(self, url: str, headers: dict[str, str] | None = None) -> Response:
-        """GET with the body capped at max_body_bytes. 304 is returned, other ≥400 raise FetchError."""
+    # -- robots.txt ---------------------------------------------------------------------------
+
+    async def _robots(self, url: str) -> _Robots:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        key = (origin, self.settings.user_agent)
+        cached = _ROBOTS.get(key)
+        if cached and time.time() - cached.fetched < ROBOTS_TTL_S:
+            return cached
+        lock = self._robot_locks.setdefault(origin, asyncio.Lock())
+        async with lock:
+            cached = _ROBOTS.get(key)
+            if cached and time.time() - cached.fetched < ROBOTS_TTL_S:
+                return cached
+            self.robots_fetches += 1
+            try:
+                r = await self._get(origin + "/robots.txt", None)
+                rp = RobotFileParser()
+                rp.parse(r.text.splitlines())
+                entry = _Robots(rp, False, time.time())
+            except FetchError as e:
+                # RFC 9309 §2.3.1: 4xx → no restrictions; 5xx or unreachable → assume complete disallow
+                entry = _Robots(None, str(e) if e.transient else None, time.time())
+                if entry.unreachable:                   # and look again in ten minutes, not a day
+                    entry.fetched = time.time() - ROBOTS_TTL_S + 600
+            _ROBOTS[key] = entry
+            return entry
+
+    async def allowed(self, url: str) -> bool:
+        """May this URL be fetched under its site's robots.txt? Raises a transient FetchError
+        when robots.txt itself cannot be read (then nothing on that site is fetched this time)."""
+        if not self.settings.respect_robots:
+            return True
+        rob = await self._robots(url)
+        if rob.unreachable:
+            raise FetchError(f"robots.txt unreachable ({rob.unreachable}), not fetching", transient=True)
+        return rob.parser is None or rob.parser.can_fetch(self.settings.user_agent, url)
+
+    async def robots_sitemaps(self, url: str) -> list[str]:
+        """The ``Sitemap:`` URLs of the robots.txt of ``url``'s site."""
+        try:
+            rob = await self._robots(url)
+        except FetchError:
+            return []
+        return list(rob.parser.site_maps() or []) if rob.parser else []
+
+    async def _crawl_delay(self, url: str) -> float:
+        if not self.settings.respect_robots:
+            return 0.0
+        rob = await self._robots(url)
+        delay = rob.parser.crawl_delay(self.settings.user_agent) if rob.parser else None
+        return min(float(delay or 0), self.settings.max_crawl_delay_s)
+
+    # -- pacing -------------------------------------------------------------------------------
+
+    async def _wait_turn(self, url: str, interval: float) -> None:
+        """Space requests to one host at least ``interval`` seconds apart."""
+        host = urlsplit(url).hostname or ""
+        async with self._slot_lock:
+            now = time.monotonic()
+            slot = max(now, self._next_slot.get(host, 0.0))
+            self._next_slot[host] = slot + interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+    def _hold_host(self, url: str, seconds: float) -> None:
+        host = urlsplit(url).hostname or ""
+        self._next_slot[host] = max(self._next_slot.get(host, 0.0), time.monotonic() + seconds)
+
+    # -- GET ----------------------------------------------------------------------------------
+
+    async def get(self, url: str, headers: dict[str, str] | None = None, *, respect_robots: bool = True,
+                  min_interval: float | None = None, follow_redirects: bool = True) -> Response:
+        """GET with manners: robots.txt, per-host pacing, Retry-After, body cap.
+
+        304 is returned; other statuses ≥ 400 raise FetchError (``transient`` for 5xx, 429 and
+        network errors). ``respect_robots=False`` is for API endpoints the user configured
+        (Google News, GDELT) and robots.txt itself. ``min_interval`` raises the per-host spacing.
+        """
+        if respect_robots and not await self.allowed(url):
+            raise FetchError("disallowed by robots.txt", status=None)
+        interval = max(self.settings.per_host_interval_s, min_interval or 0.0,
+                       await self._crawl_delay(url) if respect_robots else 0.0)
+        attempts = 0
+        while True:
+            await self._wait_turn(url, interval)
+            try:
+                return await self._get(url, headers, follow_redirects)
+            except FetchError as e:
+                if e.status not in (429, 503) or e.retry_after is None:
+                    raise
+                self._hold_host(url, e.retry_after)
+                attempts += 1
+                if e.retry_after > self.settings.max_retry_after_s or attempts > self.settings.retries:
+                    raise
+                await asyncio.sleep(e.retry_after)
+
+    async def _get(self, url: str, headers: dict[str, str] | None, follow_redirects: bool = True) -> Response:
         limit = self.settings.max_body_bytes
         async with self._global, self._host_sem(url):
             try:
-                async with self.client.stream("GET", url, headers=headers) as r:
+                async with self.client.stream("GET", url, headers=headers, follow_redirects=follow_redirects) as r:
                     if r.status_code >= 400:
                         transient = r.status_code >= 500 or r.status_code == 429
-                        raise FetchError(f"HTTP {r.status_code}", transient=transient, status=r.status_code)
+                        wait = retry_after_seconds(r.headers.get("retry-after"))
+                        msg = f"HTTP {r.status_code}" + (f" (Retry-After {wait:g}s)" if wait is not None else "")
+                        raise FetchError(msg, transient=transient, status=r.status_code, retry_after=wait)
                     declared = r.headers.get("content-length")
                     if declared and declared.isdigit() and int(declared) > limit:
                         raise FetchError(f"body too large ({declared} bytes > {limit})")

@@ -12,7 +12,7 @@ from pantau.models import Candidate, FeedResult
 from .http import Fetcher, FetchError
 
 
-def _published(entry) -> datetime | None:
+def entry_published(entry) -> datetime | None:
     for key in ("published_parsed", "updated_parsed"):
         t = entry.get(key)
         if t:
@@ -29,13 +29,31 @@ def parse_feed(content: bytes, source: Source, base_url: str) -> list[Candidate]
         if not link.startswith(("http://", "https://")):
             continue
         out.append(Candidate(url=link, source=source.name, title=(e.get("title") or "").strip(),
-                             published=_published(e), outlet=source.outlet))
+                             published=entry_published(e), outlet=source.outlet))
     if not parsed.version and not out:
         raise ValueError("not an RSS/Atom feed (no channel, no entries)")
     if parsed.bozo and not out:
         exc = parsed.get("bozo_exception")
         raise ValueError(f"malformed feed: {type(exc).__name__}: {exc}" if exc else "malformed feed")
     return out
+
+
+XML_TYPES = ("xml", "rss", "atom", "text/plain", "octet-stream", "gzip")
+
+
+def looks_like_xml(r) -> bool:
+    """A content-type check that tolerates servers' many spellings of XML, but not an HTML page."""
+    if r.status == 304:
+        return True
+    ctype = r.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not ctype or any(t in ctype for t in XML_TYPES):
+        return True
+    return ctype == "text/html" and r.content.lstrip()[:5] in (b"<?xml", b"<rss ", b"<feed")
+
+
+async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
+    """The ``rss`` connector (see connectors/sources.py)."""
+    return await fetch_feed(fetcher, source, ctx.etag, ctx.last_modified)
 
 
 async def fetch_feed(fetcher: Fetcher, source: Source, etag: str | None = None,
@@ -47,7 +65,7 @@ async def fetch_feed(fetcher: Fetcher, source: Source, etag: str | None = None,
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    result = FeedResult(source=source.name, url=source.url, etag=etag, last_modified=last_modified)
+    result = FeedResult(source=source.name, url=source.key, etag=etag, last_modified=last_modified)
     try:
         r = await fetcher.get(source.url, headers=headers)
     except FetchError as e:
@@ -56,6 +74,9 @@ async def fetch_feed(fetcher: Fetcher, source: Source, etag: str | None = None,
         result.status, result.error = e.status, str(e)
         return result
     result.status = r.status
+    if not looks_like_xml(r):
+        result.error = f"not a feed (content-type {r.headers.get('content-type', '?')})"
+        return result
     if r.status == 304:
         result.not_modified = True
         return result

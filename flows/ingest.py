@@ -13,9 +13,10 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from connectors import pages as page_connector
-from connectors import rss
+from connectors import sources
 from connectors.http import Fetcher
 from connectors.notify import resolve_channels
+from connectors.sources import SourceContext
 from pantau import alerts, pipeline
 from pantau.config import Source, load_config
 from pantau.models import FeedResult, RunSummary
@@ -25,8 +26,8 @@ from pantau.topic import Matcher, load_topic
 
 
 @task(name="discover", cache_policy=NO_CACHE, task_run_name="discover-{source.name}")
-async def discover(fetcher: Fetcher, source: Source, etag: str | None, last_modified: str | None) -> FeedResult:
-    return await rss.fetch_feed(fetcher, source, etag, last_modified)
+async def discover(fetcher: Fetcher, source: Source, ctx: SourceContext) -> FeedResult:
+    return await sources.discover(fetcher, source, ctx)
 
 
 @task(name="fetch-batch", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
@@ -51,21 +52,26 @@ def deliver_alerts(store: Store, channels: list, run_id: str, labels: dict) -> d
     return alerts.deliver(store, channels, run_id, labels)
 
 
-async def _discover_all(fetcher: Fetcher, store: Store, sources: list[Source], retries: int, delay: float,
-                        summary: RunSummary) -> list[FeedResult]:
+async def _discover_all(fetcher: Fetcher, store: Store, enabled: list[Source], matchers: list[Matcher],
+                        retries: int, delay: float, summary: RunSummary) -> list[FeedResult]:
     task_ = discover.with_options(retries=retries, retry_delay_seconds=delay)
+    topics = {m.topic.name: m.topic for m in matchers}
 
     async def one(src: Source) -> FeedResult:
-        etag, modified = store.feed_validators(src.url)
+        etag, modified = store.feed_validators(src.key)
+        topic = topics.get(src.topic) if src.topic else matchers[0].topic
+        ctx = SourceContext(etag, modified, topic.search_any, topic.search_context, store.aliases)
         try:
-            return await task_(fetcher, src, etag, modified)
+            return await task_(fetcher, src, ctx)
         except Exception as e:           # retries exhausted: report, keep going
-            return FeedResult(source=src.name, url=src.url, error=str(e) or type(e).__name__,
+            return FeedResult(source=src.name, url=src.key, error=str(e) or type(e).__name__,
                               status=getattr(e, "status", None))
 
-    results = await asyncio.gather(*(one(s) for s in sources))
+    results = await asyncio.gather(*(one(s) for s in enabled))
     for r in results:
         store.save_feed_result(r)
+        if r.aliases:
+            store.save_aliases(r.aliases)
         if r.error:
             summary.error("discover", r.source, r.error)
     return list(results)
@@ -82,14 +88,15 @@ async def ingest(config_path: str = "config.yaml") -> dict:
     for w in warnings:
         log.warning(w)
     summary = RunSummary()
-    sources = [s for s in cfg.sources if s.enabled]
+    enabled = [s for s in cfg.sources if s.enabled]
 
     async with Fetcher(cfg.http) as fetcher:
-        results = await _discover_all(fetcher, store, sources, cfg.http.retries, cfg.http.retry_delay_s, summary)
+        results = await _discover_all(fetcher, store, enabled, matchers, cfg.http.retries, cfg.http.retry_delay_s,
+                                      summary)
         summary.discovered = sum(len(r.candidates) for r in results)
         fresh = pipeline.select_new(store, results, cfg.pipeline.max_fetch_attempts, cfg.pipeline.max_articles_per_run)
         summary.new_candidates = len(fresh)
-        log.info("%d sources, %d links, %d new", len(sources), summary.discovered, len(fresh))
+        log.info("%d sources, %d links, %d new", len(enabled), summary.discovered, len(fresh))
         for batch in pipeline.batches(fresh, cfg.pipeline.batch_size):
             pages = await fetch_batch(fetcher, batch)
             summary.fetched += sum(1 for p in pages if p.html)

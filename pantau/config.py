@@ -21,19 +21,52 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+SOURCE_KINDS = ("rss", "sitemap", "google_news", "gdelt", "homepage")
+DEFAULT_ENDPOINTS = {
+    "google_news": "https://news.google.com/rss/search",
+    "gdelt": "https://api.gdeltproject.org/api/v2/doc/doc",
+}
+
+
 class Source(_Strict):
+    """Where candidate links come from. ``kind`` picks the connector (one module each in connectors/):
+
+    rss — an RSS/Atom feed; sitemap — a (news) sitemap or sitemap index, .gz allowed; homepage — an
+    outlet's front page (its feeds, else its robots.txt sitemaps, else its article links);
+    google_news — Google News search RSS for Indonesia; gdelt — the GDELT DOC 2.0 API. The last two
+    search with ``query``, or with the search terms of ``topic`` (default: the first topic).
+    """
     name: str
-    kind: Literal["rss"] = "rss"
-    url: str
+    kind: Literal["rss", "sitemap", "google_news", "gdelt", "homepage"] = "rss"
+    url: str | None = Field(default=None, description="feed/sitemap/homepage URL; for google_news and "
+                                                      "gdelt the API endpoint (defaults to the public one)")
     outlet: str | None = None
     enabled: bool = True
+    topic: str | None = Field(default=None, description="google_news/gdelt: topic whose search terms build the query")
+    query: str | None = Field(default=None, description="google_news/gdelt: an explicit query instead")
+    max_age_hours: float = Field(default=48.0, gt=0, description="sitemap/google_news/gdelt: skip older items")
+    max_items: int = Field(default=250, ge=1, le=1000, description="most candidates taken from this source per run")
 
     @field_validator("url")
     @classmethod
-    def _http_url(cls, v: str) -> str:
-        if not v.startswith(("http://", "https://")):
+    def _http_url(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return v
+
+    @model_validator(mode="after")
+    def _url_or_endpoint(self) -> "Source":
+        if self.url is None:
+            if self.kind not in DEFAULT_ENDPOINTS:
+                raise ValueError(f"url is required for a {self.kind} source")
+            self.url = DEFAULT_ENDPOINTS[self.kind]
+        return self
+
+    @property
+    def key(self) -> str:
+        """What the store remembers this source's state under: its URL, or kind:name for searches
+        (several searches share one API endpoint)."""
+        return f"{self.kind}:{self.name}" if self.kind in DEFAULT_ENDPOINTS else self.url
 
 
 class Topic(_Strict):
@@ -82,6 +115,11 @@ class Http(_Strict):
     max_body_bytes: int = Field(default=5_000_000, ge=10_000)
     retries: int = Field(default=2, ge=0)
     retry_delay_s: float = Field(default=2.0, ge=0)
+    respect_robots: bool = Field(default=True, description="honour robots.txt (and its Crawl-delay)")
+    per_host_interval_s: float = Field(default=0.5, ge=0, description="least time between requests to one host")
+    max_crawl_delay_s: float = Field(default=30.0, ge=0, description="a robots.txt Crawl-delay is capped here")
+    max_retry_after_s: float = Field(default=60.0, ge=0,
+                                     description="wait out a 429/503 Retry-After up to this; longer ones fail")
 
 
 class Pipeline(_Strict):
@@ -104,6 +142,10 @@ class Config(_Strict):
 
     @model_validator(mode="after")
     def _unique_names(self) -> "Config":
+        topics = {t.name for t in self.topics}
+        for i, src in enumerate(self.sources):
+            if src.topic is not None and src.topic not in topics:
+                raise ValueError(f"sources[{i}].topic: no topic named {src.topic!r} (have: {sorted(topics)})")
         for label, items in (("sources", self.sources), ("topics", self.topics), ("channels", self.channels)):
             seen: set[str] = set()
             for i, item in enumerate(items):

@@ -7,14 +7,17 @@ Both are plain threads around http.server — real sockets, no mocks — and the
 """
 from __future__ import annotations
 
+import base64
 import contextlib
+import gzip
 import hashlib
 import json
 import os
+import re
 import threading
 from dataclasses import dataclass
 from email.utils import format_datetime
-from datetime import datetime
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -43,15 +46,108 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
 
 
+# --- documents in the published formats of the non-RSS sources, crafted from the manifest --------
+# (Google News and GDELT cannot be reached offline; these follow their documented formats.)
+
+def _w3c(published: str | None) -> str | None:
+    return datetime.fromisoformat(published).isoformat() if published else None
+
+
+def _sitemap_xml(base: str, items: list[dict]) -> bytes:
+    """A Google News sitemap (sitemaps.org 0.9 + the news extension)."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+           'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">']
+    for it in items:
+        date = _w3c(it.get("published"))
+        news = (f"<news:news><news:publication><news:name>{escape(it['outlet'])}</news:name>"
+                f"<news:language>id</news:language></news:publication>"
+                + (f"<news:publication_date>{date}</news:publication_date>" if date else "")
+                + f"<news:title>{escape(it['title'])}</news:title></news:news>")
+        out.append(f"<url><loc>{base}/{it['path']}</loc>{news}</url>")
+    out.append("</urlset>")
+    return "\n".join(out).encode("utf-8")
+
+
+def _sitemap_index_xml(locs: list[str]) -> bytes:
+    body = "".join(f"<sitemap><loc>{escape(u)}</loc></sitemap>" for u in locs)
+    return (f'<?xml version="1.0" encoding="UTF-8"?><sitemapindex '
+            f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</sitemapindex>').encode("utf-8")
+
+
+def google_news_id(url: str) -> str:
+    """An old-style Google News article id: base64 of a protobuf whose field 4 is the outlet URL."""
+    raw = url.encode("utf-8")
+    n, varint = len(raw), b""
+    while True:
+        b, n = n & 0x7F, n >> 7
+        varint += bytes([b | (0x80 if n else 0)])
+        if not n:
+            break
+    return base64.urlsafe_b64encode(b"\x08\x13\x22" + varint + raw + b"\xd2\x01\x00").decode().rstrip("=")
+
+
+def _google_news_rss(base: str, items: list[dict]) -> bytes:
+    """Google News search RSS: links point at Google, three styles of them (see google_news.py)."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/">',
+           '<channel><title>"Rusia" - Google Berita</title><link>https://news.google.com/</link>',
+           '<language>id</language><description>Google Berita</description>']
+    for i, it in enumerate(items):
+        style = i % 3
+        token = google_news_id(f"{base}/{it['path']}") if style == 0 else f"AU_yqL{style}x{i}"
+        link = f"{base}/gn/rss/articles/{token}?oc=5"
+        pub = f"<pubDate>{format_datetime(datetime.fromisoformat(it['published']))}</pubDate>" if it.get("published") else ""
+        outlet = it["outlet"].capitalize()
+        out.append(f"<item><title>{escape(it['title'])} - {escape(outlet)}</title><link>{link}</link>"
+                   f'<guid isPermaLink="false">{token}</guid>{pub}'
+                   f'<source url="{base}/">{escape(outlet)}</source></item>')
+    out.append("</channel></rss>")
+    return "\n".join(out).encode("utf-8")
+
+
+def _gdelt_json(base: str, items: list[dict]) -> bytes:
+    arts = []
+    for it in items:
+        seen = datetime.fromisoformat(it["published"]).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ") \
+            if it.get("published") else ""
+        arts.append({"url": f"{base}/{it['path']}", "url_mobile": "", "title": it["title"], "seendate": seen,
+                     "socialimage": "", "domain": f"{it['outlet']}.example", "language": "Indonesian",
+                     "sourcecountry": "Indonesia"})
+    return json.dumps({"articles": arts}, ensure_ascii=False).encode("utf-8")
+
+
+def _homepage_html(base: str, outlet: str, items: list[dict], feed: str | None) -> bytes:
+    link = f'<link rel="alternate" type="application/rss+xml" href="{feed}">' if feed else ""
+    lis = "".join(f'<li><a href="/{it["path"]}">{escape(it["title"])}</a></li>' for it in items)
+    return (f"<!doctype html><html><head><title>{escape(outlet)}</title>{link}</head><body>"
+            f'<nav><a href="/">Beranda</a> <a href="/tag/politik">Politik</a></nav>'
+            f"<h1>{escape(outlet)}</h1><ul>{lis}</ul></body></html>").encode("utf-8")
+
+
+# Which outlets the demo reads through which kind of source (the rest: RSS).
+DEMO_KINDS = {"sindonews": "sitemap", "okezone": "homepage", "tempo": "gdelt", "kompas": "google_news"}
+
+
 class ReplaySite:
-    """Serves /feeds/<outlet>.xml and /pages/…; /feeds/broken-500.xml and /feeds/malformed.xml are
-    deliberately broken sources for resilience tests."""
+    """Serves the recorded pages and, per outlet, the documents each kind of source reads:
+
+    /feeds/<outlet>.xml (RSS), /sitemaps/index.xml → /sitemaps/<outlet>.xml.gz (news sitemap index,
+    gzip), /outlets/<outlet>/ (front page), /gn/rss/search (Google News search RSS, with
+    /gn/rss/articles/<id> redirects), /gdelt/api/v2/doc/doc (GDELT artlist JSON), /robots.txt.
+    /feeds/broken-500.xml and /feeds/malformed.xml are deliberately broken sources. Tests may add
+    ``extra_pages`` (path → (content type, body)) or ``routes`` (path → callable(query) returning
+    (status, content type, body, headers)).
+    """
 
     def __init__(self, port: int = 0, site: Path = SITE):
         self.site = site
         self.manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
         self.requests: list[str] = []
+        self.searches: list[tuple[str, str]] = []
         self.extra_pages: dict[str, tuple[str, bytes]] = {}   # tests may add pages: path -> (ctype, body)
+        self.routes: dict[str, object] = {}
+        self.robots_txt = "User-agent: *\nDisallow: /private/\n"
+        self.search_outlets = {"google_news": "kompas", "gdelt": "tempo"}
         site_ref = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -60,7 +156,7 @@ class ReplaySite:
 
             def do_GET(self):
                 site_ref.requests.append(self.path)
-                status, ctype, body, etag = site_ref.respond(self.path)
+                status, ctype, body, etag, extra = site_ref.respond(self.path)
                 if etag and self.headers.get("If-None-Match") == etag:
                     self.send_response(304)
                     self.send_header("ETag", etag)
@@ -69,6 +165,8 @@ class ReplaySite:
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
+                for k, v in (extra or {}).items():
+                    self.send_header(k, v)
                 if etag:
                     self.send_header("ETag", etag)
                 self.end_headers()
@@ -83,26 +181,69 @@ class ReplaySite:
     def outlets(self) -> list[str]:
         return sorted({m["outlet"] for m in self.manifest})
 
-    def respond(self, path: str) -> tuple[int, str, bytes, str | None]:
-        path = path.split("?", 1)[0]
+    def items(self, outlet: str) -> list[dict]:
+        return [m for m in self.manifest if m["outlet"] == outlet]
+
+    def respond(self, full_path: str) -> tuple[int, str, bytes, str | None, dict | None]:
+        path, _, query = full_path.partition("?")
+        if path in self.routes:
+            status, ctype, body, headers = self.routes[path](query)
+            return status, ctype, body, None, headers
         if path in self.extra_pages:
             ctype, body = self.extra_pages[path]
-            return 200, ctype, body, None
+            return 200, ctype, body, None, None
+        if path == "/robots.txt":
+            return 200, "text/plain", self.robots_txt.encode(), None, None
         if path == "/feeds/broken-500.xml":
-            return 500, "text/plain", b"internal server error", None
+            return 500, "text/plain", b"internal server error", None, None
         if path == "/feeds/malformed.xml":
-            return 200, "application/rss+xml", b"<rss><channel><title>x</title><item><title>unclosed", None
+            return 200, "application/rss+xml", b"<rss><channel><title>x</title><item><title>unclosed", None, None
         if path.startswith("/feeds/") and path.endswith(".xml"):
-            outlet = path[len("/feeds/"):-len(".xml")]
-            items = [m for m in self.manifest if m["outlet"] == outlet]
+            items = self.items(path[len("/feeds/"):-len(".xml")])
             if not items:
-                return 404, "text/plain", b"no such feed", None
-            body = _feed_xml(self.base, outlet, items)
-            return 200, "application/rss+xml; charset=utf-8", body, '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+                return 404, "text/plain", b"no such feed", None, None
+            body = _feed_xml(self.base, items[0]["outlet"], items)
+            return 200, "application/rss+xml; charset=utf-8", body, '"' + hashlib.sha1(body).hexdigest()[:16] + '"', None
+        if path == "/sitemaps/index.xml":
+            locs = [f"{self.base}/sitemaps/{o}.xml.gz" for o, k in DEMO_KINDS.items() if k == "sitemap"]
+            return 200, "application/xml", _sitemap_index_xml(locs), None, None
+        if path.startswith("/sitemaps/") and path.endswith(".xml.gz"):
+            items = self.items(path[len("/sitemaps/"):-len(".xml.gz")])
+            body = gzip.compress(_sitemap_xml(self.base, items), mtime=0)
+            return (200, "application/x-gzip", body, None, None) if items else (404, "text/plain", b"none", None, None)
+        if path.startswith("/outlets/") and path.endswith("/"):
+            outlet = path[len("/outlets/"):-1]
+            items = self.items(outlet)
+            feed = self.feed_url(outlet) if "feed=1" in query else None
+            return (200, "text/html; charset=utf-8", _homepage_html(self.base, outlet, items, feed), None, None) \
+                if items else (404, "text/html", b"<html><body>not found</body></html>", None, None)
+        if path == "/gn/rss/search":
+            self.searches.append(("google_news", query))
+            body = _google_news_rss(self.base, self.items(self.search_outlets["google_news"]))
+            return 200, "application/xml; charset=utf-8", body, None, None
+        if path.startswith("/gn/rss/articles/"):
+            return self._google_redirect(path)
+        if path == "/gdelt/api/v2/doc/doc":
+            self.searches.append(("gdelt", query))
+            return 200, "application/json; charset=utf-8", _gdelt_json(self.base, self.items(self.search_outlets["gdelt"])), None, None
         for m in self.manifest:
             if path == "/" + m["path"]:
-                return 200, f"text/html; charset={m['charset']}", (self.site / m["path"]).read_bytes(), None
-        return 404, "text/html", b"<html><body>not found</body></html>", None
+                return 200, f"text/html; charset={m['charset']}", (self.site / m["path"]).read_bytes(), None, None
+        return 404, "text/html", b"<html><body>not found</body></html>", None, None
+
+    def _google_redirect(self, path: str):
+        """Google News article links: style 1 answers an HTTP redirect, style 2 an interstitial page
+        naming the outlet URL in ``data-n-au`` (style 0 ids carry the URL and need no request)."""
+        token = path.rsplit("/", 1)[1]
+        items = self.items(self.search_outlets["google_news"])
+        m = re.fullmatch(r"AU_yqL([12])x(\d+)", token)
+        if not m or int(m.group(2)) >= len(items):
+            return 404, "text/html", b"<html><body>not found</body></html>", None, None
+        target = f"{self.base}/{items[int(m.group(2))]['path']}"
+        if m.group(1) == "1":
+            return 302, "text/html", b"", None, {"Location": target}
+        page = f'<html><body><c-wiz><div jsname="x" data-n-au="{target}"></div></c-wiz></body></html>'
+        return 200, "text/html; charset=utf-8", page.encode(), None, None
 
     def feed_url(self, outlet: str) -> str:
         return f"{self.base}/feeds/{outlet}.xml"
@@ -165,13 +306,30 @@ class WebhookReceiver:
         self.httpd.server_close()
 
 
+REPLAY_AGE_H = 24 * 365 * 15     # the replay site serves articles from 2015–2023: do not age them out
+
+
+def demo_source(site: ReplaySite, outlet: str) -> dict:
+    """The demo's source for an outlet: RSS, or the kind DEMO_KINDS gives it."""
+    kind = DEMO_KINDS.get(outlet, "rss")
+    src = {"name": f"replay-{outlet}", "outlet": outlet.capitalize(), "kind": kind}
+    if kind == "rss":
+        return {**src, "url": site.feed_url(outlet)}
+    if kind == "sitemap":
+        return {**src, "url": f"{site.base}/sitemaps/index.xml", "max_age_hours": REPLAY_AGE_H}
+    if kind == "homepage":
+        return {**src, "url": f"{site.base}/outlets/{outlet}/"}
+    endpoint = {"google_news": "/gn/rss/search", "gdelt": "/gdelt/api/v2/doc/doc"}[kind]
+    return {**src, "url": site.base + endpoint, "max_age_hours": REPLAY_AGE_H}
+
+
 def demo_config(site: ReplaySite, data_dir: Path, channel_env: str | None = "PANTAU_DEMO_WEBHOOK_URL",
                 extra_sources: list[dict] | None = None, seeds: Path = PROJECT / "seeds") -> dict:
     cfg = {
         "storage_url": f"sqlite:///{(data_dir / 'pantau.db').resolve()}",
-        "http": {"timeout_s": 10, "retries": 1, "retry_delay_s": 0, "max_per_host": 4},
-        "sources": [{"name": f"replay-{o}", "outlet": o.capitalize(), "url": site.feed_url(o)} for o in site.outlets]
-                   + (extra_sources or []),
+        # one loopback "host" serves every outlet here, so per-host pacing is off for the demo
+        "http": {"timeout_s": 10, "retries": 1, "retry_delay_s": 0, "max_per_host": 4, "per_host_interval_s": 0},
+        "sources": [demo_source(site, o) for o in site.outlets] + (extra_sources or []),
         "topics": [{"name": "g20-russia-ukraine", "path": str((seeds / "g20-russia-ukraine").resolve())}],
         "channels": [{"name": "webhook", "url_env": channel_env}] if channel_env else [],
     }

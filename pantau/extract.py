@@ -205,7 +205,8 @@ def prune_tree(tree) -> None:
 _DAY = r"(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _DATE_STAMP = re.compile(
     rf"^(?:{_DAY},?\s*)?\d{{1,2}}[\s/.-]+(?:\d{{1,2}}|[a-z]{{3,9}})[\s/.,-]+\d{{2,4}}(?:\s*[|,-]?\s*\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?)?"
-    r"\s*(?:wib|wita|wit|gmt\+?\d*)?$", re.IGNORECASE)
+    r"\s*(?:wib|wita|wit|gmt\+?\d*)?$"
+    r"|^\d{4}-\d\d-\d\d(?:[t ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:z|[+-]\d\d:?\d\d)?)?$", re.IGNORECASE)
 # A line that is *only* boilerplate (checked on the stripped line, case-insensitively).
 _BOILERPLATE_LINE = re.compile(
     r"""^(?:

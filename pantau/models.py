@@ -26,6 +26,7 @@ class FeedResult:
     etag: str | None = None
     last_modified: str | None = None
     error: str | None = None
+    aliases: dict[str, str] = field(default_factory=dict)   # redirect link → outlet URL, newly resolved
 
 
 @dataclass

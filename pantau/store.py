@@ -73,6 +73,13 @@ articles = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+link_aliases = Table(              # redirect links (Google News) already resolved to the outlet's URL
+    "link_aliases", metadata,
+    Column("alias", String(2000), primary_key=True),
+    Column("url", String(2000), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
 outbox = Table(
     "outbox", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -127,6 +134,28 @@ class Store:
             row = c.execute(select(feed_state.c.etag, feed_state.c.last_modified)
                             .where(feed_state.c.url == url)).first()
         return (row.etag, row.last_modified) if row else (None, None)
+
+    def aliases(self, links: list[str]) -> dict[str, str]:
+        """The outlet URLs already known for these redirect links."""
+        out: dict[str, str] = {}
+        with self.engine.connect() as c:
+            for i in range(0, len(links), 500):
+                chunk = links[i:i + 500]
+                for r in c.execute(select(link_aliases).where(link_aliases.c.alias.in_(chunk))):
+                    out[r.alias] = r.url
+        return out
+
+    def save_aliases(self, resolved: dict[str, str]) -> None:
+        now = utcnow()
+        known = self.aliases(list(resolved))
+        for alias, url in resolved.items():
+            if alias in known:
+                continue
+            try:
+                with self.engine.begin() as c:
+                    c.execute(insert(link_aliases).values(alias=alias, url=url, created_at=now))
+            except IntegrityError:
+                pass                     # a concurrent run stored the same alias first
 
     def save_feed_result(self, r: FeedResult) -> None:
         now = utcnow()

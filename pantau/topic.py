@@ -56,6 +56,8 @@ class Topic:
     positives: list[Exemplar]
     negatives: list[Exemplar]
     weights: dict[str, float]
+    search_any: list[str] = field(default_factory=list)      # search engines: any of these words…
+    search_context: list[str] = field(default_factory=list)  # …together with any of these (may be empty)
 
 
 DEFAULT_WEIGHTS = {
@@ -108,6 +110,9 @@ def load_topic(path: str | Path, threshold: float | None = None) -> Topic:
     if not concepts["actor"]:
         raise TopicError(f"{spec_path}: concepts.actor: at least one actor concept is required")
     ex = spec.get("exemplars") or {}
+    search = spec.get("search") or {}
+    if not isinstance(search, dict) or not all(isinstance(search.get(k, []), list) for k in ("any", "context")):
+        raise TopicError(f"{spec_path}: search must be {{any: [words], context: [words]}}")
     topic = Topic(
         name=spec.get("name") or base.name,
         label=spec.get("label") or spec.get("name") or base.name,
@@ -120,6 +125,8 @@ def load_topic(path: str | Path, threshold: float | None = None) -> Topic:
         positives=_read_exemplars(base, ex.get("positive") or [], "positive"),
         negatives=_read_exemplars(base, ex.get("negative") or [], "negative"),
         weights={**DEFAULT_WEIGHTS, **(spec.get("weights") or {})},
+        search_any=[str(w) for w in search.get("any") or concepts["actor"]],
+        search_context=[str(w) for w in search.get("context") or []],
     )
     if not topic.positives:
         raise TopicError(f"{spec_path}: exemplars.positive: at least one exemplar text is required")

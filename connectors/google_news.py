@@ -1,0 +1,176 @@
+"""The ``google_news`` connector: Google News search RSS for Indonesia.
+
+The query is the source's ``query`` or the topic's search terms —
+``(Rusia OR Ukraina OR …) (diplomasi OR pertemuan OR …) when:48h`` — asked with ``hl=id&gl=ID&ceid=ID:id``
+(Indonesian edition). Item links point at Google (``/rss/articles/<id>``), not at the outlet; each is
+resolved to the outlet's URL: old-style ids carry the URL inside their base64 payload; otherwise the
+link is requested and the redirect (HTTP, ``<meta refresh>``, or the page's ``data-n-au`` / first
+outside link) is read — once: resolutions are kept in the store and offered back through
+``ctx.known_aliases``. Links that cannot be resolved are dropped and counted in the error.
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import math
+import re
+from urllib.parse import quote, urljoin, urlsplit
+
+import feedparser
+from lxml import html as lxml_html
+
+from pantau.config import Source
+from pantau.models import Candidate, FeedResult
+
+from .http import Fetcher, FetchError
+from .rss import entry_published, looks_like_xml, parse_feed
+
+RESOLVE_INTERVAL_S = 1.0          # at most one redirect lookup per second at Google
+
+
+def build_query(source: Source, ctx) -> str:
+    if source.query:
+        return source.query
+    q = "(" + " OR ".join(ctx.search_any) + ")"
+    if ctx.search_context:
+        q += " (" + " OR ".join(ctx.search_context) + ")"
+    hours = math.ceil(source.max_age_hours)
+    return f"{q} when:{hours}h" if hours < 48 else f"{q} when:{math.ceil(hours / 24)}d"
+
+
+def search_url(source: Source, ctx) -> str:
+    return f"{source.url}?q={quote(build_query(source, ctx))}&hl=id&gl=ID&ceid=ID:id"
+
+
+def _varint(data: bytes, i: int) -> tuple[int, int]:
+    value = shift = 0
+    while i < len(data):
+        b = data[i]
+        value |= (b & 0x7F) << shift
+        i += 1
+        if not b & 0x80:
+            return value, i
+        shift += 7
+    raise ValueError("truncated varint")
+
+
+def decode_article_id(link: str) -> str | None:
+    """The outlet URL inside an old-style Google News article id (``CBMi…``), or None."""
+    m = re.search(r"/articles/([A-Za-z0-9_-]+)", urlsplit(link).path)
+    if not m:
+        return None
+    token = m.group(1)
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    if not raw.startswith(b"\x08\x13\x22"):
+        return None
+    try:
+        length, start = _varint(raw, 3)
+    except ValueError:
+        return None
+    url = raw[start:start + length].decode("utf-8", "replace")
+    return url if url.startswith(("http://", "https://")) and len(raw) >= start + length else None
+
+
+def _from_interstitial(html: str, base: str, google_host: str) -> str | None:
+    try:
+        tree = lxml_html.fromstring(html)
+    except (ValueError, lxml_html.etree.ParserError):
+        return None
+    for el in tree.xpath("//*[@data-n-au]"):
+        return el.get("data-n-au")
+    for meta in tree.xpath("//meta[@http-equiv]"):
+        if meta.get("http-equiv", "").lower() == "refresh":
+            m = re.search(r"url\s*=\s*['\"]?([^'\";]+)", meta.get("content", ""), re.IGNORECASE)
+            if m:
+                return urljoin(base, m.group(1).strip())
+    for a in tree.xpath("//a[@href]"):
+        href = urljoin(base, a.get("href"))
+        host = urlsplit(href).hostname or ""
+        if href.startswith(("http://", "https://")) and host != google_host and not host.endswith("google.com"):
+            return href
+    return None
+
+
+async def resolve(fetcher: Fetcher, link: str, google_host: str, hops: int = 3) -> str | None:
+    """The outlet URL behind a Google News link (None when it cannot be found). Redirects are read,
+    not followed, so the article itself is not downloaded here."""
+    if (urlsplit(link).hostname or "") != google_host:
+        return link
+    decoded = decode_article_id(link)
+    if decoded:
+        return decoded
+    url = link
+    for _ in range(hops):
+        try:
+            r = await fetcher.get(url, respect_robots=False, min_interval=RESOLVE_INTERVAL_S,
+                                  follow_redirects=False, headers={"Accept": "text/html"})
+        except FetchError:
+            return None
+        if 300 <= r.status < 400 and r.headers.get("location"):
+            url = urljoin(url, r.headers["location"])
+            parts = urlsplit(url)
+            on_google = (parts.hostname or "").endswith("google.com") or \
+                ((parts.hostname or "") == google_host and "/articles/" in parts.path)
+            if not on_google:
+                return url                            # the redirect names the outlet
+            continue
+        return _from_interstitial(r.text, r.url, google_host)
+    return None
+
+
+def _strip_outlet(title: str, outlet: str | None) -> str:
+    if outlet and title.endswith(" - " + outlet):
+        return title[: -len(outlet) - 3].strip()
+    return title
+
+
+async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
+    """The ``google_news`` connector (see connectors/sources.py)."""
+    result = FeedResult(source=source.name, url=source.key)
+    url = search_url(source, ctx)
+    try:
+        r = await fetcher.get(url, respect_robots=False, headers={"Accept": "application/rss+xml, */*;q=0.5"})
+    except FetchError as e:
+        if e.transient:
+            raise
+        result.status, result.error = e.status, f"search failed: {e}"
+        return result
+    result.status = r.status
+    if not looks_like_xml(r):
+        result.error = f"search did not return RSS (content-type {r.headers.get('content-type', '?')})"
+        return result
+    try:
+        parse_feed(r.content, source, r.url)          # validates: a clear error for a non-feed
+    except ValueError as e:
+        result.error = str(e)
+        return result
+    entries = [e for e in feedparser.parse(r.content).entries
+               if (e.get("link") or "").startswith(("http://", "https://"))][: source.max_items]
+    google_host = urlsplit(source.url).hostname or ""
+    known = ctx.known_aliases([e.link for e in entries])
+
+    async def one(link: str) -> str | None:
+        if link in known:
+            return known[link]
+        real = await resolve(fetcher, link, google_host)
+        if real and real != link:
+            result.aliases[link] = real
+        return real
+
+    resolved = await asyncio.gather(*(one(e.link) for e in entries))
+    lost = 0
+    for e, real in zip(entries, resolved):
+        if not real:
+            lost += 1
+            continue
+        outlet = (e.get("source") or {}).get("title")
+        result.candidates.append(Candidate(
+            url=real, source=source.name, title=_strip_outlet((e.get("title") or "").strip(), outlet),
+            published=entry_published(e), outlet=source.outlet or outlet))
+    if lost:
+        result.error = f"{lost} of {len(entries)} Google News links could not be resolved to an outlet URL"
+    return result
