@@ -144,6 +144,7 @@ class ReplaySite:
         self.manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
         self.requests: list[str] = []
         self.searches: list[tuple[str, str]] = []
+        self.user_agents: set[str] = set()
         self.extra_pages: dict[str, tuple[str, bytes]] = {}   # tests may add pages: path -> (ctype, body)
         self.routes: dict[str, object] = {}
         self.robots_txt = "User-agent: *\nDisallow: /private/\n"
@@ -156,6 +157,7 @@ class ReplaySite:
 
             def do_GET(self):
                 site_ref.requests.append(self.path)
+                site_ref.user_agents.add(self.headers.get("User-Agent", ""))
                 status, ctype, body, etag, extra = site_ref.respond(self.path)
                 if etag and self.headers.get("If-None-Match") == etag:
                     self.send_response(304)
