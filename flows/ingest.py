@@ -31,8 +31,8 @@ async def discover(fetcher: Fetcher, source: Source, ctx: SourceContext) -> Feed
 
 
 @task(name="fetch-batch", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
-async def fetch_batch(fetcher: Fetcher, candidates: list) -> list:
-    return await page_connector.fetch_pages(fetcher, candidates)
+async def fetch_batch(fetcher: Fetcher, candidates: list, max_pages: int) -> list:
+    return await page_connector.fetch_pages(fetcher, candidates, max_pages)
 
 
 @task(name="analyse-batch", cache_policy=NO_CACHE)
@@ -98,7 +98,7 @@ async def ingest(config_path: str = "config.yaml") -> dict:
         summary.new_candidates = len(fresh)
         log.info("%d sources, %d links, %d new", len(enabled), summary.discovered, len(fresh))
         for batch in pipeline.batches(fresh, cfg.pipeline.batch_size):
-            pages = await fetch_batch(fetcher, batch)
+            pages = await fetch_batch(fetcher, batch, cfg.pipeline.max_pages)
             summary.fetched += sum(1 for p in pages if p.html)
             analysed = analyse_batch(pages, matchers, cfg.pipeline.languages)
             summary.merge(record_batch(store, analysed, channels))

@@ -78,21 +78,27 @@ def _load_document(target: str, config_path: str):
     if target.startswith(("http://", "https://")):
         import asyncio
         from connectors.http import Fetcher
+        from connectors.pages import fetch_page
         from .config import load_config
+        from .models import Candidate
         cfg = load_config(config_path)
 
         async def get():
-            async with Fetcher(cfg.http) as f:
-                return await f.get(target)
-        r = asyncio.run(get())
-        html, url = r.text, r.url
+            async with Fetcher(cfg.http) as f:        # robots.txt, pacing, size cap; pages followed
+                return await fetch_page(f, Candidate(url=target, source="cli"), cfg.pipeline.max_pages)
+        page = asyncio.run(get())
+        if page.error:
+            raise SystemExit(f"{target}: {page.error}")
+        for note in page.notes:
+            print(f"note: {note}", file=sys.stderr)
+        html, url, more = page.html, page.final_url, page.more_html
     else:
         raw = Path(target).read_bytes()
-        html, url = decode_html(raw), Path(target).resolve().as_uri()
+        html, url, more = decode_html(raw), Path(target).resolve().as_uri(), []
         if "<" not in html[:2000]:        # plain text: first line is the title
             first, _, rest = html.partition("\n")
             return first.strip(), rest.strip() or first.strip(), url, None
-    x = extract_article(html, url)
+    x = extract_article(html, url, more)
     if x is None:
         raise SystemExit(f"{target}: no article text found")
     return x.title, x.text, x.url or url, x

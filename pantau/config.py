@@ -126,6 +126,7 @@ class Pipeline(_Strict):
     batch_size: int = Field(default=40, ge=1)
     max_articles_per_run: int = Field(default=2000, ge=1)
     max_fetch_attempts: int = Field(default=3, ge=1)
+    max_pages: int = Field(default=10, ge=1, description="multi-page articles: most pages fetched per article")
     languages: list[str] = ["id"]
 
 

@@ -37,6 +37,8 @@ class Page:
     status: int | None = None
     html: str | None = None
     error: str | None = None
+    more_html: list[str] = field(default_factory=list)    # later pages of a multi-page article, in order
+    notes: list[str] = field(default_factory=list)        # e.g. a later page that could not be fetched
 
 
 @dataclass

@@ -62,7 +62,7 @@ def analyse(pages: list[Page], matchers: list[Matcher], languages: list[str]) ->
             a.error = p.error or "empty page"
             continue
         try:
-            x = extract_article(p.html, p.final_url)
+            x = extract_article(p.html, p.final_url, p.more_html)
         except Exception as e:  # a hostile page must not stop the batch
             a.error = f"extraction failed: {type(e).__name__}: {e}"
             continue
