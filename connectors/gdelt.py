@@ -16,7 +16,8 @@ from urllib.parse import urlencode
 from pantau.config import Source
 from pantau.models import Candidate, FeedResult
 
-from .http import Fetcher, FetchError
+from .http import Fetcher
+from .sources import fetch_for
 
 MIN_INTERVAL_S = 5.0
 
@@ -67,15 +68,10 @@ def parse_artlist(content: bytes, source: Source) -> list[Candidate]:
 async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
     """The ``gdelt`` connector (see connectors/sources.py)."""
     result = FeedResult(source=source.name, url=source.key)
-    try:
-        r = await fetcher.get(request_url(source, ctx), respect_robots=False, min_interval=MIN_INTERVAL_S,
-                              headers={"Accept": "application/json"})
-    except FetchError as e:
-        if e.transient:
-            raise
-        result.status, result.error = e.status, f"GDELT request failed: {e}"
+    r = await fetch_for(result, fetcher, request_url(source, ctx), "GDELT request failed: ", respect_robots=False,
+                        min_interval=MIN_INTERVAL_S, headers={"Accept": "application/json"})
+    if r is None:
         return result
-    result.status = r.status
     try:
         result.candidates = parse_artlist(r.content, source)
     except ValueError as e:

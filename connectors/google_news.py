@@ -25,6 +25,7 @@ from pantau.models import Candidate, FeedResult
 
 from .http import Fetcher, FetchError
 from .rss import entry_published, looks_like_xml, parse_feed
+from .sources import fetch_for
 
 RESOLVE_INTERVAL_S = 1.0          # at most one redirect lookup per second at Google
 
@@ -131,15 +132,10 @@ def _strip_outlet(title: str, outlet: str | None) -> str:
 async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
     """The ``google_news`` connector (see connectors/sources.py)."""
     result = FeedResult(source=source.name, url=source.key)
-    url = search_url(source, ctx)
-    try:
-        r = await fetcher.get(url, respect_robots=False, headers={"Accept": "application/rss+xml, */*;q=0.5"})
-    except FetchError as e:
-        if e.transient:
-            raise
-        result.status, result.error = e.status, f"search failed: {e}"
+    r = await fetch_for(result, fetcher, search_url(source, ctx), "search failed: ", respect_robots=False,
+                        headers={"Accept": "application/rss+xml, */*;q=0.5"})
+    if r is None:
         return result
-    result.status = r.status
     if not looks_like_xml(r):
         result.error = f"search did not return RSS (content-type {r.headers.get('content-type', '?')})"
         return result

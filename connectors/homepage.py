@@ -21,6 +21,7 @@ from pantau.models import Candidate, FeedResult
 
 from . import rss, sitemap
 from .http import Fetcher, FetchError
+from .sources import SourceContext, fetch_for
 
 MAX_FEEDS = 3
 MAX_SITEMAPS = 2
@@ -57,14 +58,9 @@ def article_links(html: str, base: str, source: Source) -> list[Candidate]:
 async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
     """The ``homepage`` connector (see connectors/sources.py)."""
     result = FeedResult(source=source.name, url=source.key)
-    try:
-        r = await fetcher.get(source.url, headers={"Accept": "text/html,application/xhtml+xml;q=0.9"})
-    except FetchError as e:
-        if e.transient:
-            raise
-        result.status, result.error = e.status, str(e)
+    r = await fetch_for(result, fetcher, source.url, headers={"Accept": "text/html,application/xhtml+xml;q=0.9"})
+    if r is None:
         return result
-    result.status = r.status
     ctype = r.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype and ctype not in ("text/html", "application/xhtml+xml"):
         result.error = f"not an HTML page ({ctype})"
@@ -81,7 +77,7 @@ async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
     for sub in subs:
         try:
             part = await (rss.fetch_feed(fetcher, sub) if sub.kind == "rss"
-                          else sitemap.discover(fetcher, sub, type(ctx)()))
+                          else sitemap.discover(fetcher, sub, SourceContext()))
         except FetchError as e:
             problems.append(f"{sub.url}: {e}")
             continue

@@ -9,7 +9,8 @@ import feedparser
 from pantau.config import Source
 from pantau.models import Candidate, FeedResult
 
-from .http import Fetcher, FetchError
+from .http import Fetcher
+from .sources import fetch_for
 
 
 def entry_published(entry) -> datetime | None:
@@ -66,14 +67,9 @@ async def fetch_feed(fetcher: Fetcher, source: Source, etag: str | None = None,
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     result = FeedResult(source=source.name, url=source.key, etag=etag, last_modified=last_modified)
-    try:
-        r = await fetcher.get(source.url, headers=headers)
-    except FetchError as e:
-        if e.transient:
-            raise
-        result.status, result.error = e.status, str(e)
+    r = await fetch_for(result, fetcher, source.url, headers=headers)
+    if r is None:
         return result
-    result.status = r.status
     if not looks_like_xml(r):
         result.error = f"not a feed (content-type {r.headers.get('content-type', '?')})"
         return result

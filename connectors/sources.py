@@ -16,7 +16,7 @@ def _no_aliases(links: list[str]) -> dict[str, str]:
 from pantau.config import Source
 from pantau.models import FeedResult
 
-from .http import Fetcher
+from .http import Fetcher, FetchError, Response
 
 
 @dataclass
@@ -42,6 +42,20 @@ def _registry() -> dict[str, Discover]:
 
 async def discover(fetcher: Fetcher, source: Source, ctx: SourceContext) -> FeedResult:
     return limit(await _registry()[source.kind](fetcher, source, ctx), source)
+
+
+async def fetch_for(result: FeedResult, fetcher: Fetcher, url: str, what: str = "", **kw) -> Response | None:
+    """A source's GET: transient failures raise (the flow's retries see them); a permanent one is
+    recorded on ``result`` (status and error, prefixed by ``what``) and None comes back."""
+    try:
+        r = await fetcher.get(url, **kw)
+    except FetchError as e:
+        if e.transient:
+            raise
+        result.status, result.error = e.status, f"{what}{e}"
+        return None
+    result.status = r.status
+    return r
 
 
 def limit(result: FeedResult, source: Source) -> FeedResult:

@@ -17,13 +17,12 @@ Multi-page articles: ``pagination`` reads a page's "show all" or "next page" lin
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import unicodedata
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 import trafilatura.utils
@@ -235,7 +234,9 @@ _BOILERPLATE_LINE = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
-_INLINE_NOISE = re.compile(r"\[gambas:[^\]]*\]|\bADVERTISEMENT\b|\bSCROLL TO (?:CONTINUE|RESUME) WITH CONTENT\b",
+_INLINE_NOISE = re.compile(r"\[gambas:[^\]]*\]|\bADVERTISEMENT\b|\bSCROLL TO (?:CONTINUE|RESUME) WITH CONTENT\b"
+                           r"|\((?:baca|lihat|simak) (?:juga|pula)\b[^()]{0,200}\)"    # "(Baca juga: …)" in a paragraph
+                           r"|\b(?:baca|lihat|simak) (?:juga|pula)\s*:\s*(?=[,.;]|$)",  # a dangling "Baca Juga:"
                            re.IGNORECASE)
 _TITLE_SUFFIX = re.compile(r"\s+(?:[-|–—:]|::)\s+[^-|–—]{2,60}$")
 
@@ -254,7 +255,7 @@ def clean_text(text: str) -> str:
     """Drop boilerplate lines and inline markers; collapse blank runs."""
     out: list[str] = []
     for raw in text.splitlines():
-        line = _INLINE_NOISE.sub("", raw).strip()
+        line = re.sub(r"[ \t]{2,}", " ", _INLINE_NOISE.sub("", raw)).strip()
         bare = re.sub(r"\s*\|\s*(?::\s*\|?)?\s*", " : ", line).strip(" :") if line.startswith("|") else line
         if not bare or re.fullmatch(r"[^\W\d_]+", bare) or _BOILERPLATE_LINE.match(bare) or _DATE_STAMP.match(bare) or re.fullmatch(r"[|:\s-]+", bare):
             continue

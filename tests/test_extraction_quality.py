@@ -5,8 +5,8 @@ from datetime import datetime
 from pathlib import Path
 
 from pantau.demo import SITE
-from pantau.evaluate import evaluate_extraction
-from pantau.extract import WIB, clean_text, extract_article, prune_tree, parse_html
+from pantau.evaluate import BOILERPLATE, evaluate_extraction
+from pantau.extract import WIB, clean_text, decode_html, extract_article, parse_html, prune_tree
 
 GOLD = Path(__file__).parent / "fixtures" / "extraction-gold.jsonl"
 
@@ -78,6 +78,25 @@ def test_line_rules_drop_credits_stamps_and_labels_only():
                       "BERITA TERKAIT", "Fotografer: Grandyos Zafna", "Redaksi: redaksi[at]detik.com", LEAD,
                       "Topik", PARA])
     assert clean_text(text).splitlines() == [LEAD, PARA]
+
+
+def test_inline_read_also_markers_removed():
+    assert clean_text("Rusia menolak. (Baca juga: Bos Pentagon Ingin Tempatkan Rudal AS di Asia) AS menarik diri.") \
+        == "Rusia menolak. AS menarik diri."
+    assert clean_text("pidana denda.\",,Baca Juga:,,\"Permasalahan") == "pidana denda.\",,,,\"Permasalahan"
+
+
+def test_no_boilerplate_on_any_replay_page():
+    """All 92 pages of the replay site (recorded pages, CC-BY texts with inline boxes, the seeds)."""
+    import json
+    manifest = json.loads((SITE / "manifest.json").read_text(encoding="utf-8"))
+    leaks = []
+    for m in manifest:
+        x = extract_article(decode_html((SITE / m["path"]).read_bytes()), "http://127.0.0.1/" + m["path"])
+        assert x is not None, m["path"]
+        if BOILERPLATE.search(x.text):
+            leaks.append((m["path"], BOILERPLATE.findall(x.text)))
+    assert leaks == []
 
 
 def test_prune_tree_keeps_the_document_parseable():

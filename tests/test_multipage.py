@@ -83,7 +83,7 @@ def test_next_pages_followed_and_merged_in_order(replay_site):
 
 def test_rel_next_chain_limit_and_broken_page(replay_site):
     url = _detik(replay_site)
-    assert pagination(_page("t", PARTS[0], f"<a rel='next' href='/berita/d-6595000/retno-bertemu-lavrov/2'>Selanjutnya</a>").decode(),
+    assert pagination(_page("t", PARTS[0], "<a rel='next' href='/berita/d-6595000/retno-bertemu-lavrov/2'>Selanjutnya</a>").decode(),
                       url) == (None, url + "/2")
     assert len(_fetch(url).more_html) == 2
     assert len(_fetch(url, max_pages=2).more_html) == 1

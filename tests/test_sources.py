@@ -11,7 +11,6 @@ import time
 
 import pytest
 
-from conftest import FIXTURES
 from connectors import gdelt, google_news, homepage, sitemap
 from connectors.http import Fetcher, FetchError, retry_after_seconds
 from connectors.sources import SourceContext, discover
