@@ -67,7 +67,8 @@ async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
         return result
     html = r.text
     parts = urlsplit(r.url)
-    feeds = determine_feed(html, FeedParameters(r.url, parts.hostname or "", r.url))[:MAX_FEEDS]
+    feeds = [f for f in determine_feed(html, FeedParameters(r.url, parts.hostname or "", r.url))
+             if f.rstrip("/") != r.url.rstrip("/")][:MAX_FEEDS]
     problems: list[str] = []
     found: list[Candidate] = []
     subs = [source.model_copy(update={"kind": "rss", "url": f}) for f in feeds]

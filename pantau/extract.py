@@ -125,7 +125,7 @@ def _is_caption(el) -> bool:
     if el.tag == "figcaption":
         return True
     if _CAPTION_HINT.search(" ".join(filter(None, (el.get("class"), el.get("id"))))):
-        return True
+        return _words(el) <= 80              # a long block is not a caption, whatever its class says
     # a picture with a line of text beside it, e.g. <div class="photo"><img> credit, caption</div>
     if el.tag not in ("div", "span", "p") or len(el.findall(".//img")) != 1:
         return False

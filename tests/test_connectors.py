@@ -16,12 +16,13 @@ def src(url="http://127.0.0.1/x", name="s"):
 
 
 @pytest.mark.parametrize("fixture,first_title", [
-    ("antara-rss.xml", None), ("republika-rss.xml", None),
+    ("antara-rss.xml", None), ("republika-rss.xml", None), ("kapanlagi-rss.xml", None),
+    ("detik-rss.xml", "Google Umbar Kelemahan Galaxy S6 Edge"),       # feedsportal redirect links
     ("tempo-ekonomi-2026-06.xml", "Kemendag: Harga Emas Turun seiring Pergeseran Minat Investor"),
 ])
 def test_parse_real_feeds(fixture, first_title):
     items = parse_feed((FIXTURES / "feeds" / fixture).read_bytes(), src(), "https://example.org/")
-    assert len(items) == (FIXTURES / "feeds" / fixture).read_bytes().count(b"<item>") > 5
+    assert len(items) == (FIXTURES / "feeds" / fixture).read_bytes().count(b"<item>") >= 3
     assert all(c.url.startswith("http") and c.title for c in items)
     assert all(c.published is None or c.published.tzinfo is not None for c in items)
     if first_title:

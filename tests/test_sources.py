@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from conftest import FIXTURES
 from connectors import gdelt, google_news, homepage, sitemap
 from connectors.http import Fetcher, FetchError, retry_after_seconds
 from connectors.sources import SourceContext, discover
@@ -176,6 +177,21 @@ def test_homepage_feeds_and_article_links(replay_site):
         'bertemu Lavrov di New Delhi</a><a href="https://other.example/read/1">Situs lain dengan judul panjang</a>'
         '<a href="/read/2">Pendek</a>', "https://www.kompas.com/", Source(name="k", kind="homepage", url="https://kompas.com"))
     assert [c.url for c in links] == ["https://www.kompas.com/read/2023/03/03/x"]
+
+
+@pytest.mark.parametrize("page,base,n_min,feed", [
+    ("okezone__okezone-mainpage.html", "http://www.okezone.com/", 15, "http://sindikasi.okezone.com/index.php/rss/0/RSS2.0"),
+    ("tempo-english__tempoen-mainpage.html", "http://en.tempo.co/", 40, None),
+])
+def test_homepage_links_on_real_front_pages(page, base, n_min, feed):
+    from trafilatura.feeds import FeedParameters, determine_feed
+    from pantau.extract import decode_html
+    html = decode_html((FIXTURES / "html" / page).read_bytes())
+    links = homepage.article_links(html, base, Source(name="h", kind="homepage", url=base))
+    assert len(links) >= n_min and all("/read/" in c.url and len(c.title.split()) >= 4 for c in links)
+    assert len({c.url for c in links}) == len(links)
+    found = determine_feed(html, FeedParameters(base, base.split("/")[2], base))
+    assert (feed in found) if feed else found == []
 
 
 def test_homepage_without_feeds_reads_robots_sitemaps(replay_site):
