@@ -4,8 +4,9 @@ The query is the source's ``query`` or the topic's search terms —
 ``(Rusia OR Ukraina OR …) (diplomasi OR pertemuan OR …) when:48h`` — asked with ``hl=id&gl=ID&ceid=ID:id``
 (Indonesian edition). Item links point at Google (``/rss/articles/<id>``), not at the outlet; each is
 resolved to the outlet's URL: old-style ids carry the URL inside their base64 payload; otherwise the
-link is requested and the redirect (HTTP, ``<meta refresh>``, or the page's ``data-n-au`` / first
-outside link) is read — once: resolutions are kept in the store and offered back through
+link is requested and the redirect (HTTP, ``<meta refresh>``, the page's ``data-n-au`` / first
+outside link, or — for today's opaque ids — the page's ``data-n-a-ts``/``data-n-a-sg`` passed to Google
+News's own ``batchexecute`` decoding call) is read — once: resolutions are kept in the store and offered back through
 ``ctx.known_aliases``. Links that cannot be resolved are dropped and counted in the error.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import json
 import math
 import re
 from urllib.parse import quote, urljoin, urlsplit
@@ -76,13 +78,42 @@ def decode_article_id(link: str) -> str | None:
     return url if url.startswith(("http://", "https://")) and len(raw) >= start + length else None
 
 
-def _from_interstitial(html: str, base: str, google_host: str) -> str | None:
+BATCHEXECUTE_PATH = "/_/DotsSplashUi/data/batchexecute"
+
+
+def batchexecute_request(article_id: str, timestamp: str, signature: str) -> bytes:
+    """The form body that asks Google News to decode one article id (the ``Fbv4je`` / ``garturlreq``
+    call its own pages make; its shape is known from public decoders, not from Google's docs)."""
+    inner = (f'["garturlreq",[["X","X",["X","X"],null,null,1,1,"ID:id",null,1,null,null,null,null,null,0,1],'
+             f'"X","X",1,[1,1,1],1,1,null,0,0,null,0],"{article_id}",{int(timestamp)},"{signature}"]')
+    return ("f.req=" + quote(json.dumps([[["Fbv4je", inner, None, "generic"]]]), safe="")).encode()
+
+
+def parse_batchexecute(text: str) -> str | None:
+    """The outlet URL in a batchexecute answer (``)]}'`` then JSON; the payload is ``["garturlres", url, …]``)."""
+    body = text.split("\n\n", 1)[1] if "\n\n" in text else text.removeprefix(")]}'")
+    try:
+        for entry in json.loads(body.strip()):
+            if isinstance(entry, list) and len(entry) > 2 and entry[:2] == ["wrb.fr", "Fbv4je"] and entry[2]:
+                payload = json.loads(entry[2])
+                if payload and payload[0] == "garturlres" and str(payload[1]).startswith(("http://", "https://")):
+                    return payload[1]
+    except (ValueError, TypeError, IndexError):
+        pass
+    m = re.search(r'garturlres\\",\\"(https?://[^"\\]+)', text)
+    return m.group(1) if m else None
+
+
+def _from_interstitial(html: str, base: str, google_host: str) -> str | tuple[str, str] | None:
+    """The outlet URL an interstitial page names, or (timestamp, signature) for a batchexecute call."""
     try:
         tree = lxml_html.fromstring(html)
     except (ValueError, lxml_html.etree.ParserError):
         return None
     for el in tree.xpath("//*[@data-n-au]"):
         return el.get("data-n-au")
+    for el in tree.xpath("//*[@data-n-a-sg][@data-n-a-ts]"):
+        return el.get("data-n-a-ts"), el.get("data-n-a-sg")
     for meta in tree.xpath("//meta[@http-equiv]"):
         if meta.get("http-equiv", "").lower() == "refresh":
             m = re.search(r"url\s*=\s*['\"]?([^'\";]+)", meta.get("content", ""), re.IGNORECASE)
@@ -96,9 +127,15 @@ def _from_interstitial(html: str, base: str, google_host: str) -> str | None:
     return None
 
 
-async def resolve(fetcher: Fetcher, link: str, google_host: str, hops: int = 3) -> str | None:
+def google_root(endpoint: str) -> str:
+    """https://news.google.com for https://news.google.com/rss/search."""
+    return endpoint.split("/rss/", 1)[0] if "/rss/" in endpoint else f"{urlsplit(endpoint).scheme}://{urlsplit(endpoint).netloc}"
+
+
+async def resolve(fetcher: Fetcher, link: str, endpoint: str, hops: int = 3) -> str | None:
     """The outlet URL behind a Google News link (None when it cannot be found). Redirects are read,
     not followed, so the article itself is not downloaded here."""
+    google_host = urlsplit(endpoint).hostname or ""
     if (urlsplit(link).hostname or "") != google_host:
         return link
     decoded = decode_article_id(link)
@@ -119,8 +156,25 @@ async def resolve(fetcher: Fetcher, link: str, google_host: str, hops: int = 3) 
             if not on_google:
                 return url                            # the redirect names the outlet
             continue
-        return _from_interstitial(r.text, r.url, google_host)
+        found = _from_interstitial(r.text, r.url, google_host)
+        if isinstance(found, tuple):
+            return await _batchexecute(fetcher, link, google_root(endpoint), *found)
+        return found
     return None
+
+
+async def _batchexecute(fetcher: Fetcher, link: str, root: str, timestamp: str, signature: str) -> str | None:
+    m = re.search(r"/articles/([A-Za-z0-9_-]+)", urlsplit(link).path)
+    if not m or not timestamp.isdigit():
+        return None
+    try:
+        r = await fetcher.post(root + BATCHEXECUTE_PATH,
+                               batchexecute_request(m.group(1), timestamp, signature),
+                               {"Content-Type": "application/x-www-form-urlencoded;charset=UTF-8"},
+                               min_interval=RESOLVE_INTERVAL_S)
+    except FetchError:
+        return None
+    return parse_batchexecute(r.text)
 
 
 def _strip_outlet(title: str, outlet: str | None) -> str:
@@ -146,13 +200,12 @@ async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
         return result
     entries = [e for e in feedparser.parse(r.content).entries
                if (e.get("link") or "").startswith(("http://", "https://"))][: source.max_items]
-    google_host = urlsplit(source.url).hostname or ""
     known = ctx.known_aliases([e.link for e in entries])
 
     async def one(link: str) -> str | None:
         if link in known:
             return known[link]
-        real = await resolve(fetcher, link, google_host)
+        real = await resolve(fetcher, link, source.url)
         if real and real != link:
             result.aliases[link] = real
         return real

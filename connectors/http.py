@@ -172,7 +172,7 @@ class Fetcher:
         host = urlsplit(url).hostname or ""
         self._next_slot[host] = max(self._next_slot.get(host, 0.0), time.monotonic() + seconds)
 
-    # -- GET ----------------------------------------------------------------------------------
+    # -- requests -----------------------------------------------------------------------------
 
     async def get(self, url: str, headers: dict[str, str] | None = None, *, respect_robots: bool = True,
                   min_interval: float | None = None, follow_redirects: bool = True) -> Response:
@@ -190,7 +190,7 @@ class Fetcher:
         while True:
             await self._wait_turn(url, interval)
             try:
-                return await self._get(url, headers, follow_redirects)
+                return await self._request("GET", url, headers, None, follow_redirects)
             except FetchError as e:
                 if e.status not in (429, 503) or e.retry_after is None:
                     raise
@@ -200,11 +200,22 @@ class Fetcher:
                     raise
                 await asyncio.sleep(e.retry_after)
 
-    async def _get(self, url: str, headers: dict[str, str] | None, follow_redirects: bool = True) -> Response:
+    async def post(self, url: str, content: bytes, headers: dict[str, str] | None = None, *,
+                   min_interval: float | None = None) -> Response:
+        """POST to an API endpoint (no robots.txt: APIs are not crawled), paced like GET."""
+        await self._wait_turn(url, max(self.settings.per_host_interval_s, min_interval or 0.0))
+        return await self._request("POST", url, headers, content, False)
+
+    async def _get(self, url: str, headers: dict[str, str] | None) -> Response:
+        return await self._request("GET", url, headers, None, True)
+
+    async def _request(self, method: str, url: str, headers: dict[str, str] | None, content: bytes | None,
+                       follow_redirects: bool) -> Response:
         limit = self.settings.max_body_bytes
         async with self._global, self._host_sem(url):
             try:
-                async with self.client.stream("GET", url, headers=headers, follow_redirects=follow_redirects) as r:
+                async with self.client.stream(method, url, headers=headers, content=content,
+                                              follow_redirects=follow_redirects) as r:
                     if r.status_code >= 400:
                         transient = r.status_code >= 500 or r.status_code == 429
                         wait = retry_after_seconds(r.headers.get("retry-after"))

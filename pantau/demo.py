@@ -87,13 +87,16 @@ def google_news_id(url: str) -> str:
     return base64.urlsafe_b64encode(b"\x08\x13\x22" + varint + raw + b"\xd2\x01\x00").decode().rstrip("=")
 
 
+GN_STYLES = 4   # 0: id carries the URL; 1: HTTP redirect; 2: data-n-au page; 3: opaque id → batchexecute
+
+
 def _google_news_rss(base: str, items: list[dict]) -> bytes:
-    """Google News search RSS: links point at Google, three styles of them (see google_news.py)."""
+    """Google News search RSS: links point at Google, in four styles (see GN_STYLES, google_news.py)."""
     out = ['<?xml version="1.0" encoding="UTF-8"?>', '<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/">',
            '<channel><title>"Rusia" - Google Berita</title><link>https://news.google.com/</link>',
            '<language>id</language><description>Google Berita</description>']
     for i, it in enumerate(items):
-        style = i % 3
+        style = i % GN_STYLES
         token = google_news_id(f"{base}/{it['path']}") if style == 0 else f"AU_yqL{style}x{i}"
         link = f"{base}/gn/rss/articles/{token}?oc=5"
         pub = f"<pubDate>{format_datetime(datetime.fromisoformat(it['published']))}</pubDate>" if it.get("published") else ""
@@ -174,6 +177,19 @@ class ReplaySite:
                 self.end_headers()
                 self.wfile.write(body)
 
+            def do_POST(self):
+                site_ref.requests.append("POST " + self.path)
+                form = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.path.split("?")[0] == "/gn/_/DotsSplashUi/data/batchexecute":
+                    status, ctype, body = site_ref.batchexecute(form)
+                else:
+                    status, ctype, body = 404, "text/plain", b"not found"
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
         self.httpd = _Server(("127.0.0.1", port), Handler)
         self.port = self.httpd.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
@@ -238,14 +254,37 @@ class ReplaySite:
         naming the outlet URL in ``data-n-au`` (style 0 ids carry the URL and need no request)."""
         token = path.rsplit("/", 1)[1]
         items = self.items(self.search_outlets["google_news"])
-        m = re.fullmatch(r"AU_yqL([12])x(\d+)", token)
+        m = re.fullmatch(r"AU_yqL([123])x(\d+)", token)
         if not m or int(m.group(2)) >= len(items):
             return 404, "text/html", b"<html><body>not found</body></html>", None, None
         target = f"{self.base}/{items[int(m.group(2))]['path']}"
         if m.group(1) == "1":
             return 302, "text/html", b"", None, {"Location": target}
-        page = f'<html><body><c-wiz><div jsname="x" data-n-au="{target}"></div></c-wiz></body></html>'
+        if m.group(1) == "3":        # today's pages: a signature for Google's batchexecute call
+            page = (f'<html><body><c-wiz><div jscontroller="aLI87" data-n-a-id="{token}" '
+                    f'data-n-a-ts="1700000000" data-n-a-sg="sig{m.group(2)}"></div></c-wiz></body></html>')
+        else:
+            page = f'<html><body><c-wiz><div jsname="x" data-n-au="{target}"></div></c-wiz></body></html>'
         return 200, "text/html; charset=utf-8", page.encode(), None, None
+
+    def batchexecute(self, form: bytes) -> tuple[int, str, bytes]:
+        """Google News's decoding call: ``f.req`` names an article id, its timestamp and signature; the
+        answer is ``)]}'`` + JSON holding ``["garturlres", url, 1]`` (the shape public decoders read)."""
+        from urllib.parse import parse_qs
+        try:
+            req = json.loads(parse_qs(form.decode())["f.req"][0])
+            inner = json.loads(req[0][0][1])
+            token, ts, sig = inner[2], inner[3], inner[4]
+        except (KeyError, IndexError, ValueError, TypeError):
+            return 400, "text/plain", b"bad request"
+        items = self.items(self.search_outlets["google_news"])
+        m = re.fullmatch(r"AU_yqL3x(\d+)", token)
+        if not m or int(m.group(1)) >= len(items) or sig != f"sig{m.group(1)}" or ts != 1700000000:
+            return 200, "application/json", b")]}'\n\n[[\"er\",null,null,null,null,400]]"
+        url = f"{self.base}/{items[int(m.group(1))]['path']}"
+        body = json.dumps([["wrb.fr", "Fbv4je", json.dumps(["garturlres", url, 1]), None, None, None, "generic"],
+                           ["di", 12], ["af.httprm", 11, "-123", 5]])
+        return 200, "application/json; charset=utf-8", (")]}'\n\n" + body).encode()
 
     def feed_url(self, outlet: str) -> str:
         return f"{self.base}/feeds/{outlet}.xml"

@@ -16,7 +16,7 @@ from connectors import gdelt, google_news, homepage, sitemap
 from connectors.http import Fetcher, FetchError, retry_after_seconds
 from connectors.sources import SourceContext, discover
 from pantau.config import ConfigError, Http, Source, parse_config
-from pantau.demo import google_news_id
+from pantau.demo import GN_STYLES, google_news_id
 
 FAST = Http(per_host_interval_s=0, retries=2)
 CTX = SourceContext(search_any=["Rusia", "Ukraina", "G20"], search_context=["diplomasi", "pertemuan"])
@@ -91,7 +91,7 @@ def test_google_news_query_and_redirect_resolution(replay_site):
     src = Source(name="gn", kind="google_news", url=f"{replay_site.base}/gn/rss/search", max_age_hours=1e6)
     r = run(_discover(src))
     want = {f"{replay_site.base}/{m['path']}" for m in replay_site.items("kompas")}
-    assert r.error is None and {c.url for c in r.candidates} == want          # all three link styles
+    assert r.error is None and {c.url for c in r.candidates} == want          # all four link styles
     kind, query = replay_site.searches[-1]
     assert kind == "google_news" and "hl=id&gl=ID&ceid=ID:id" in query
     assert "%28Rusia%20OR%20Ukraina%20OR%20G20%29%20%28diplomasi%20OR%20pertemuan%29" in query
@@ -99,7 +99,10 @@ def test_google_news_query_and_redirect_resolution(replay_site):
     # the redirect lookups read Location headers: no article page was downloaded while resolving
     assert replay_site.page_requests() == []
     lookups = [p for p in replay_site.requests if p.startswith("/gn/rss/articles/")]
-    assert len(lookups) == sum(1 for i in range(len(want)) if i % 3)   # style 0 ids decode without a request
+    assert len(lookups) == sum(1 for i in range(len(want)) if i % GN_STYLES)   # style 0 ids decode offline
+    posts = [p for p in replay_site.requests if p.startswith("POST ")]
+    assert posts and set(posts) == {"POST /gn/_/DotsSplashUi/data/batchexecute"}
+    assert len(posts) == sum(1 for i in range(len(want)) if i % GN_STYLES == 3)   # opaque ids → batchexecute
     assert set(r.aliases.values()) == want                              # every resolution is kept
 
 
