@@ -19,14 +19,13 @@ import math
 import re
 from urllib.parse import quote, urljoin, urlsplit
 
-import feedparser
 from lxml import html as lxml_html
 
 from pantau.config import Source
 from pantau.models import Candidate, FeedResult
 
 from .http import Fetcher, FetchError
-from .rss import entry_published, looks_like_xml, parse_feed
+from .rss import entry_published, feed_entries, looks_like_xml
 from .sources import fetch_for
 
 RESOLVE_INTERVAL_S = 1.0          # at most one redirect lookup per second at Google
@@ -194,18 +193,16 @@ async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
         result.error = f"search did not return RSS (content-type {r.headers.get('content-type', '?')})"
         return result
     try:
-        parse_feed(r.content, source, r.url)          # validates: a clear error for a non-feed
+        entries = feed_entries(r.content, r.url)[: source.max_items]
     except ValueError as e:
         result.error = str(e)
         return result
-    entries = [e for e in feedparser.parse(r.content).entries
-               if (e.get("link") or "").startswith(("http://", "https://"))][: source.max_items]
     known = ctx.known_aliases([e.link for e in entries])
 
     async def one(link: str) -> str | None:
         if link in known:
             return known[link]
-        real = await resolve(fetcher, link, source.url)
+        real = await resolve(fetcher, link.strip(), source.url)
         if real and real != link:
             result.aliases[link] = real
         return real

@@ -21,22 +21,23 @@ def entry_published(entry) -> datetime | None:
     return None
 
 
-def parse_feed(content: bytes, source: Source, base_url: str) -> list[Candidate]:
-    """Candidates of a feed document. Raises ValueError for a document that is not a feed."""
+def feed_entries(content: bytes, base_url: str) -> list:
+    """The feedparser entries with an http(s) link. Raises ValueError for a document that is not a feed."""
     parsed = feedparser.parse(content, response_headers={"content-location": base_url})
-    out = []
-    for e in parsed.entries:
-        link = (e.get("link") or "").strip()
-        if not link.startswith(("http://", "https://")):
-            continue
-        out.append(Candidate(url=link, source=source.name, title=(e.get("title") or "").strip(),
-                             published=entry_published(e), outlet=source.outlet))
-    if not parsed.version and not out:
+    entries = [e for e in parsed.entries if (e.get("link") or "").strip().startswith(("http://", "https://"))]
+    if not parsed.version and not entries:
         raise ValueError("not an RSS/Atom feed (no channel, no entries)")
-    if parsed.bozo and not out:
+    if parsed.bozo and not entries:
         exc = parsed.get("bozo_exception")
         raise ValueError(f"malformed feed: {type(exc).__name__}: {exc}" if exc else "malformed feed")
-    return out
+    return entries
+
+
+def parse_feed(content: bytes, source: Source, base_url: str) -> list[Candidate]:
+    """Candidates of a feed document. Raises ValueError for a document that is not a feed."""
+    return [Candidate(url=e.link.strip(), source=source.name, title=(e.get("title") or "").strip(),
+                      published=entry_published(e), outlet=source.outlet)
+            for e in feed_entries(content, base_url)]
 
 
 XML_TYPES = ("xml", "rss", "atom", "text/plain", "octet-stream", "gzip")
