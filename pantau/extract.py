@@ -443,12 +443,12 @@ def _body_text(tree, url: str) -> str:
 
 def _drop_headline(text: str, title: str) -> str:
     """Drop the headline when it is repeated (perhaps behind a rubric, "In Picture: …") near the top."""
-    key = re.sub(r"\W+", " ", title).strip().lower()
+    key = _norm(title)
     if not key:
         return text
     lines = text.split("\n")
     for i, line in enumerate(lines[:3]):
-        norm = re.sub(r"\W+", " ", line).strip().lower()
+        norm = _norm(line)
         if len(lines) > 1 and norm.endswith(key) and len(norm.split()) <= len(key.split()) + 4:
             return "\n".join(lines[:i] + lines[i + 1:])
     return text
