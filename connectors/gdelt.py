@@ -23,12 +23,7 @@ MIN_INTERVAL_S = 5.0
 
 
 def build_query(source: Source, ctx) -> str:
-    if source.query:
-        q = source.query
-    else:
-        q = "(" + " OR ".join(ctx.search_any) + ")"
-        if ctx.search_context:
-            q += " (" + " OR ".join(ctx.search_context) + ")"
+    q = source.query or ctx.expression()
     return q if "sourcelang:" in q else f"{q} sourcelang:indonesian"
 
 

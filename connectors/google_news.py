@@ -34,9 +34,7 @@ RESOLVE_INTERVAL_S = 1.0          # at most one redirect lookup per second at Go
 def build_query(source: Source, ctx) -> str:
     if source.query:
         return source.query
-    q = "(" + " OR ".join(ctx.search_any) + ")"
-    if ctx.search_context:
-        q += " (" + " OR ".join(ctx.search_context) + ")"
+    q = ctx.expression()
     hours = math.ceil(source.max_age_hours)
     return f"{q} when:{hours}h" if hours < 48 else f"{q} when:{math.ceil(hours / 24)}d"
 

@@ -30,6 +30,11 @@ class SourceContext:
     search_context: list[str] = field(default_factory=list)
     known_aliases: Callable[[list[str]], dict[str, str]] = _no_aliases
 
+    def expression(self) -> str:
+        """The search terms as a boolean query both search services read: ``(a OR b) (c OR d)``."""
+        q = "(" + " OR ".join(self.search_any) + ")"
+        return q + (" (" + " OR ".join(self.search_context) + ")" if self.search_context else "")
+
 
 Discover = Callable[[Fetcher, Source, SourceContext], Awaitable[FeedResult]]
 

@@ -56,6 +56,17 @@ def _link_words(el) -> int:
     return sum(len(" ".join(a.itertext()).split()) for a in el.iter("a"))
 
 
+def _story_paragraphs(tree, skip=frozenset()) -> dict:
+    """Word count of each paragraph with at least 8 words outside links (``skip`` left out)."""
+    out = {}
+    for p in tree.iter("p"):
+        if p not in skip:
+            n = _words(p)
+            if n - _link_words(p) >= 8:
+                out[p] = n
+    return out
+
+
 def _paragraphise(el) -> None:
     """Turn loose text (``text<br>text<br>``) inside a container into ``<p>`` children."""
     kids = list(el)
@@ -144,8 +155,7 @@ def _captions(tree) -> None:
     caps = [el for el in tree.iter() if isinstance(el.tag, str) and el.tag not in ("html", "body")
             and _is_caption(el)]
     caps = [c for c in caps if not any(a in caps for a in c.iterancestors())]
-    inside = {p for c in caps for p in c.iter("p")}
-    body = sum(_words(p) for p in tree.iter("p") if p not in inside and _words(p) - _link_words(p) >= 8)
+    body = sum(_story_paragraphs(tree, skip={p for c in caps for p in c.iter("p")}).values())
     for c in caps:
         if body >= 40:
             c.drop_tree()
@@ -184,16 +194,15 @@ def prune_tree(tree) -> None:
         if el.getparent() is not None and _is_teaser(el):
             el.drop_tree()
     _captions(tree)
-    paragraphs = [p for p in tree.iter("p") if _words(p) - _link_words(p) >= 8]
-    total = sum(_words(p) for p in paragraphs)
+    paragraphs = _story_paragraphs(tree)
+    total = sum(paragraphs.values())
     if total:
-        counted = set(paragraphs)
         for el in tree.iter():
             if not isinstance(el.tag, str) or el.tag in ("html", "body"):
                 continue
             attrs = " ".join(filter(None, (el.get("class"), el.get("id"))))
             if attrs and _DISCARD_HINT.search(attrs):
-                inside = sum(_words(p) for p in el.iter("p") if p in counted)
+                inside = sum(paragraphs.get(p, 0) for p in el.iter("p"))
                 if inside > 0.4 * total:
                     el.attrib.pop("class", None)
                     el.attrib.pop("id", None)
