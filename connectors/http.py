@@ -10,6 +10,7 @@ on 429/503 obeyed by waiting when short, reported as a transient error when long
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -19,18 +20,35 @@ from urllib.robotparser import RobotFileParser
 import httpx
 
 from pantau.config import Http
+from pantau.errors import FetchError
 from pantau.extract import decode_html
 
+__all__ = ["Fetcher", "FetchError", "Response", "retry_after_seconds", "connect_error"]
 
-class FetchError(Exception):
-    """A fetch failed; ``transient`` errors (timeouts, 5xx, 429) are worth retrying."""
 
-    def __init__(self, message: str, transient: bool = False, status: int | None = None,
-                 retry_after: float | None = None):
-        super().__init__(message)
-        self.transient = transient
-        self.status = status
-        self.retry_after = retry_after
+def _causes(e: BaseException):
+    seen = set()
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        yield e
+        e = e.__cause__ or e.__context__
+
+
+def connect_error(e: httpx.TransportError, url: str) -> FetchError:
+    """One readable line for a failed connection. A name that does not resolve is not retried
+    within the run (it will not resolve five seconds later either); refused or reset connections are."""
+    host = urlsplit(url).hostname or url
+    for cause in _causes(e):
+        if isinstance(cause, socket.gaierror):
+            return FetchError(f"DNS lookup failed for {host}", network=True)
+        if isinstance(cause, ConnectionRefusedError):
+            return FetchError(f"connection refused by {host}", transient=True, network=True)
+        if isinstance(cause, ConnectionResetError):
+            return FetchError(f"connection reset by {host}", transient=True, network=True)
+    text = str(e) or type(e).__name__
+    if "name resolution" in text or "Name or service not known" in text:
+        return FetchError(f"DNS lookup failed for {host}", network=True)
+    return FetchError(f"connection to {host} failed ({text})", transient=True, network=True)
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
@@ -52,7 +70,7 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
 @dataclass
 class _Robots:
     parser: RobotFileParser | None      # None: everything allowed (no robots.txt)
-    unreachable: str | None             # why robots.txt could not be read (5xx, network): fetch nothing
+    unreachable: FetchError | None      # why robots.txt could not be read (5xx, network): fetch nothing
     fetched: float
 
 
@@ -122,10 +140,10 @@ class Fetcher:
                 r = await self._get(origin + "/robots.txt", None)
                 rp = RobotFileParser()
                 rp.parse(r.text.splitlines())
-                entry = _Robots(rp, False, time.time())
+                entry = _Robots(rp, None, time.time())
             except FetchError as e:
                 # RFC 9309 §2.3.1: 4xx → no restrictions; 5xx or unreachable → assume complete disallow
-                entry = _Robots(None, str(e) if e.transient else None, time.time())
+                entry = _Robots(None, e if e.transient or e.status is None else None, time.time())
                 if entry.unreachable:                   # and look again in ten minutes, not a day
                     entry.fetched = time.time() - ROBOTS_TTL_S + 600
             _ROBOTS[key] = entry
@@ -137,8 +155,11 @@ class Fetcher:
         if not self.settings.respect_robots:
             return True
         rob = await self._robots(url)
-        if rob.unreachable:
-            raise FetchError(f"robots.txt unreachable ({rob.unreachable}), not fetching", transient=True)
+        e = rob.unreachable
+        if e is not None:
+            if e.network:                        # the site itself is unreachable: say so plainly
+                raise FetchError(str(e), transient=e.transient, network=True)
+            raise FetchError(f"robots.txt unreachable ({e}) — site skipped", transient=True, status=e.status)
         return rob.parser is None or rob.parser.can_fetch(self.settings.user_agent, url)
 
     async def robots_sitemaps(self, url: str) -> list[str]:
@@ -232,8 +253,10 @@ class Fetcher:
                         chunks.append(chunk)
                     return Response(str(r.url), r.status_code, r.headers, b"".join(chunks))
             except httpx.TimeoutException:
-                raise FetchError(f"timed out after {self.settings.timeout_s:g}s", transient=True) from None
+                host = urlsplit(url).hostname or url
+                raise FetchError(f"{host} timed out after {self.settings.timeout_s:g}s", transient=True,
+                                 network=True) from None
             except httpx.InvalidURL as e:
                 raise FetchError(f"invalid URL: {e}") from None
             except httpx.TransportError as e:
-                raise FetchError(f"connection failed: {type(e).__name__}: {e}", transient=True) from None
+                raise connect_error(e, url) from None

@@ -59,7 +59,8 @@ def secret_url(channel) -> str | None:
     if channel.url_env:
         return os.environ.get(channel.url_env) or None
     from prefect.blocks.system import Secret
-    return Secret.load(channel.url_secret).get()
+    # _sync: inside the async flow, Secret.load would otherwise hand back a coroutine
+    return Secret.load(channel.url_secret, _sync=True).get()
 
 
 def console_send(title: str, body: str, fmt: str) -> tuple[bool, str | None]:
@@ -67,22 +68,22 @@ def console_send(title: str, body: str, fmt: str) -> tuple[bool, str | None]:
     return True, None
 
 
-def resolve_channels(cfg) -> tuple[list, list[str]]:
+def resolve_channels(cfg) -> tuple[list, dict[str, str]]:
     """alerts.Channel objects for every configured channel whose URL is available, plus the built-in
-    console channel; warnings name the channels skipped (never their URLs)."""
+    console channel; and the channels skipped, by name, with the reason (never their URLs)."""
     from pantau.alerts import Channel
     channels = [Channel("console", "text", console_send)]
-    warnings = []
+    skipped: dict[str, str] = {}
     for ch in cfg.channels:
         if not ch.enabled:
             continue
         try:
             url = secret_url(ch)
         except Exception as e:
-            warnings.append(f"channel {ch.name}: cannot load Prefect Secret block {ch.url_secret!r} ({type(e).__name__})")
+            skipped[ch.name] = f"cannot load Prefect Secret block {ch.url_secret!r} ({type(e).__name__})"
             continue
         if not url:
-            warnings.append(f"channel {ch.name}: ${ch.url_env} is not set; skipped (alerts still recorded)")
+            skipped[ch.name] = f"${ch.url_env} is not set (alerts still recorded)"
             continue
         fmt = auto_format(url) if ch.format == "auto" else ch.format
         tmpl = None
@@ -92,4 +93,4 @@ def resolve_channels(cfg) -> tuple[list, list[str]]:
                                 topics=ch.topics, max_per_run=ch.max_per_run, update_mode=ch.update_mode,
                                 mode=ch.mode, digest_cron=ch.digest_cron, timezone=cfg.timezone,
                                 template_dir=tmpl, tags=ch.tags))
-    return channels, warnings
+    return channels, skipped

@@ -57,7 +57,7 @@ async def fetch_for(result: FeedResult, fetcher: Fetcher, url: str, what: str = 
     except FetchError as e:
         if e.transient:
             raise
-        result.status, result.error = e.status, f"{what}{e}"
+        result.status, result.error, result.unreachable = e.status, f"{what}{e}", e.network
         return None
     result.status = r.status
     return r

@@ -90,15 +90,22 @@ def wib(dt: datetime | None) -> str:
     return aware(dt).astimezone(WIB).strftime("%d %b %Y %H:%M WIB")
 
 
+def excerpt_of(text: str, limit: int = 300) -> str:
+    """The start of an article for an alert: from its first word (never a stray ", - " left by a
+    dateline the extractor dropped), cut at a word, at most ``limit`` characters."""
+    flat = re.sub(r"^[\W_]+", "", " ".join(text.split()))
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0] + " …"
+
+
 def render(story: dict, articles: list[dict], kind: str, fmt: str, topic_label: str,
            new_ids: set[int] | None = None, template_dir: str | None = None) -> tuple[str, str]:
     """(title, body) of an alert for one story in one format."""
     lead = max(articles, key=lambda a: a.get("score") or 0)
     expl = json.loads(lead.get("explanation") or "{}")
     new_ids = new_ids or set()
-    excerpt = " ".join(lead["text"].split())[:300]
-    if len(lead["text"]) > 300:
-        excerpt = excerpt.rsplit(" ", 1)[0] + " …"
+    excerpt = excerpt_of(lead["text"])
     ctx = dict(
         kind=kind, title=story["title"], topic_label=topic_label, score=lead.get("score") or 0.0,
         reason=expl.get("reason", ""), published=wib(min((a["published"] for a in articles if a["published"]), default=None)),
@@ -152,20 +159,21 @@ def _compose(store: Store, row: dict, ch: Channel, topic_labels: dict[str, str],
 
 
 def deliver(store: Store, channels: list[Channel], run_id: str, topic_labels: dict[str, str],
-            now: datetime | None = None, template_dir: str | None = None) -> dict[str, int]:
-    """Send what is due on every channel; one channel's failure never touches another's rows."""
-    counts = {"sent": 0, "failed": 0, "uncertain": 0}
+            now: datetime | None = None, template_dir: str | None = None) -> dict:
+    """Send what is due on every channel; one channel's failure never touches another's rows.
+    Returns totals (sent, failed, uncertain) and ``by_channel``: name → {sent, failed, last_error}."""
+    counts: dict = {"sent": 0, "failed": 0, "uncertain": 0, "by_channel": {}}
     for row in store.orphaned_sends(ORPHAN_AFTER):
         store.mark_uncertain(row["id"], "run ended between send and record; not resent automatically "
                                         "(see `pantau outbox`, requeue with `pantau outbox --requeue ID`)")
         counts["uncertain"] += 1
     for ch in channels:
+        mine = counts["by_channel"].setdefault(ch.name, {"sent": 0, "failed": 0, "last_error": None})
         if ch.mode == "digest":
-            _deliver_digest(store, ch, run_id, topic_labels, now or utcnow(), counts)
+            _deliver_digest(store, ch, run_id, topic_labels, now or utcnow(), mine)
             continue
-        sent_here = 0
         for row in store.due(ch.name, now=now):
-            if sent_here >= ch.max_per_run:
+            if mine["sent"] >= ch.max_per_run:
                 break
             if not store.claim(row["id"], run_id):
                 continue                       # another run has it
@@ -176,11 +184,14 @@ def deliver(store: Store, channels: list[Channel], run_id: str, topic_labels: di
                 ok, err = False, f"{type(e).__name__}: {e}"
             if ok:
                 store.mark_sent(row["id"])
-                counts["sent"] += 1
-                sent_here += 1
+                mine["sent"] += 1
             else:
                 store.mark_failed(row["id"], f"{ch.name}: {err}", backoff(row["attempts"]))
-                counts["failed"] += 1
+                mine["failed"] += 1
+                mine["last_error"] = err
+    for mine in counts["by_channel"].values():
+        counts["sent"] += mine["sent"]
+        counts["failed"] += mine["failed"]
     return counts
 
 
@@ -194,7 +205,7 @@ def digest_due(ch: Channel, last_sent: datetime | None, oldest_pending: datetime
 
 
 def _deliver_digest(store: Store, ch: Channel, run_id: str, topic_labels: dict[str, str], now: datetime,
-                    counts: dict[str, int]) -> None:
+                    counts: dict) -> None:
     rows = store.due(ch.name, now=now)
     if not rows:
         return
@@ -218,6 +229,8 @@ def _deliver_digest(store: Store, ch: Channel, run_id: str, topic_labels: dict[s
         else:
             store.mark_failed(r["id"], f"{ch.name}: {err}", backoff(r["attempts"]))
     counts["sent" if ok else "failed"] += len(rows)
+    if not ok:
+        counts["last_error"] = err
 
 
 def sample_alert(fmt: str, template_dir: str | None = None) -> tuple[str, str]:

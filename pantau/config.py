@@ -12,9 +12,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-
-class ConfigError(ValueError):
-    """config.yaml is missing, unreadable or invalid; the message names the key."""
+from .errors import ConfigError
+from .paths import data_home, ensure_dir, find_config, seeds_dir
 
 
 class _Strict(BaseModel):
@@ -139,7 +138,9 @@ class Config(_Strict):
     sources: list[Source]
     topics: list[Topic]
     channels: list[Channel] = []
-    base_dir: Path = Field(default=Path("."), exclude=True)
+    base_dir: Path = Field(default=Path("."), exclude=True)       # the config file's folder
+    data_dir: Path = Field(default=Path("."), exclude=True)       # where relative storage paths point
+    origin: str = Field(default="config.yaml", exclude=True)      # the file it came from
 
     @model_validator(mode="after")
     def _unique_names(self) -> "Config":
@@ -156,16 +157,27 @@ class Config(_Strict):
         return self
 
     def topic_dir(self, topic: Topic) -> Path:
+        """The topic's folder: an absolute path; else relative to the config file's folder; else, for
+        ``seeds/<name>`` that is not there, the topic of that name shipped with pantau."""
         p = Path(topic.path)
-        return p if p.is_absolute() else self.base_dir / p
+        if p.is_absolute():
+            return p
+        local = self.base_dir / p
+        if not local.exists() and p.parts[:1] == ("seeds",):
+            shipped = seeds_dir().joinpath(*p.parts[1:])
+            if shipped.exists():
+                return shipped
+        return local
 
     def resolved_storage_url(self) -> str:
-        """Relative sqlite paths are taken relative to the config file's folder."""
+        """Relative sqlite paths are taken relative to the data folder (the config file's folder,
+        or the data home for the packaged config), which is created when missing."""
         url = self.storage_url
         prefix = "sqlite:///"
-        if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite:///:memory:":
-            path = self.base_dir / url[len(prefix):]
-            path.parent.mkdir(parents=True, exist_ok=True)
+        if url.startswith(prefix) and url != "sqlite:///:memory:":
+            rest = url[len(prefix):]
+            path = Path(rest) if rest.startswith("/") else self.data_dir / rest
+            ensure_dir(path.parent)
             return prefix + str(path.resolve())
         return url
 
@@ -181,17 +193,21 @@ def _format_errors(err: ValidationError, path: Path) -> str:
     return "\n".join(lines)
 
 
-def parse_config(data: dict, base_dir: Path, origin: Path | str = "config.yaml") -> Config:
+def parse_config(data: dict, base_dir: Path, origin: Path | str = "config.yaml",
+                 data_dir: Path | None = None) -> Config:
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: top level must be a mapping of keys")
     try:
-        return Config.model_validate({**data, "base_dir": base_dir})
+        return Config.model_validate({**data, "base_dir": base_dir, "data_dir": data_dir or base_dir,
+                                      "origin": str(origin)})
     except ValidationError as e:
         raise ConfigError(_format_errors(e, Path(origin))) from None
 
 
-def load_config(path: str | os.PathLike) -> Config:
-    path = Path(path)
+def load_config(path: str | os.PathLike | None = None) -> Config:
+    """The config in use: ``path``, else ``$PANTAU_CONFIG``, else ``./config.yaml``, else the
+    default shipped with pantau (whose data then goes to the data home, see pantau/paths.py)."""
+    path, packaged = find_config(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
@@ -199,5 +215,8 @@ def load_config(path: str | os.PathLike) -> Config:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:
-        raise ConfigError(f"{path}: not valid YAML: {e}") from None
-    return parse_config(data, path.parent.resolve(), path)
+        mark = getattr(e, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{where}: {getattr(e, 'problem', None) or e}") from None
+    base = path.parent.resolve()
+    return parse_config(data, base, path, data_dir=data_home() if packaged else base)

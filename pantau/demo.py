@@ -22,8 +22,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from .paths import seeds_dir
+
 SITE = Path(__file__).resolve().parent / "demo_site"
-PROJECT = Path(__file__).resolve().parent.parent
 DEMO_PORT = 18765
 
 
@@ -365,7 +366,8 @@ def demo_source(site: ReplaySite, outlet: str) -> dict:
 
 
 def demo_config(site: ReplaySite, data_dir: Path, channel_env: str | None = "PANTAU_DEMO_WEBHOOK_URL",
-                extra_sources: list[dict] | None = None, seeds: Path = PROJECT / "seeds") -> dict:
+                extra_sources: list[dict] | None = None, seeds: Path | None = None) -> dict:
+    seeds = seeds or seeds_dir()
     cfg = {
         "storage_url": f"sqlite:///{(data_dir / 'pantau.db').resolve()}",
         # one loopback "host" serves every outlet here, so per-host pacing is off for the demo

@@ -26,6 +26,7 @@ class FeedResult:
     etag: str | None = None
     last_modified: str | None = None
     error: str | None = None
+    unreachable: bool = False             # the error is that the host could not be reached at all
     aliases: dict[str, str] = field(default_factory=dict)   # redirect link → outlet URL, newly resolved
 
 
@@ -72,6 +73,28 @@ class Match:
 
 
 @dataclass
+class SourceOutcome:
+    """One source in one run, for the closing table."""
+    name: str
+    kind: str
+    links: int = 0
+    new: int = 0
+    not_modified: bool = False
+    error: str | None = None
+    unreachable: bool = False
+
+
+@dataclass
+class ChannelOutcome:
+    """One channel in one run: sent and failed counts, or why it was skipped."""
+    name: str
+    sent: int = 0
+    failed: int = 0
+    skipped: str | None = None
+    last_error: str | None = None
+
+
+@dataclass
 class RunSummary:
     discovered: int = 0
     new_candidates: int = 0
@@ -85,6 +108,10 @@ class RunSummary:
     alerts_failed: int = 0
     alerts_pending: int = 0
     errors: list[dict] = field(default_factory=list)
+    sources: list[SourceOutcome] = field(default_factory=list)
+    channels: list[ChannelOutcome] = field(default_factory=list)
+    outcome: str = "ok"             # ok | no_source | undelivered (see pantau/report.py: judge)
+    message: str = ""
 
     def error(self, stage: str, where: str, reason: str) -> None:
         self.errors.append({"stage": stage, "where": where, "reason": reason})
@@ -96,5 +123,5 @@ class RunSummary:
         for k, v in asdict(other).items():
             if k == "errors":
                 self.errors.extend(other.errors)
-            else:
+            elif isinstance(v, int):
                 setattr(self, k, getattr(self, k) + v)

@@ -3,8 +3,8 @@ markup shapes Kompas (``?page=N`` plus a "Show All" ``?page=all`` link) and Deti
 with "Selanjutnya" / rel=next links) use; the article text is written for the test."""
 import asyncio
 
-from connectors.http import Fetcher
-from connectors.pages import fetch_page
+from pantau.connectors.http import Fetcher
+from pantau.connectors.pages import fetch_page
 from pantau.config import Http
 from pantau.extract import extract_article, pagination
 from pantau.models import Candidate

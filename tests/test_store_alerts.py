@@ -69,7 +69,8 @@ def test_one_failing_channel_does_not_block_another(tmp_path):
           Channel("ok", "text", lambda t, b, f: (got.append(b), (True, None))[1])]
     plan(s, sid, "t", ch)
     counts = deliver(s, ch, "r", {})
-    assert counts == {"sent": 1, "failed": 1, "uncertain": 0}
+    assert {k: counts[k] for k in ("sent", "failed", "uncertain")} == {"sent": 1, "failed": 1, "uncertain": 0}
+    assert counts["by_channel"]["broken"] == {"sent": 0, "failed": 1, "last_error": "RuntimeError: boom"}
     assert len(got) == 1
 
 
@@ -142,6 +143,6 @@ def test_escaping_untrusted_text(tmp_path):
     assert "<!channel>" not in md and "<https://evil" not in md and "@here" not in md and "<@U123>" not in md
     assert "\u2039!channel\u203a" in md
     _, html = render(story, arts, "new", "html", "T")
-    assert "<script>" not in html and "href='https://evil" not in html and "&lt;script&gt;" in html
+    assert "<script>" not in html and "href='https://evil" not in html and "alert(1)&lt;/script&gt;" in html
     assert f'href="{arts[0]["url"]}"' in html
     assert slack_escape("a <b> @c") == "a \u2039b\u203a \uff20c"

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, SEEDS
-from connectors.notify import send
+from pantau.connectors.notify import send
 from pantau.alerts import Channel, deliver, digest_due, plan
 from pantau.cli import main as cli
 from pantau.stories import canonical_url, signature, similarity
@@ -56,6 +56,8 @@ def test_retry_after_receiver_outage_delivers_exactly_once(tmp_path, webhook):
 
 
 def test_digest_batches_stories_on_its_cron(tmp_path, webhook):
+    from zoneinfo import ZoneInfo
+    from cronsim import CronSim
     s = Store(f"sqlite:///{tmp_path / 'p.db'}")
     ch = Channel("digest", "text", lambda t, b, f: send(webhook.apprise_url, t, b, f), mode="digest",
                  digest_cron="0 7 * * *", timezone="Asia/Jakarta")
@@ -63,9 +65,10 @@ def test_digest_batches_stories_on_its_cron(tmp_path, webhook):
         sid, _ = add_story(s, title=title)
         plan(s, sid, "t", [ch])
     created = s.outbox_rows()[0]["created_at"].replace(tzinfo=timezone.utc)
-    next7 = (created + timedelta(hours=7)).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    before = next7 - timedelta(minutes=1)            # 06:59 WIB the next day (00:00 UTC = 07:00 WIB)
-    assert deliver(s, [ch], "r1", {}, now=before)["sent"] == 0 or before < created
+    next7 = next(CronSim("0 7 * * *", created.astimezone(ZoneInfo("Asia/Jakarta"))))   # the next 07:00 WIB
+    assert next7.hour == 7 and timedelta(0) < next7 - created <= timedelta(days=1)
+    assert deliver(s, [ch], "r1", {}, now=next7 - timedelta(minutes=1))["sent"] == 0
+    assert not webhook.received
     assert deliver(s, [ch], "r2", {}, now=next7 + timedelta(minutes=1))["sent"] == 2
     assert len(webhook.received) == 1
     msg = webhook.received[0]
@@ -139,7 +142,7 @@ def test_test_alert_command(tmp_path, webhook, smtp, monkeypatch, capsys):
     result = json.loads(out.strip().splitlines()[-1])
     assert rc == 1 and result["hook"] == "sent" and result["mail"] == "sent" and result["console"] == "sent"
     assert result["dead"].startswith("FAILED") and "127.0.0.1:9" not in result["dead"]
-    assert "channel unset: $T_UNSET_VAR is not set" in out
+    assert "unset        skipped: $T_UNSET_VAR is not set" in out
     assert len(webhook.received) == 1 and "Blinken" in webhook.received[0]["message"]
     mails = smtp.wait_for(1)
     assert "<a href=" in mails[0].content.decode("utf-8", "replace")
