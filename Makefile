@@ -9,13 +9,13 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_HOME := $(CURDIR)/data/prefect
 
-.PHONY: install run demo test eval bench lock clean
+.PHONY: install run demo test lint eval bench lock clean
 
 $(BIN)/.installed: pyproject.toml setup.py constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	@# setuptools warns on every editable install of a package_dir mapping (setup.py): expected here
-	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install -q -c constraints.txt -e '.[test,dev]'
 	touch $@
 
 install: $(BIN)/.installed
@@ -28,6 +28,11 @@ demo: install           ## the same flow against a replay site on 127.0.0.1; ale
 
 test: install           ## the whole suite (real local servers, no network beyond loopback)
 	$(BIN)/pytest -q
+
+lint: install           ## ruff (lint + format), the import rules of docs/architecture.md, mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/check_structure.py
 
 eval: install           ## topic and extraction quality on ../shared/corpus (when present)
 	$(BIN)/python scripts/eval.py $(SHARED)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import acreate_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
 from prefect.runtime import flow_run
@@ -19,14 +19,14 @@ from prefect.states import Completed, Failed
 
 from pantau import alerts, pipeline
 from pantau.config import Source, load_config
-from pantau.connectors import pages as page_connector
 from pantau.connectors import sources
-from pantau.connectors.http import Fetcher
-from pantau.connectors.notify import resolve_channels
+from pantau.connectors.delivery import resolve_channels
+from pantau.connectors.net import Fetcher
+from pantau.connectors.net.pages import fetch_pages
 from pantau.connectors.sources import SourceContext
-from pantau.errors import FetchError
-from pantau.models import ChannelOutcome, FeedResult, RunSummary, SourceOutcome
-from pantau.report import judge, summary_markdown
+from pantau.errors import FetchError, Problem
+from pantau.models import Counts, FeedResult
+from pantau.report import summarise, summary_markdown
 from pantau.store import Store
 from pantau.topic import Matcher, load_topic
 
@@ -53,7 +53,7 @@ async def discover(fetcher: Fetcher, source: Source, ctx: SourceContext) -> Feed
 
 @task(name="fetch-batch", cache_policy=NO_CACHE)
 async def fetch_batch(fetcher: Fetcher, candidates: list, max_pages: int) -> list:
-    return await page_connector.fetch_pages(fetcher, candidates, max_pages)
+    return await fetch_pages(fetcher, candidates, max_pages)
 
 
 @task(name="analyse-batch", cache_policy=NO_CACHE)
@@ -62,10 +62,8 @@ def analyse_batch(pages: list, matchers: list, languages: list[str]) -> list:
 
 
 @task(name="record-batch", cache_policy=NO_CACHE)
-def record_batch(store: Store, analysed: list, channels: list) -> RunSummary:
-    part = RunSummary()
-    pipeline.record(store, analysed, channels, part)
-    return part
+def record_batch(store: Store, analysed: list, channels: list) -> Counts:
+    return pipeline.record(store, analysed, channels)
 
 
 @task(name="deliver-alerts", cache_policy=NO_CACHE)
@@ -74,18 +72,18 @@ def deliver_alerts(store: Store, channels: list, run_id: str, labels: dict) -> d
 
 
 async def _discover_all(fetcher: Fetcher, store: Store, enabled: list[Source], matchers: list[Matcher],
-                        retries: int, delay: float, summary: RunSummary) -> list[FeedResult]:
+                        retries: int, delay: float) -> list[FeedResult]:
     log = get_run_logger()
     task_ = discover.with_options(retries=retries, retry_delay_seconds=delay)
     topics = {m.topic.name: m.topic for m in matchers}
 
     async def one(src: Source) -> FeedResult:
-        etag, modified = store.feed_validators(src.key)
-        topic = topics.get(src.topic) if src.topic else matchers[0].topic
-        ctx = SourceContext(etag, modified, topic.search_any, topic.search_context, store.aliases)
+        etag, modified = store.feeds.validators(src.key)
+        topic = topics[src.topic or matchers[0].topic.name]
+        ctx = SourceContext(etag, modified, topic.search_any, topic.search_context, store.feeds.aliases)
         try:
             r = await task_(fetcher, src, ctx)
-        except Exception as e:           # a bug in a connector: its traceback is logged by Prefect
+        except Exception as e:  # noqa: BLE001 - a bug in a connector: Prefect has logged its traceback
             r = FeedResult(source=src.name, url=src.key, error=f"internal error: {type(e).__name__}: {e}")
         if r.error:
             log.warning("%s (%s): %s", src.name, src.kind, r.error)
@@ -94,17 +92,10 @@ async def _discover_all(fetcher: Fetcher, store: Store, enabled: list[Source], m
                      "not modified" if r.not_modified else f"{len(r.candidates)} links")
         return r
 
-    results = await asyncio.gather(*(one(s) for s in enabled))
-    for src, r in zip(enabled, results):
-        store.save_feed_result(r)
-        if r.aliases:
-            store.save_aliases(r.aliases)
-        if r.error:
-            summary.error("discover", r.source, r.error)
-        summary.sources.append(SourceOutcome(src.name, src.kind, links=len(r.candidates),
-                                             not_modified=r.not_modified, error=r.error,
-                                             unreachable=r.unreachable))
-    return list(results)
+    results = list(await asyncio.gather(*(one(s) for s in enabled)))
+    for r in results:
+        store.feeds.save(r)
+    return results
 
 
 @flow(name="ingest")
@@ -118,43 +109,29 @@ async def ingest(config_path: str | None = None):
     channels, skipped = resolve_channels(cfg)
     for name, why in skipped.items():
         log.warning("channel %s: %s", name, why)
-    summary = RunSummary()
     enabled = [s for s in cfg.sources if s.enabled]
 
     async with Fetcher(cfg.http) as fetcher:
-        results = await _discover_all(fetcher, store, enabled, matchers, cfg.http.retries, cfg.http.retry_delay_s,
-                                      summary)
-        summary.discovered = sum(len(r.candidates) for r in results)
-        fresh = pipeline.select_new(store, results, cfg.pipeline.max_fetch_attempts, cfg.pipeline.max_articles_per_run)
-        summary.new_candidates = len(fresh)
-        per_source: dict[str, int] = {}
-        for c in fresh:
-            per_source[c.source] = per_source.get(c.source, 0) + 1
-        for x in summary.sources:
-            x.new = per_source.get(x.name, 0)
-        parts = pipeline.batches(fresh, cfg.pipeline.batch_size)
-        log.info("%d sources read, %d failed: %d links, %d new", len(enabled) - len(summary.errors),
-                 len(summary.errors), summary.discovered, len(fresh))
+        results = await _discover_all(fetcher, store, enabled, matchers, cfg.http.retries, cfg.http.retry_delay_s)
+        fresh, dropped = pipeline.select_new(store, results, cfg.pipeline.max_fetch_attempts,
+                                             cfg.pipeline.max_articles_per_run)
+        failed = [r for r in results if r.error]
+        log.info("%d sources read, %d failed: %d links, %d new", len(results) - len(failed), len(failed),
+                 sum(len(r.candidates) for r in results), len(fresh))
+        done = Counts(problems=[Problem("discover", r.source, r.error or "") for r in failed] + dropped)
+        parts = list(pipeline.batches(fresh, cfg.pipeline.batch_size))
         for i, batch in enumerate(parts, 1):
             pages = await fetch_batch(fetcher, batch, cfg.pipeline.max_pages)
-            summary.fetched += sum(1 for p in pages if p.html)
             analysed = analyse_batch(pages, matchers, cfg.pipeline.languages)
             part = record_batch(store, analysed, channels)
-            summary.merge(part)
+            done += part
             log.info("batch %d/%d: %d pages fetched, %d extracted, %d matched", i, len(parts),
-                     sum(1 for p in pages if p.html), part.extracted, part.matched)
+                     part.fetched, part.extracted, part.matched)
 
     counts = deliver_alerts(store, channels, str(flow_run.id or "local"), labels)
-    summary.alerts_sent = sum(v["sent"] for k, v in counts["by_channel"].items() if k != "console")
-    summary.alerts_failed = counts["failed"]
-    summary.channels = [ChannelOutcome(name, v["sent"], v["failed"], last_error=v["last_error"])
-                        for name, v in counts["by_channel"].items() if name != "console"]
-    summary.channels += [ChannelOutcome(name, skipped=why) for name, why in skipped.items()]
-    outbox = store.outbox_counts()
-    summary.alerts_pending = outbox.get("pending", 0) + outbox.get("failed", 0) + outbox.get("uncertain", 0)
-    summary.outcome, summary.message = judge(summary)
-    await create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(summary),
-                                   description="pantau ingest run summary")
+    summary = summarise(enabled, results, fresh, done, counts, skipped, store.outbox.counts())
+    await acreate_markdown_artifact(key="ingest-summary", markdown=summary_markdown(summary),
+                                    description="pantau ingest run summary")
     result = summary.to_dict()
     if summary.outcome != "ok":
         return Failed(message=summary.message, data=result)

@@ -10,9 +10,14 @@ import argparse
 import json
 import shutil
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 from .prefect_env import prepare
+
+if TYPE_CHECKING:
+    from prefect.states import State
 
 prepare()                                    # before anything imports Prefect
 
@@ -27,6 +32,7 @@ def _print_json(obj) -> None:
 def _preflight(config_path: str | None):
     """Load and check everything a run needs before Prefect starts: config, topics, store."""
     from sqlalchemy.exc import SQLAlchemyError
+
     from .config import load_config
     from .store import Store
     from .topic import TopicError, load_topic
@@ -47,8 +53,10 @@ def _preflight(config_path: str | None):
 def _run_flow(config_path: str | None) -> dict:
     """Run the ingest flow; its summary, whether the run ended Completed or Failed (the verdict)."""
     import asyncio
+
     from .flows.ingest import ingest
-    state = asyncio.run(ingest(config_path=config_path, return_state=True))
+    run = cast(Coroutine[Any, Any, State], ingest(config_path=config_path, return_state=True))
+    state = asyncio.run(run)
     result = state.result(raise_on_failure=False)
     if isinstance(result, BaseException):
         raise result                         # a crash (a bug): keep its traceback
@@ -149,8 +157,9 @@ def _load_document(target: str, config_path: str | None):
     from .extract import decode_html, extract_article
     if target.startswith(("http://", "https://")):
         import asyncio
-        from .connectors.http import Fetcher
-        from .connectors.pages import fetch_page
+
+        from .connectors.net import Fetcher
+        from .connectors.net.pages import fetch_page
         from .models import Candidate
         cfg = _preflight(config_path)
 
@@ -191,7 +200,7 @@ def cmd_explain(args) -> int:
 
 
 def cmd_extract(args) -> int:
-    from .language import detect_language
+    from .extract.language import detect_language
     title, text, url, x = _load_document(args.target, args.config)
     lang, _ = detect_language(f"{title}\n{text}")
     print(title)
@@ -207,28 +216,28 @@ def cmd_outbox(args) -> int:
     cfg = _preflight(args.config)
     store = Store(cfg.resolved_storage_url())
     if args.requeue:
-        ok = store.requeue(args.requeue)
+        ok = store.outbox.requeue(args.requeue)
         print(f"outbox {args.requeue}: {'requeued' if ok else 'not requeued (only failed/uncertain rows can be)'}")
         return 0 if ok else 1
-    rows = store.outbox_rows()
-    for r in rows:
-        if args.all or r["state"] != "sent":
-            print(f"{r['id']:>5} {r['state']:<9} {r['channel']:<12} {r['kind']:<7} story {r['story_id']:<5} "
-                  f"attempts {r['attempts']} {r['last_error'] or ''}")
-    print(json.dumps(store.outbox_counts()))
+    for r in store.outbox.rows():
+        if args.all or r.state != "sent":
+            print(f"{r.id:>5} {r.state:<9} {r.channel:<12} {r.kind:<7} story {r.story_id:<5} "
+                  f"attempts {r.attempts} {r.last_error or ''}")
+    print(json.dumps(store.outbox.counts()))
     return 0
 
 
 def cmd_test_alert(args) -> int:
     from .alerts import sample_alert
     from .config import load_config
-    from .connectors.notify import resolve_channels
+    from .connectors.delivery import resolve_channels
+    from .errors import DeliveryError
     cfg = load_config(args.config)
     channels, skipped = resolve_channels(cfg)
     for name, why in skipped.items():
         print(f"{name:<12} skipped: {why}")
     chosen = [c for c in channels if (not args.channel or c.name == args.channel)
-              and (not args.tag or args.tag in (c.tags or []))]
+              and (not args.tag or args.tag in c.settings.tags)]
     if not chosen:
         print(f"no channel matches {args.channel or args.tag!r}", file=sys.stderr)
         return 2
@@ -236,9 +245,12 @@ def cmd_test_alert(args) -> int:
     results = {}
     for ch in chosen:
         title, body = sample_alert(ch.format, ch.template_dir)
-        ok, err = ch.send(title, body, ch.format)
-        failures += not ok
-        results[ch.name] = "sent" if ok else f"FAILED: {err}"
+        try:
+            ch.send(title, body, ch.format)
+            results[ch.name] = "sent"
+        except DeliveryError as e:
+            failures += 1
+            results[ch.name] = f"FAILED: {e}"
         print(f"{ch.name:<12} {ch.format:<8} {results[ch.name]}")
     if args.json:
         _print_json(results)

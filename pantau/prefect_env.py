@@ -44,8 +44,8 @@ class QuietConsole(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name.startswith("prefect.task_runs") and str(record.msg).startswith("Finished in state Completed"):
             return False
-        if record.name.startswith("prefect.server") and record.exc_info and _cancelled(record.exc_info[1]):
-            return False                     # the temporary server being stopped mid-flush
+        if record.exc_info and _cancelled(record.exc_info[1]):
+            return False                     # the temporary server (its services, its database pool) stopping
         if str(record.msg).startswith("Stopping temporary server"):
             return False                     # at exit, after pantau's closing lines
         return True

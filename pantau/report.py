@@ -16,7 +16,9 @@ flow run in a ``Failed`` state carrying the verdict as its message, so automatio
 """
 from __future__ import annotations
 
-from .models import ChannelOutcome, RunSummary, SourceOutcome
+from .config import Source
+from .errors import Problem
+from .models import Candidate, ChannelOutcome, Counts, FeedResult, RunSummary, SourceOutcome
 
 EXIT_CODES = {"ok": 0, "no_source": 3, "undelivered": 4}
 
@@ -42,6 +44,29 @@ def judge(s: RunSummary) -> tuple[str, str]:
     bad = f", {len(failed)} source{'s' if len(failed) != 1 else ''} failed" if failed else ""
     return "ok", f"{sent} alert{'s' if sent != 1 else ''} sent, {s.stories_new} new stor" \
                  f"{'y' if s.stories_new == 1 else 'ies'}{bad}"
+
+
+def summarise(sources: list[Source], results: list[FeedResult], fresh: list[Candidate], done: Counts,
+              delivered: dict, skipped: dict[str, str], outbox: dict[str, int]) -> RunSummary:
+    """The run's report from what each stage returned, with its verdict."""
+    new_by_source: dict[str, int] = {}
+    for c in fresh:
+        new_by_source[c.source] = new_by_source.get(c.source, 0) + 1
+    real = {name: v for name, v in delivered["by_channel"].items() if name != "console"}
+    s = RunSummary(
+        discovered=sum(len(r.candidates) for r in results), new_candidates=len(fresh),
+        fetched=done.fetched, extracted=done.extracted, indonesian=done.indonesian, matched=done.matched,
+        stories_new=done.stories_new, stories_updated=done.stories_updated,
+        alerts_sent=sum(v["sent"] for v in real.values()), alerts_failed=sum(v["failed"] for v in real.values()),
+        alerts_pending=sum(outbox.get(state, 0) for state in ("pending", "failed", "uncertain")),
+        errors=done.problems,
+        sources=[SourceOutcome(src.name, src.kind, links=len(r.candidates), new=new_by_source.get(src.name, 0),
+                               not_modified=r.not_modified, error=r.error, unreachable=r.unreachable)
+                 for src, r in zip(sources, results)],
+        channels=[ChannelOutcome(name, v["sent"], v["failed"], last_error=v["last_error"]) for name, v in real.items()]
+        + [ChannelOutcome(name, skipped=why) for name, why in skipped.items()])
+    s.outcome, s.message = judge(s)
+    return s
 
 
 def _source_result(x) -> str:
@@ -80,14 +105,19 @@ def summary_text(d: dict) -> str:
             out.append(f"{x['name']:<{wn}}  {x['kind']:<{wk}}  {_source_result(SourceOutcome(**x))}")
     for c in d.get("channels") or []:
         out.append(f"channel {c['name']}: {_channel_result(ChannelOutcome(**c))}")
-    other = [e for e in d.get("errors", []) if e["stage"] != "discover"]
+    other = [e for e in d.get("errors", []) if _beyond_table(Problem(**e))]
     if other:
-        out.append(f"{len(other)} page{'s' if len(other) != 1 else ''} could not be fetched or extracted "
-                   "(listed in the run's Prefect artifact and in --json)")
+        out.append(f"{len(other)} link{'s' if len(other) != 1 else ''} or page{'s' if len(other) != 1 else ''} "
+                   "could not be read (listed in the run's Prefect artifact and in --json)")
     out.append(counts_line(d))
     mark = "ok" if d.get("outcome", "ok") == "ok" else "FAILED"
     out.append(f"{mark}: {d.get('message', '')}")
     return "\n".join(out)
+
+
+def _beyond_table(p: Problem) -> bool:
+    """A problem the sources table does not already show (a source's own failure is in it)."""
+    return p.stage != "discover" or p.reason.startswith("invalid link")
 
 
 def _cell(text: object) -> str:
@@ -107,11 +137,11 @@ def summary_markdown(s: RunSummary) -> str:
         lines += [f"| {c.name} | {_cell(_channel_result(c))} |" for c in s.channels]
     else:
         lines.append("none configured")
-    other = [e for e in s.errors if e["stage"] != "discover"]
-    lines += ["", f"## Pages that failed ({len(other)})", ""]
+    other = [e for e in s.errors if _beyond_table(e)]
+    lines += ["", f"## Links and pages that failed ({len(other)})", ""]
     if other:
         lines += ["| stage | where | reason |", "|---|---|---|"]
-        lines += [f"| {e['stage']} | {_cell(e['where'])} | {_cell(e['reason'])} |" for e in other[:200]]
+        lines += [f"| {e.stage} | {_cell(e.where)} | {_cell(e.reason)} |" for e in other[:200]]
         if len(other) > 200:
             lines.append(f"\n… and {len(other) - 200} more")
     else:

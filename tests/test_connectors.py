@@ -4,10 +4,10 @@ import asyncio
 import pytest
 
 from conftest import FIXTURES
-from pantau.connectors.http import Fetcher, FetchError
-from pantau.connectors.pages import fetch_pages
-from pantau.connectors.rss import fetch_feed, parse_feed
 from pantau.config import Http, Source
+from pantau.connectors.net import Fetcher, FetchError
+from pantau.connectors.net.pages import fetch_pages
+from pantau.connectors.sources.rss import fetch_feed, parse_feed
 from pantau.models import Candidate
 
 

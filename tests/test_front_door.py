@@ -2,6 +2,7 @@
 errors for every expected mistake, clean alert excerpts, and a wheel that carries what it needs."""
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from conftest import PROJECT
 from pantau.alerts import excerpt_of
 from pantau.cli import main as cli
 from pantau.config import load_config
-from pantau.connectors.http import connect_error
+from pantau.connectors.net.failures import connect_error
 from pantau.paths import default_config, find_config, seeds_dir
 
 PANTAU = str(Path(sys.executable).with_name("pantau"))
@@ -132,19 +133,23 @@ def test_excerpts_are_cut_at_a_word():
 
 def test_the_wheel_carries_seeds_default_config_templates_and_demo_site(tmp_path):
     """A plain (non-editable) build holds everything `pantau demo/run/evaluate/explain` read."""
+    src = tmp_path / "src"                  # a copy: an in-tree build/ would outlive the test
+    skip = shutil.ignore_patterns("*.egg-info", "__pycache__", ".pytest_cache")
+    shutil.copytree(PROJECT, src, ignore=lambda d, names: set(skip(d, names)) | (
+        {".venv", "data", "build", ".git"} & set(names) if Path(d) == PROJECT else set()))
     r = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                        "-w", str(tmp_path), str(PROJECT)], capture_output=True, text=True, timeout=300)
+                        "-w", str(tmp_path), str(src)], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr[-2000:]
     assert "Warning" not in r.stderr, r.stderr[-2000:]
     (wheel,) = tmp_path.glob("pantau-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    manifest = json.loads((PROJECT / "pantau" / "demo_site" / "manifest.json").read_text())
+    manifest = json.loads((PROJECT / "pantau" / "demo" / "replay" / "manifest.json").read_text())
     needed = {"pantau/seeds/g20-russia-ukraine/topic.yaml", "pantau/defaults/config.yaml",
               "pantau/logging.yaml", "pantau/templates/markdown.j2", "pantau/data/idf.json.gz",
-              "pantau/demo_site/manifest.json", "pantau/flows/ingest.py", "pantau/connectors/rss.py"}
+              "pantau/demo/replay/manifest.json", "pantau/flows/ingest.py", "pantau/connectors/sources/rss.py"}
     needed |= {f"pantau/seeds/{p.relative_to(PROJECT / 'seeds')}" for p in (PROJECT / "seeds").rglob("*")
                if p.is_file()}
-    needed |= {f"pantau/demo_site/{m['path']}" for m in manifest}
+    needed |= {f"pantau/demo/replay/{m['path']}" for m in manifest}
     assert needed <= names, sorted(needed - names)
     assert not any(n.startswith(("flows/", "connectors/", "seeds/")) for n in names)   # nothing top-level
     with zipfile.ZipFile(wheel) as z:

@@ -71,10 +71,10 @@ def test_ingest_end_to_end(prefect_server, replay_site, webhook, smtp, tmp_path,
 
     # the store has what the summary says
     store = Store(f"sqlite:///{tmp_path / 'pantau.db'}")
-    assert store.count_articles() == s1["extracted"]
-    assert store.count_articles(relevant_only=True) == s1["matched"]
-    real = [r for r in store.outbox_rows() if r["channel"] != "console"]
-    assert len(real) == s1["alerts_sent"] and {r["state"] for r in store.outbox_rows()} == {"sent"}
+    assert store.articles.count() == s1["extracted"]
+    assert store.articles.count(relevant_only=True) == s1["matched"]
+    real = [r for r in store.outbox.rows() if r.channel != "console"]
+    assert len(real) == s1["alerts_sent"] and {r.state for r in store.outbox.rows()} == {"sent"}
 
     # second run: feeds answer 304, nothing fetched, nothing alerted
     before_pages = len(replay_site.page_requests())

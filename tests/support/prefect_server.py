@@ -39,7 +39,7 @@ class PrefectServer:
                    PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1", **extra)
         return env
 
-    def start(self, timeout: float = 180) -> "PrefectServer":
+    def start(self, timeout: float = 180) -> PrefectServer:
         self.home.mkdir(parents=True, exist_ok=True)
         env = self.env(PREFECT_UI_API_URL=self.api_url, **FAST_SCHEDULER)
         env.pop("PREFECT_API_URL")

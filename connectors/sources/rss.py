@@ -2,39 +2,40 @@
 from __future__ import annotations
 
 import calendar
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import feedparser
 
 from pantau.config import Source
+from pantau.errors import ParseError
 from pantau.models import Candidate, FeedResult
 
-from .http import Fetcher
-from .sources import fetch_for
+from ..net import Fetcher
+from .base import fetch_for
 
 
 def entry_published(entry) -> datetime | None:
     for key in ("published_parsed", "updated_parsed"):
         t = entry.get(key)
         if t:
-            return datetime.fromtimestamp(calendar.timegm(t), tz=timezone.utc)
+            return datetime.fromtimestamp(calendar.timegm(t), tz=UTC)
     return None
 
 
 def feed_entries(content: bytes, base_url: str) -> list:
-    """The feedparser entries with an http(s) link. Raises ValueError for a document that is not a feed."""
+    """The feedparser entries with an http(s) link. Raises ParseError for a document that is not a feed."""
     parsed = feedparser.parse(content, response_headers={"content-location": base_url})
     entries = [e for e in parsed.entries if (e.get("link") or "").strip().startswith(("http://", "https://"))]
     if not parsed.version and not entries:
-        raise ValueError("not an RSS/Atom feed (no channel, no entries)")
+        raise ParseError("not an RSS/Atom feed (no channel, no entries)")
     if parsed.bozo and not entries:
         exc = parsed.get("bozo_exception")
-        raise ValueError(f"malformed feed: {type(exc).__name__}: {exc}" if exc else "malformed feed")
+        raise ParseError(f"malformed feed: {type(exc).__name__}: {exc}" if exc else "malformed feed")
     return entries
 
 
 def parse_feed(content: bytes, source: Source, base_url: str) -> list[Candidate]:
-    """Candidates of a feed document. Raises ValueError for a document that is not a feed."""
+    """Candidates of a feed document. Raises ParseError for a document that is not a feed."""
     return [Candidate(url=e.link.strip(), source=source.name, title=(e.get("title") or "").strip(),
                       published=entry_published(e), outlet=source.outlet)
             for e in feed_entries(content, base_url)]
@@ -54,7 +55,7 @@ def looks_like_xml(r) -> bool:
 
 
 async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
-    """The ``rss`` connector (see connectors/sources.py)."""
+    """The ``rss`` connector (see connectors/sources/__init__.py)."""
     return await fetch_feed(fetcher, source, ctx.etag, ctx.last_modified)
 
 
@@ -81,6 +82,6 @@ async def fetch_feed(fetcher: Fetcher, source: Source, etag: str | None = None,
     result.last_modified = r.headers.get("last-modified")
     try:
         result.candidates = parse_feed(r.content, source, r.url)
-    except ValueError as e:
+    except ParseError as e:
         result.error = str(e)
     return result

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 
-from pantau.extract import pagination
+from pantau.errors import FetchError
+from pantau.extract.pagination import pagination
 from pantau.models import Candidate, Page
 
-from .http import Fetcher, FetchError
+from .client import Fetcher
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -38,7 +39,7 @@ async def fetch_page(fetcher: Fetcher, c: Candidate, max_pages: int = 10) -> Pag
     page = Page(candidate=c, final_url=r.url, status=r.status, html=r.text)
     if max_pages <= 1:
         return page
-    show_all, nxt = pagination(page.html, page.final_url)
+    show_all, nxt = pagination(r.text, page.final_url)
     if show_all:
         full, err = await _html(fetcher, show_all)
         if err is None:

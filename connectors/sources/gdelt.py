@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from pantau.config import Source
+from pantau.errors import ParseError
 from pantau.models import Candidate, FeedResult
 
-from .http import Fetcher
-from .sources import fetch_for
+from ..net import Fetcher
+from .base import fetch_for
 
 MIN_INTERVAL_S = 5.0
 
@@ -36,20 +37,20 @@ def request_url(source: Source, ctx) -> str:
 
 def parse_seendate(value: str | None) -> datetime | None:
     try:
-        return datetime.strptime(value or "", "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+        return datetime.strptime(value or "", "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     except ValueError:
         return None
 
 
 def parse_artlist(content: bytes, source: Source) -> list[Candidate]:
-    """Candidates of an artlist JSON answer. Raises ValueError with GDELT's own message otherwise."""
+    """Candidates of an artlist JSON answer. Raises ParseError with GDELT's own message otherwise."""
     text = content.decode("utf-8", "replace").strip()
     try:
         data = json.loads(text) if text else {}
     except json.JSONDecodeError:
-        raise ValueError(f"GDELT answered: {' '.join(text.split())[:200]}") from None
+        raise ParseError(f"GDELT answered: {' '.join(text.split())[:200]}") from None
     if not isinstance(data, dict) or not isinstance(data.get("articles", []), list):
-        raise ValueError("GDELT answer has no article list")
+        raise ParseError("GDELT answer has no article list")
     out = []
     for a in data.get("articles", []):
         url = (a.get("url") or "").strip() if isinstance(a, dict) else ""
@@ -61,7 +62,7 @@ def parse_artlist(content: bytes, source: Source) -> list[Candidate]:
 
 
 async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
-    """The ``gdelt`` connector (see connectors/sources.py)."""
+    """The ``gdelt`` connector (see connectors/sources/__init__.py)."""
     result = FeedResult(source=source.name, url=source.key)
     r = await fetch_for(result, fetcher, request_url(source, ctx), "GDELT request failed: ", respect_robots=False,
                         min_interval=MIN_INTERVAL_S, headers={"Accept": "application/json"})
@@ -69,6 +70,6 @@ async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
         return result
     try:
         result.candidates = parse_artlist(r.content, source)
-    except ValueError as e:
+    except ParseError as e:
         result.error = str(e)
     return result

@@ -8,15 +8,16 @@ XML is parsed without entity expansion or network access, and gzip output is cap
 from __future__ import annotations
 
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from lxml import etree
 
 from pantau.config import Source
-from pantau.extract import parse_date
+from pantau.errors import FetchError, ParseError
+from pantau.extract.dates import parse_date
 from pantau.models import Candidate, FeedResult
 
-from .http import Fetcher, FetchError
+from ..net import Fetcher
 from .rss import looks_like_xml
 
 MAX_CHILDREN = 5
@@ -33,9 +34,9 @@ def gunzip(content: bytes, limit: int = MAX_UNCOMPRESSED) -> bytes:
     try:
         out = d.decompress(content, limit)
     except zlib.error as e:
-        raise ValueError(f"broken gzip: {e}") from None
+        raise ParseError(f"broken gzip: {e}") from None
     if d.unconsumed_tail:
-        raise ValueError(f"gzip expands beyond {limit} bytes")
+        raise ParseError(f"gzip expands beyond {limit} bytes")
     return out
 
 
@@ -51,11 +52,11 @@ def _child_text(el, name: str) -> str | None:
 
 
 def parse_sitemap(content: bytes, source: Source) -> tuple[list[Candidate], list[tuple[str, datetime | None]]]:
-    """(candidates of a urlset, child sitemaps of an index). Raises ValueError when it is not a sitemap."""
+    """(candidates of a urlset, child sitemaps of an index). Raises ParseError when it is not a sitemap."""
     try:
         root = etree.fromstring(gunzip(content), parser=_PARSER)
     except etree.XMLSyntaxError as e:
-        raise ValueError(f"malformed sitemap XML: {e}") from None
+        raise ParseError(f"malformed sitemap XML: {e}") from None
     kind = _local(root.tag)
     if kind == "sitemapindex":
         children = []
@@ -65,7 +66,7 @@ def parse_sitemap(content: bytes, source: Source) -> tuple[list[Candidate], list
                 children.append((loc, parse_date(_child_text(sm, "lastmod"))))
         return [], children
     if kind != "urlset":
-        raise ValueError(f"not a sitemap (root element <{kind}>, expected <urlset> or <sitemapindex>)")
+        raise ParseError(f"not a sitemap (root element <{kind}>, expected <urlset> or <sitemapindex>)")
     out = []
     for u in root:
         if _local(u.tag) != "url":
@@ -80,9 +81,9 @@ def parse_sitemap(content: bytes, source: Source) -> tuple[list[Candidate], list
 
 
 async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
-    """The ``sitemap`` connector (see connectors/sources.py)."""
+    """The ``sitemap`` connector (see connectors/sources/__init__.py)."""
     result = FeedResult(source=source.name, url=source.key, etag=ctx.etag, last_modified=ctx.last_modified)
-    cutoff = datetime.now(timezone.utc) - timedelta(hours=source.max_age_hours)
+    cutoff = datetime.now(UTC) - timedelta(hours=source.max_age_hours)
     headers = {"Accept": "application/xml, text/xml;q=0.9, */*;q=0.5"}
     if ctx.etag:
         headers["If-None-Match"] = ctx.etag
@@ -111,14 +112,14 @@ async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
             return
         try:
             items, children = parse_sitemap(r.content, source)
-        except ValueError as e:
+        except ParseError as e:
             problems.append(f"{url}: {e}")
             return
         result.candidates.extend(c for c in items if c.published is None or c.published >= cutoff)
         if depth >= MAX_DEPTH:
             return
         fresh = [(u, d) for u, d in children if u not in seen and (d is None or d >= cutoff)]
-        fresh.sort(key=lambda x: x[1] or datetime.max.replace(tzinfo=timezone.utc), reverse=True)
+        fresh.sort(key=lambda x: x[1] or datetime.max.replace(tzinfo=UTC), reverse=True)
         for child, _ in fresh[:MAX_CHILDREN]:
             await visit(child, depth + 1, False)
 

@@ -17,11 +17,12 @@ from lxml import html as lxml_html
 from trafilatura.feeds import FeedParameters, determine_feed
 
 from pantau.config import Source
+from pantau.errors import FetchError
 from pantau.models import Candidate, FeedResult
 
+from ..net import Fetcher
 from . import rss, sitemap
-from .http import Fetcher, FetchError
-from .sources import SourceContext, fetch_for
+from .base import SourceContext, fetch_for
 
 MAX_FEEDS = 3
 MAX_SITEMAPS = 2
@@ -56,7 +57,7 @@ def article_links(html: str, base: str, source: Source) -> list[Candidate]:
 
 
 async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
-    """The ``homepage`` connector (see connectors/sources.py)."""
+    """The ``homepage`` connector (see connectors/sources/__init__.py)."""
     result = FeedResult(source=source.name, url=source.key)
     r = await fetch_for(result, fetcher, source.url, headers={"Accept": "text/html,application/xhtml+xml;q=0.9"})
     if r is None:

@@ -1,29 +1,33 @@
-"""The source connectors, chosen by ``kind:`` in config.yaml — one module each, one entry point each.
+"""What every source connector shares: its context, its GET-and-report, its cap on candidates.
 
 Every connector is ``async discover(fetcher, source, ctx) -> FeedResult``: it yields candidates
-(url, title, published, source) and reports its own errors on the result. Transient network errors
-(timeouts, 5xx, 429 beyond its Retry-After) are raised instead, so the flow's retries see them.
+(url, title, published, source) and reports its own permanent errors on the result. Transient
+network errors (timeouts, refused connections, 5xx, 429 beyond its Retry-After) are raised instead,
+so the flow's retries see them. Connectors never touch the store: what they need from earlier runs
+comes in the context, what later runs need goes out on the result.
 """
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable
+from datetime import datetime
+
+from pantau.config import Source
+from pantau.errors import FetchError
+from pantau.models import FeedResult
+
+from ..net import Fetcher, Response
 
 
 def _no_aliases(links: list[str]) -> dict[str, str]:
     return {}
-
-from pantau.config import Source
-from pantau.models import FeedResult
-
-from .http import Fetcher, FetchError, Response
 
 
 @dataclass
 class SourceContext:
     """What a connector may use besides its config: the stored validators of its last fetch, the
     search terms of its topic (google_news, gdelt) and a lookup of redirect links resolved in earlier
-    runs (google_news), so that connectors never touch the store themselves."""
+    runs (google_news)."""
     etag: str | None = None
     last_modified: str | None = None
     search_any: list[str] = field(default_factory=list)
@@ -37,16 +41,6 @@ class SourceContext:
 
 
 Discover = Callable[[Fetcher, Source, SourceContext], Awaitable[FeedResult]]
-
-
-def _registry() -> dict[str, Discover]:
-    from . import gdelt, google_news, homepage, rss, sitemap
-    return {"rss": rss.discover, "sitemap": sitemap.discover, "google_news": google_news.discover,
-            "gdelt": gdelt.discover, "homepage": homepage.discover}
-
-
-async def discover(fetcher: Fetcher, source: Source, ctx: SourceContext) -> FeedResult:
-    return limit(await _registry()[source.kind](fetcher, source, ctx), source)
 
 
 async def fetch_for(result: FeedResult, fetcher: Fetcher, url: str, what: str = "", **kw) -> Response | None:
@@ -63,10 +57,15 @@ async def fetch_for(result: FeedResult, fetcher: Fetcher, url: str, what: str = 
     return r
 
 
+def _published(c) -> datetime:
+    assert c.published is not None
+    return c.published
+
+
 def limit(result: FeedResult, source: Source) -> FeedResult:
     """Keep the newest ``max_items`` candidates (undated ones last, in source order)."""
     if len(result.candidates) > source.max_items:
-        dated = sorted((c for c in result.candidates if c.published), key=lambda c: c.published, reverse=True)
+        dated = sorted((c for c in result.candidates if c.published), key=_published, reverse=True)
         undated = [c for c in result.candidates if not c.published]
         result.candidates = (dated + undated)[: source.max_items]
     return result

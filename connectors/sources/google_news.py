@@ -22,11 +22,12 @@ from urllib.parse import quote, urljoin, urlsplit
 from lxml import html as lxml_html
 
 from pantau.config import Source
+from pantau.errors import FetchError, ParseError
 from pantau.models import Candidate, FeedResult
 
-from .http import Fetcher, FetchError
+from ..net import Fetcher
+from .base import fetch_for
 from .rss import entry_published, feed_entries, looks_like_xml
-from .sources import fetch_for
 
 RESOLVE_INTERVAL_S = 1.0          # at most one redirect lookup per second at Google
 
@@ -181,7 +182,7 @@ def _strip_outlet(title: str, outlet: str | None) -> str:
 
 
 async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
-    """The ``google_news`` connector (see connectors/sources.py)."""
+    """The ``google_news`` connector (see connectors/sources/__init__.py)."""
     result = FeedResult(source=source.name, url=source.key)
     r = await fetch_for(result, fetcher, search_url(source, ctx), "search failed: ", respect_robots=False,
                         headers={"Accept": "application/rss+xml, */*;q=0.5"})
@@ -192,10 +193,10 @@ async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
         return result
     try:
         entries = feed_entries(r.content, r.url)[: source.max_items]
-    except ValueError as e:
+    except ParseError as e:
         result.error = str(e)
         return result
-    known = ctx.known_aliases([e.link for e in entries])
+    known = ctx.known_aliases([entry.link for entry in entries])
 
     async def one(link: str) -> str | None:
         if link in known:
@@ -205,16 +206,16 @@ async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
             result.aliases[link] = real
         return real
 
-    resolved = await asyncio.gather(*(one(e.link) for e in entries))
+    resolved = await asyncio.gather(*(one(entry.link) for entry in entries))
     lost = 0
-    for e, real in zip(entries, resolved):
+    for entry, real in zip(entries, resolved, strict=True):
         if not real:
             lost += 1
             continue
-        outlet = (e.get("source") or {}).get("title")
+        outlet = (entry.get("source") or {}).get("title")
         result.candidates.append(Candidate(
-            url=real, source=source.name, title=_strip_outlet((e.get("title") or "").strip(), outlet),
-            published=entry_published(e), outlet=source.outlet or outlet))
+            url=real, source=source.name, title=_strip_outlet((entry.get("title") or "").strip(), outlet),
+            published=entry_published(entry), outlet=source.outlet or outlet))
     if lost:
         result.error = f"{lost} of {len(entries)} Google News links could not be resolved to an outlet URL"
     return result
