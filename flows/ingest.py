@@ -9,6 +9,8 @@ read or an alert could not be delivered (pantau/report.py), and posts a summary 
 from __future__ import annotations
 
 import asyncio
+import time
+import uuid
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact
@@ -20,7 +22,7 @@ from prefect.states import Completed, Failed
 from pantau import alerts, pipeline
 from pantau.config import Source, load_config
 from pantau.connectors import sources
-from pantau.connectors.delivery import resolve_channels
+from pantau.connectors.delivery import require_channels
 from pantau.connectors.net import Fetcher
 from pantau.connectors.net.pages import fetch_pages
 from pantau.connectors.sources import SourceContext
@@ -38,9 +40,13 @@ def _transient(task, task_run, state) -> bool:
 
 @task(name="discover", cache_policy=NO_CACHE, task_run_name="discover-{source.name}",
       retry_condition_fn=_transient)
-async def discover(fetcher: Fetcher, source: Source, ctx: SourceContext) -> FeedResult:
+async def discover(fetcher: Fetcher, source: Source, ctx: SourceContext, deadline_s: float) -> FeedResult:
     try:
-        return await sources.discover(fetcher, source, ctx)
+        async with asyncio.timeout(deadline_s):
+            return await sources.discover(fetcher, source, ctx)
+    except TimeoutError:
+        return FeedResult(source=source.name, url=source.key,
+                          error=f"gave up after {deadline_s:g}s (pipeline.source_deadline_s)")
     except FetchError as e:
         run = TaskRunContext.get()
         tries = run.task_run.run_count if run else 1
@@ -62,8 +68,8 @@ def analyse_batch(pages: list, matchers: list, languages: list[str]) -> list:
 
 
 @task(name="record-batch", cache_policy=NO_CACHE)
-def record_batch(store: Store, analysed: list, channels: list) -> Counts:
-    return pipeline.record(store, analysed, channels)
+def record_batch(store: Store, analysed: list, channels: list, max_attempts: int) -> Counts:
+    return pipeline.record(store, analysed, channels, max_attempts)
 
 
 @task(name="deliver-alerts", cache_policy=NO_CACHE)
@@ -72,7 +78,7 @@ def deliver_alerts(store: Store, channels: list, run_id: str, labels: dict) -> d
 
 
 async def _discover_all(fetcher: Fetcher, store: Store, enabled: list[Source], matchers: list[Matcher],
-                        retries: int, delay: float) -> list[FeedResult]:
+                        retries: int, delay: float, deadline_s: float) -> list[FeedResult]:
     log = get_run_logger()
     task_ = discover.with_options(retries=retries, retry_delay_seconds=delay)
     topics = {m.topic.name: m.topic for m in matchers}
@@ -82,7 +88,7 @@ async def _discover_all(fetcher: Fetcher, store: Store, enabled: list[Source], m
         topic = topics[src.topic or matchers[0].topic.name]
         ctx = SourceContext(etag, modified, topic.search_any, topic.search_context, store.feeds.aliases)
         try:
-            r = await task_(fetcher, src, ctx)
+            r = await task_(fetcher, src, ctx, deadline_s)
         except Exception as e:  # noqa: BLE001 - a bug in a connector: Prefect has logged its traceback
             r = FeedResult(source=src.name, url=src.key, error=f"internal error: {type(e).__name__}: {e}")
         if r.error:
@@ -106,30 +112,38 @@ async def ingest(config_path: str | None = None):
     store = Store(cfg.resolved_storage_url())
     matchers = [Matcher(load_topic(cfg.topic_dir(t), t.threshold)) for t in cfg.topics]
     labels = {m.topic.name: m.topic.label for m in matchers}
-    channels, skipped = resolve_channels(cfg)
-    for name, why in skipped.items():
-        log.warning("channel %s: %s", name, why)
+    channels = require_channels(cfg)
     enabled = [s for s in cfg.sources if s.enabled]
 
-    async with Fetcher(cfg.http) as fetcher:
-        results = await _discover_all(fetcher, store, enabled, matchers, cfg.http.retries, cfg.http.retry_delay_s)
+    run_id = str(flow_run.id or f"local-{uuid.uuid4()}")
+    deadline = time.monotonic() + cfg.pipeline.run_deadline_s
+    async with Fetcher(cfg.http, deadline=deadline) as fetcher:
+        results = await _discover_all(fetcher, store, enabled, matchers, cfg.http.retries, cfg.http.retry_delay_s,
+                                      cfg.pipeline.source_deadline_s)
         fresh, dropped = pipeline.select_new(store, results, cfg.pipeline.max_fetch_attempts,
-                                             cfg.pipeline.max_articles_per_run)
+                                             cfg.pipeline.max_articles_per_run, run_id)
         failed = [r for r in results if r.error]
         log.info("%d sources read, %d failed: %d links, %d new", len(results) - len(failed), len(failed),
                  sum(len(r.candidates) for r in results), len(fresh))
         done = Counts(problems=[Problem("discover", r.source, r.error or "") for r in failed] + dropped)
         parts = list(pipeline.batches(fresh, cfg.pipeline.batch_size))
         for i, batch in enumerate(parts, 1):
+            if time.monotonic() > deadline:
+                left = [c for part in parts[i - 1:] for c in part]
+                pipeline.release(store, left, run_id)
+                done.problems.append(Problem("run", "deadline", f"run deadline reached "
+                                             f"({cfg.pipeline.run_deadline_s:g}s): {len(left)} links left for the next run"))
+                log.warning("run deadline reached: %d links left for the next run", len(left))
+                break
             pages = await fetch_batch(fetcher, batch, cfg.pipeline.max_pages)
             analysed = analyse_batch(pages, matchers, cfg.pipeline.languages)
-            part = record_batch(store, analysed, channels)
+            part = record_batch(store, analysed, channels, cfg.pipeline.max_fetch_attempts)
             done += part
             log.info("batch %d/%d: %d pages fetched, %d extracted, %d matched", i, len(parts),
                      part.fetched, part.extracted, part.matched)
 
-    counts = deliver_alerts(store, channels, str(flow_run.id or "local"), labels)
-    summary = summarise(enabled, results, fresh, done, counts, skipped, store.outbox.counts())
+    counts = deliver_alerts(store, channels, run_id, labels)
+    summary = summarise(enabled, results, fresh, done, counts, {}, store.outbox.counts())
     await acreate_markdown_artifact(key="ingest-summary", markdown=summary_markdown(summary),
                                     description="pantau ingest run summary")
     result = summary.to_dict()

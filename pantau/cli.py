@@ -29,7 +29,7 @@ def _print_json(obj) -> None:
     print(json.dumps(obj, ensure_ascii=False, default=str), flush=True)
 
 
-def _preflight(config_path: str | None):
+def _preflight(config_path: str | None, channels: bool = False):
     """Load and check everything a run needs before Prefect starts: config, topics, store."""
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -47,6 +47,9 @@ def _preflight(config_path: str | None):
     except (SQLAlchemyError, ModuleNotFoundError, OSError) as e:
         reason = str(getattr(e, "orig", None) or e).splitlines()[0]
         raise ConfigError(f"{cfg.origin}: storage_url: cannot open the store ({reason})") from None
+    if channels:
+        from .connectors.delivery import require_channels
+        require_channels(cfg)
     return cfg
 
 
@@ -82,7 +85,7 @@ def _config_arg(path: str | None) -> str | None:
 
 
 def cmd_run(args) -> int:
-    cfg = _preflight(args.config)
+    cfg = _preflight(args.config, channels=True)
     where = "pantau's default config (no ./config.yaml; `pantau init` writes one to edit)" \
         if _config_arg(args.config) is None else cfg.origin
     print(f"pantau run · {where} · {sum(s.enabled for s in cfg.sources)} sources · "
@@ -246,7 +249,7 @@ def cmd_test_alert(args) -> int:
     for ch in chosen:
         title, body = sample_alert(ch.format, ch.template_dir)
         try:
-            ch.send(title, body, ch.format)
+            ch.send(title, body, ch.format, None)
             results[ch.name] = "sent"
         except DeliveryError as e:
             failures += 1

@@ -34,6 +34,12 @@ def judge(s: RunSummary) -> tuple[str, str]:
             return "no_source", (f"no source reachable ({len(failed)} of {len(s.sources)} failed) "
                                  "— is this machine online?")
         return "no_source", f"every source failed ({len(failed)} of {len(s.sources)}) — see the table above"
+    unsure = [c for c in s.channels if c.uncertain]
+    if unsure:
+        n = sum(c.uncertain for c in unsure)
+        names = ", ".join(c.name for c in unsure)
+        return "undelivered", (f"{n} alert{'s' if n != 1 else ''} may not have arrived ({names} did not answer "
+                               "after sending); not re-sent — check, then `pantau outbox --requeue ID`")
     undelivered = [c for c in s.channels if c.failed]
     if undelivered:
         n = sum(c.failed for c in undelivered)
@@ -63,7 +69,8 @@ def summarise(sources: list[Source], results: list[FeedResult], fresh: list[Cand
         sources=[SourceOutcome(src.name, src.kind, links=len(r.candidates), new=new_by_source.get(src.name, 0),
                                not_modified=r.not_modified, error=r.error, unreachable=r.unreachable)
                  for src, r in zip(sources, results)],
-        channels=[ChannelOutcome(name, v["sent"], v["failed"], last_error=v["last_error"]) for name, v in real.items()]
+        channels=[ChannelOutcome(name, v["sent"], v["failed"], v["uncertain"], last_error=v["last_error"])
+                  for name, v in real.items()]
         + [ChannelOutcome(name, skipped=why) for name, why in skipped.items()])
     s.outcome, s.message = judge(s)
     return s
@@ -81,7 +88,9 @@ def _channel_result(c) -> str:
     if c.skipped:
         return f"skipped: {c.skipped}"
     text = f"{c.sent} sent"
-    if c.failed:
+    if c.uncertain:
+        text += f", {c.uncertain} uncertain"
+    if c.failed or c.uncertain:
         text += f", {c.failed} failed: {c.last_error}"
     return text
 

@@ -4,7 +4,7 @@ import asyncio
 import pytest
 
 from conftest import FIXTURES, allowing
-from pantau.config import Http, Source
+from pantau.config import Source
 from pantau.connectors.net import Fetcher, FetchError
 from pantau.connectors.net.pages import fetch_pages
 from pantau.connectors.sources.rss import fetch_feed, parse_feed

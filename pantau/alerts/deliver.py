@@ -45,13 +45,28 @@ def _compose(store: Store, row: OutboxRow, ch: Channel, topic_labels: dict[str, 
                   new_ids=new_ids, template_dir=template_dir)
 
 
-def _send(ch: Channel, title: str, body: str) -> str | None:
+def _send(ch: Channel, title: str, body: str, key: str) -> DeliveryError | None:
     """Send; the error, or None when delivered."""
     try:
-        ch.send(title, body, ch.format)
+        ch.send(title, body, ch.format, key)
     except DeliveryError as e:
-        return str(e)
+        return e
     return None
+
+
+def _record(store: Store, row: OutboxRow, ch: Channel, err: DeliveryError | None, mine: dict) -> None:
+    """Record the outcome of one send: sent; uncertain (never re-sent automatically); failed (retried)."""
+    if err is None:
+        store.outbox.mark_sent(row.id)
+        mine["sent"] += 1
+    elif err.uncertain:
+        store.outbox.mark_uncertain(row.id, f"{ch.name}: {err} (check, then `pantau outbox --requeue {row.id}`)")
+        mine["uncertain"] += 1
+        mine["last_error"] = str(err)
+    else:
+        store.outbox.mark_failed(row.id, f"{ch.name}: {err}", backoff(row.attempts))
+        mine["failed"] += 1
+        mine["last_error"] = str(err)
 
 
 def deliver(store: Store, channels: list[Channel], run_id: str, topic_labels: dict[str, str],
@@ -59,13 +74,13 @@ def deliver(store: Store, channels: list[Channel], run_id: str, topic_labels: di
             orphan_after: timedelta = ORPHAN_AFTER) -> dict:
     """Send what is due on every channel; one channel's failure never touches another's rows.
     Returns totals (sent, failed, uncertain) and ``by_channel``: name → {sent, failed, last_error}."""
-    counts: dict = {"sent": 0, "failed": 0, "uncertain": 0, "by_channel": {}}
+    counts: dict = {"sent": 0, "failed": 0, "uncertain": 0, "orphaned": 0, "by_channel": {}}
     for row in store.outbox.orphaned(orphan_after):
         store.outbox.mark_uncertain(row.id, "run ended between send and record; not resent automatically "
                                             "(see `pantau outbox`, requeue with `pantau outbox --requeue ID`)")
-        counts["uncertain"] += 1
+        counts["orphaned"] += 1
     for ch in channels:
-        mine = counts["by_channel"].setdefault(ch.name, {"sent": 0, "failed": 0, "last_error": None})
+        mine = counts["by_channel"].setdefault(ch.name, {"sent": 0, "failed": 0, "uncertain": 0, "last_error": None})
         if ch.settings.mode == "digest":
             _deliver_digest(store, ch, run_id, topic_labels, now or utcnow(), mine)
             continue
@@ -76,19 +91,14 @@ def deliver(store: Store, channels: list[Channel], run_id: str, topic_labels: di
                 continue                       # another run has it
             try:
                 title, body = _compose(store, row, ch, topic_labels, template_dir or ch.template_dir)
-                err = _send(ch, title, body)
+                err = _send(ch, title, body, row.idempotency_key)
             except Exception as e:  # noqa: BLE001 - a template or sender bug is a failed delivery, not a crashed run
-                err = f"{type(e).__name__}: {e}"
-            if err is None:
-                store.outbox.mark_sent(row.id)
-                mine["sent"] += 1
-            else:
-                store.outbox.mark_failed(row.id, f"{ch.name}: {err}", backoff(row.attempts))
-                mine["failed"] += 1
-                mine["last_error"] = err
+                err = DeliveryError(f"{type(e).__name__}: {e}")
+            _record(store, row, ch, err, mine)
     for mine in counts["by_channel"].values():
-        counts["sent"] += mine["sent"]
-        counts["failed"] += mine["failed"]
+        for k in ("sent", "failed", "uncertain"):
+            counts[k] += mine[k]
+    counts["uncertain"] += counts.pop("orphaned")
     return counts
 
 
@@ -113,14 +123,8 @@ def _deliver_digest(store: Store, ch: Channel, run_id: str, topic_labels: dict[s
         parts = [_compose(store, r, ch, topic_labels, ch.template_dir) for r in rows]
         sep = "\n\n<hr>\n\n" if ch.format == "html" else "\n\n———\n\n"
         title = f"[pantau] digest: {len(rows)} stor{'y' if len(rows) == 1 else 'ies'}"
-        err = _send(ch, title, sep.join(body for _, body in parts))
+        err = _send(ch, title, sep.join(body for _, body in parts), rows[0].idempotency_key)
     except Exception as e:  # noqa: BLE001 - as in deliver()
-        err = f"{type(e).__name__}: {e}"
+        err = DeliveryError(f"{type(e).__name__}: {e}")
     for r in rows:
-        if err is None:
-            store.outbox.mark_sent(r.id)
-        else:
-            store.outbox.mark_failed(r.id, f"{ch.name}: {err}", backoff(r.attempts))
-    counts["sent" if err is None else "failed"] += len(rows)
-    if err is not None:
-        counts["last_error"] = err
+        _record(store, r, ch, err, counts)
