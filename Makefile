@@ -30,8 +30,8 @@ test: install           ## the whole suite (real local servers, no network beyon
 eval: install           ## topic and extraction quality on ../shared/corpus (when present)
 	$(BIN)/python scripts/eval.py $(SHARED)
 
-bench: install          ## scoring / extraction speed and memory, as ratios
-	$(BIN)/python scripts/bench.py $(SHARED)
+bench: install          ## pipeline throughput vs trafilatura alone and a plain script; memory (bench/README.md)
+	$(BIN)/python -m bench $(SHARED)
 
 clean:
 	rm -rf data/demo .pytest_cache
