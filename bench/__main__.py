@@ -209,6 +209,7 @@ class Bench:
             "peak_rss_mb": _r(rss_run.measured.peak_rss_mb, 0) if rss_run else None,
             "machine": self.cores,
             "articles": self.args.articles, "hosts": self.hosts,
+            "raw_pps_cpu": _r(self.cores * 1000 / R["raw"].cpu_ms_per_page, 1) if "raw" in R else None,
             "pantau_ephemeral_pps": _r(eph.pps if eph else None, 1),
             "empty_run_s": _r(startup.wall_s if startup else None),
             "polite_limit_pps": _r(limit, 1),
@@ -243,7 +244,8 @@ class Bench:
             m, out, hits = R["plain"]
             first = min((h.t for h in hits), default=m.started) - m.started
             row("plain script, sequential", out.get("pages"), m.wall_s, fig["plain_pps"], m.peak_rss_mb,
-                f"start→1st request {first:.1f} s; CPU {m.cpu_s / m.wall_s:.2f} cores")
+                f"start→1st request {first:.1f} s; CPU {m.cpu_s / m.wall_s:.2f} cores "
+                f"(site {m.bench_cpu_s / m.wall_s:.2f})")
         for key, label in (("cold", "pantau cold, running server"),
                            ("ephemeral", "pantau cold, ephemeral server"),
                            ("memory", "pantau cold, memory run"), ("profile", "pantau cold under cProfile")):
@@ -252,7 +254,7 @@ class Bench:
                 tl, m = run.timeline, run.measured
                 notes = (f"start→1st request {tl.first_request or 0:.1f} s, pages {tl.first_page or 0:.1f}"
                          f"–{tl.last_page or 0:.1f} s, exit +{m.wall_s - (tl.last_page or 0):.1f} s; "
-                         f"CPU {m.cpu_s / m.wall_s:.2f} cores")
+                         f"CPU {m.cpu_s / m.wall_s:.2f} cores (site {m.bench_cpu_s / m.wall_s:.2f})")
                 if key == "ephemeral":
                     notes += f"; with server {m.peak_rss_all_mb:.0f} MB"
                 row(label, (run.summary or {}).get("fetched"), run.wall_s, run.pps, m.peak_rss_mb, notes)
@@ -304,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="pantau-bench-"))
     say(f"{len(articles)} articles; rows: {', '.join(args.rows)}; work folder {work}")
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, signal.default_int_handler)     # also when started in the background
     bench = Bench(args, articles, work)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     if load > 0.5:

@@ -110,6 +110,7 @@ class Measured:
     ended: float = 0.0                     # ... and when it had exited
     cpu_s: float = 0.0                     # user + system CPU of the process and the children it reaped
     server_cpu_s: float = 0.0              # of that, Prefect API server processes (last seen)
+    bench_cpu_s: float = 0.0               # the bench's own process meanwhile: the loopback site, sampling
     peak_rss_mb: float = 0.0               # peak of the tree's summed RSS, Prefect server excluded
     peak_rss_all_mb: float = 0.0           # the same with the server
     log: Path | None = None                # standard output; standard error is beside it (.err)
@@ -140,6 +141,7 @@ def run_measured(argv: list[str], env: dict[str, str], log: Path, timeout: float
     (``on_poll(seconds_since_start)`` is called after each sample: progress lines)."""
     m = Measured(argv=list(argv), log=log)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = resource.getrusage(resource.RUSAGE_SELF)
     log.parent.mkdir(parents=True, exist_ok=True)
     done = threading.Event()
     with log.open("wb") as out, log.with_suffix(".err").open("wb") as err:
@@ -178,5 +180,7 @@ def run_measured(argv: list[str], env: dict[str, str], log: Path, timeout: float
     m.returncode = proc.returncode
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     m.cpu_s = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    own_after = resource.getrusage(resource.RUSAGE_SELF)
+    m.bench_cpu_s = (own_after.ru_utime - own.ru_utime) + (own_after.ru_stime - own.ru_stime)
     m.output = log.read_text(encoding="utf-8", errors="replace")
     return m
