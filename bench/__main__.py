@@ -23,7 +23,7 @@ from . import corpus, raw, stages
 from .prefect_server import PrefectServer, child_env
 from .procs import run_measured
 from .runs import ROOT, PantauRun, make_config, progress, run_pantau, shipped
-from .site import LoopbackSite
+from .site import FIRST_HOST, LoopbackSite
 
 ROWS = ("scoring", "extraction", "raw", "plain", "cold", "steady", "startup", "polite", "memory",
         "ephemeral", "profile")
@@ -176,10 +176,17 @@ class Bench:
             f"(127.0.0.2 … 127.0.0.{self.hosts + 1})")
         with LoopbackSite(self.articles, self.hosts) as site:
             self.site = site
-            for row in ("extraction", "raw", "plain"):
-                if row in rows:
-                    getattr(self, row)()
-            self.pantau_rows()
+            try:
+                for row in ("extraction", "raw", "plain"):
+                    if row in rows:
+                        getattr(self, row)()
+                self.pantau_rows()
+            finally:                     # every request the site saw, for a look with --keep
+                (self.work / "logs").mkdir(parents=True, exist_ok=True)
+                with (self.work / "logs" / "requests.tsv").open("w", encoding="utf-8") as f:
+                    f.write("t_s\thost\tstatus\tpath\n")
+                    f.writelines(f"{h.t - T0:.4f}\t127.0.0.{FIRST_HOST + h.host}\t{h.status}\t{h.path}\n"
+                                 for h in site.hits)
 
     # -- the report -----------------------------------------------------------------------------
 
