@@ -30,6 +30,7 @@ from pantau.errors import FetchError, Problem
 from pantau.models import Counts, FeedResult
 from pantau.report import summarise, summary_markdown
 from pantau.store import Store
+from pantau.store.seen import claimer
 from pantau.topic import Matcher, load_topic
 
 
@@ -115,7 +116,7 @@ async def ingest(config_path: str | None = None):
     channels = require_channels(cfg)
     enabled = [s for s in cfg.sources if s.enabled]
 
-    run_id = str(flow_run.id or f"local-{uuid.uuid4()}")
+    run_id = claimer(str(flow_run.id or uuid.uuid4()))
     deadline = time.monotonic() + cfg.pipeline.run_deadline_s
     async with Fetcher(cfg.http, deadline=deadline) as fetcher:
         results = await _discover_all(fetcher, store, enabled, matchers, cfg.http.retries, cfg.http.retry_delay_s,

@@ -1,4 +1,5 @@
 """Store, outbox ledger and alert rendering (real SQLite files, real threads)."""
+import os
 import threading
 from datetime import timedelta
 
@@ -53,6 +54,20 @@ def test_a_dead_runs_claims_are_taken_over_and_released_ones_return(tmp_path):
     assert s.seen.claim(["a"], "next", 3, now=t0 + timedelta(minutes=31)) == ["a"]        # stale: taken over
     s.seen.release(["b"], "dead")
     assert s.seen.status("b") is None and s.seen.claim(["b"], "other", 3, now=t0) == ["b"]
+
+
+def test_a_killed_process_claims_are_taken_over_at_once(tmp_path):
+    import subprocess
+    import sys
+
+    from pantau.store.seen import claimer
+    s = make_store(tmp_path)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = claimer("run-x").replace(f":{os.getpid()}:", f":{gone.stdout.strip()}:")
+    alive = claimer("run-y")
+    assert s.seen.claim(["p", "q"], dead, 3) == ["p", "q"]
+    assert s.seen.claim(["r"], alive, 3) == ["r"]
+    assert s.seen.claim(["p", "q", "r"], claimer("run-z"), 3) == ["p", "q"]        # the dead one's, not the live one's
 
 
 def test_outbox_exactly_once_and_retry(tmp_path):

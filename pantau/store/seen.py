@@ -4,11 +4,14 @@ A run *claims* the URLs it is about to fetch (``claim``): a new URL is inserted 
 unique key lets only one of two overlapping runs win it, so each page is fetched once. After the
 fetch the URL is ``done``, or ``error`` with a backoff before the next try (15 min, 1 h, 4 h …);
 after ``max_attempts`` failures it is ``gave_up`` and reported once — never dropped silently. A claim
-left by a run that died is taken over after ``stale_after``; a run that stops early ``release``s the
-URLs it claimed but did not fetch.
+left by a run that died is taken over at once when that run was a process of this machine that no
+longer exists, else after ``stale_after``; a run that stops early ``release``s the URLs it claimed
+but did not fetch.
 """
 from __future__ import annotations
 
+import os
+import socket
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, insert, or_, select, update
@@ -21,6 +24,27 @@ from .schema import seen_urls
 
 CHUNK = 500
 STALE_CLAIM = timedelta(minutes=30)
+HOST = socket.gethostname()
+
+
+def claimer(run_id: str) -> str:
+    """Who claims: ``host:pid:run`` — so a run on the same machine can tell a dead claimer at once."""
+    return f"{HOST}:{os.getpid()}:{run_id}"[:100]
+
+
+def _dead(claimed_by: str | None) -> bool:
+    """Is this claimer a process of this machine that no longer exists (killed, crashed)?"""
+    host, _, rest = (claimed_by or "").partition(":")
+    pid = rest.partition(":")[0]
+    if host != HOST or not pid.isdigit():
+        return False                                   # another machine's: only time tells
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -65,6 +89,12 @@ class SeenUrls:
                 stale = and_(seen_urls.c.status == "claimed", seen_urls.c.claimed_at < now - stale_after)
                 c.execute(update(seen_urls).where(seen_urls.c.url.in_(known), or_(retry, stale))
                           .values(status="claimed", claimed_by=run_id, claimed_at=now))
+                others = {r.claimed_by for r in c.execute(select(seen_urls.c.claimed_by).where(
+                    seen_urls.c.url.in_(known), seen_urls.c.status == "claimed", seen_urls.c.claimed_by != run_id))}
+                for dead in filter(_dead, others):        # a killed run of this machine: take over now
+                    c.execute(update(seen_urls).where(seen_urls.c.url.in_(known), seen_urls.c.status == "claimed",
+                                                      seen_urls.c.claimed_by == dead)
+                              .values(claimed_by=run_id, claimed_at=now))
                 won |= {r.url for r in c.execute(select(seen_urls.c.url).where(
                     seen_urls.c.url.in_(chunk), seen_urls.c.status == "claimed", seen_urls.c.claimed_by == run_id))}
         return [u for u in urls if u in won]
