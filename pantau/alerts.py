@@ -104,6 +104,7 @@ def render(story: dict, articles: list[dict], kind: str, fmt: str, topic_label: 
         reason=expl.get("reason", ""), published=wib(min((a["published"] for a in articles if a["published"]), default=None)),
         articles=[dict(outlet=outlet_name(a), url=a["url"], title=a["title"], is_new=a["id"] in new_ids) for a in articles],
         new_outlets=sorted({outlet_name(a) for a in articles if a["id"] in new_ids}), excerpt=excerpt,
+        story_id=story.get("id"),            # for "Wrong alert? pantau feedback <id> --wrong"
     )
     body = _env(fmt, template_dir).get_template(f"{fmt}.j2").render(**ctx).strip()
     prefix = "[pantau] " + ("update: " if kind == "update" else "")
@@ -223,7 +224,7 @@ def _deliver_digest(store: Store, ch: Channel, run_id: str, topic_labels: dict[s
 def sample_alert(fmt: str, template_dir: str | None = None) -> tuple[str, str]:
     """A realistic alert (the seed story, two outlets) for `pantau test-alert`."""
     now = utcnow()
-    story = {"id": 0, "title": "[test] Blinken Bertemu Lavrov di Sela Pertemuan Menlu G20 New Delhi", "topic": "test"}
+    story = {"id": None, "title": "[test] Blinken Bertemu Lavrov di Sela Pertemuan Menlu G20 New Delhi", "topic": "test"}
     expl = json.dumps({"reason": "Rusia · G20 · Ukraina · pertemuan · diplomat; like 000_d65872ee167d278c"})
     arts = [dict(id=1, site="Liputan6", url="https://www.liputan6.com/global/read/test", source="liputan6",
                  title="Blinken Desak Lavrov Akhiri Perang", published=now, score=0.97, explanation=expl,

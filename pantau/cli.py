@@ -61,14 +61,17 @@ def _matchers(config_path: str, threshold: float | None):
 
 
 def cmd_evaluate(args) -> int:
-    from .evaluate import evaluate, format_errors, format_report
+    from .topic.evaluate import evaluate, format_errors, format_report, summary
     matcher = _matchers(args.config, args.threshold)[0]
     report = evaluate(matcher, Path(args.path))
+    t = matcher.topic
+    print(f"topic {t.name}: {len(t.positives)} positive, {len(t.negatives)} negative exemplars")
     print(format_report(report))
     if args.errors:
         print(format_errors(report))
     if args.json:
-        _print_json({k: report[k] for k in ("n", "tp", "fp", "fn", "tn", "skipped", "precision", "recall", "f1", "threshold")})
+        _print_json({**summary(report, with_errors=True),
+                     "exemplars": {"positive": len(t.positives), "negative": len(t.negatives)}})
     return 0
 
 
@@ -105,13 +108,62 @@ def _load_document(target: str, config_path: str):
 
 
 def cmd_explain(args) -> int:
-    from .evaluate import format_match
+    from .topic.evaluate import format_match
     title, text, url, _ = _load_document(args.target, args.config)
     for m in _matchers(args.config, args.threshold):
         match = m.score(title, text)
         print(format_match(title, match))
         if args.json:
             _print_json(match.to_dict())
+    return 0
+
+
+def cmd_exemplar_add(args) -> int:
+    from .config import load_config
+    from .errors import PantauError
+    from .topic.feedback import add_exemplar, read_text_file, topic_dir
+    folder = topic_dir(load_config(args.config), args.topic)
+    target, published = args.target, None
+    if target.startswith(("http://", "https://")):
+        title, text, source, x = _load_document(target, args.config)
+        published = x.published if x else None
+    elif not Path(target).is_file():
+        raise PantauError(f"{target}: no such file")
+    elif Path(target).suffix.lower() == ".txt":
+        title, text, meta = read_text_file(Path(target))
+        source, published = meta.get("source") or Path(target).resolve().as_uri(), meta.get("date")
+    else:
+        title, text, source, x = _load_document(target, args.config)
+        published = x.published if x else None
+    polarity = "positive" if args.positive else "negative"
+    path = add_exemplar(folder, polarity, title, text, source, published)
+    print(f"saved {polarity} exemplar of {folder.name}: {path}")
+    if args.json:
+        _print_json({"path": str(path), "polarity": polarity, "title": title, "source": source})
+    return 0
+
+
+def cmd_feedback(args) -> int:
+    from sqlalchemy.exc import NoResultFound
+    from .config import load_config
+    from .store import Store
+    from .topic.feedback import feedback
+    cfg = load_config(args.config)
+    store = Store(cfg.resolved_storage_url())
+
+    def read_story(story_id: int) -> dict | None:
+        try:
+            story = store.get_story(story_id)
+        except NoResultFound:
+            return None
+        return {**story, "articles": store.story_articles(story_id)}
+    folders = {t.name: cfg.topic_dir(t) for t in cfg.topics}
+    path, lead = feedback(args.story_id, args.right, read_story, folders)
+    kind = "positive" if args.right else "negative"
+    print(f"story {args.story_id} ({lead['title']}): saved as a {kind} exemplar: {path}")
+    print("the next run uses it; `pantau evaluate FILE` shows the effect")
+    if args.json:
+        _print_json({"story_id": args.story_id, "path": str(path), "polarity": kind, "title": lead["title"]})
     return 0
 
 
@@ -199,8 +251,26 @@ def main(argv: list[str] | None = None) -> int:
     sp.add_argument("--requeue", type=int, metavar="ID"); sp.set_defaults(fn=cmd_outbox)
     sp = sub.add_parser("test-alert", help="send a sample alert through each configured channel")
     common(sp); sp.add_argument("--channel"); sp.add_argument("--tag"); sp.set_defaults(fn=cmd_test_alert)
+    sp = sub.add_parser("exemplar", help="teach a topic with example articles")
+    esub = sp.add_subparsers(dest="action", required=True)
+    sp = esub.add_parser("add", help="save an article (.txt, .html or URL) as a positive/negative exemplar")
+    common(sp); sp.add_argument("target", metavar="PATH|URL"); sp.add_argument("--topic", metavar="NAME")
+    side = sp.add_mutually_exclusive_group(required=True)
+    side.add_argument("--positive", action="store_true"); side.add_argument("--negative", action="store_true")
+    sp.set_defaults(fn=cmd_exemplar_add)
+    sp = sub.add_parser("feedback", help="an alert was wrong (or right): its story becomes an exemplar")
+    common(sp); sp.add_argument("story_id", type=int, metavar="STORY_ID")
+    side = sp.add_mutually_exclusive_group(required=True)
+    side.add_argument("--wrong", action="store_true"); side.add_argument("--right", action="store_true")
+    sp.set_defaults(fn=cmd_feedback)
     args = p.parse_args(argv)
-    return args.fn(args)
+    from .config import ConfigError
+    from .errors import PantauError
+    try:
+        return args.fn(args)
+    except (PantauError, ConfigError) as e:      # a mistake a user can fix: one clear line, no traceback
+        print(f"pantau: {e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

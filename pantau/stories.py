@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .normalize import STOPWORDS, tokens
+from .topic.normalize import STOPWORDS, tokens
 
 TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|ref|ref_src|src|"
                       r"source|medium|campaign|from|cmpid|share|amp|outputType|_gl|igshid)$", re.I)

@@ -1,6 +1,7 @@
 """Indonesian text normalisation for matching: spelling variants → one form, tokens, stopwords, stems.
 
-Order: phrase variants on the lowercased text (``menteri luar negeri`` → ``menlu``, ``g-20`` → ``g20``),
+Order: words glued by a lost space split at a lower→upper case change (``VladimirPutin``), phrase
+variants on the lowercased text (``menteri luar negeri`` → ``menlu``, ``g-20`` → ``g20``),
 then tokens, then single-word variants (``moscow``/``moskwa`` → ``moskow``), then Sastrawi stems
 (cached: a news vocabulary repeats, so each distinct word is stemmed once per process).
 """
@@ -68,6 +69,8 @@ yakni yang the of and to in a is for on that with by at from
 """.split())
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+# "danRusiamenyepakati", "VladimirPutin": scraped pages whose link texts lost their spaces
+_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _stemmer = StemmerFactory().create_stemmer()
 
 
@@ -79,7 +82,7 @@ def stem(word: str) -> str:
 
 
 def prepare(text: str) -> str:
-    t = text.lower()
+    t = _GLUED.sub(" ", text).lower()
     for pat, rep in PHRASES:
         t = pat.sub(rep, t)
     return t
