@@ -123,17 +123,18 @@ def cmd_exemplar_add(args) -> int:
     from .errors import PantauError
     from .topic.feedback import add_exemplar, read_text_file, topic_dir
     folder = topic_dir(load_config(args.config), args.topic)
-    target, published = args.target, None
-    if target.startswith(("http://", "https://")):
-        title, text, source, x = _load_document(target, args.config)
-        published = x.published if x else None
-    elif not Path(target).is_file():
+    target = args.target
+    is_url = target.startswith(("http://", "https://"))
+    if not is_url and not Path(target).is_file():
         raise PantauError(f"{target}: no such file")
-    elif Path(target).suffix.lower() == ".txt":
+    if not is_url and Path(target).suffix.lower() == ".txt":
         title, text, meta = read_text_file(Path(target))
         source, published = meta.get("source") or Path(target).resolve().as_uri(), meta.get("date")
     else:
-        title, text, source, x = _load_document(target, args.config)
+        try:
+            title, text, source, x = _load_document(target, args.config)
+        except SystemExit as e:                   # fetch or extraction failed: say so in one line, exit 2
+            raise PantauError(str(e.code)) from None
         published = x.published if x else None
     polarity = "positive" if args.positive else "negative"
     path = add_exemplar(folder, polarity, title, text, source, published)

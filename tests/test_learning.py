@@ -184,6 +184,7 @@ def test_duplicates_are_refused_on_either_side(tmp_path, capsys):
     (["exemplar", "add", "nope.txt", "--positive"], "nope.txt: no such file"),
     (["exemplar", "add", "x.txt", "--positive", "--topic", "other"], "no topic named 'other'"),
     (["feedback", "999", "--wrong"], "no story 999 in the store"),
+    (["exemplar", "add", "http://127.0.0.1:9/berita", "--positive"], "http://127.0.0.1:9/berita: "),
 ])
 def test_user_mistakes_are_one_line_and_exit_2(tmp_path, capsys, args, message):
     (tmp_path / "x.txt").write_text("Judul\n\nIsi.\n")

@@ -34,7 +34,7 @@ from pathlib import Path
 from ..errors import TopicError
 from ..models import Match
 from .exemplars import Exemplar, read_exemplars
-from .normalize import STOPWORDS, phrase_key, tokens, words
+from .normalize import STOPWORDS, phrase_key, stem, words
 from .spec import KINDS, TopicSpec, read_spec
 
 REGIONS = ("title", "lead", "body")
@@ -188,15 +188,18 @@ class Matcher:
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {t: v / norm for t, v in vec.items()}
 
-    def vector(self, title: str, text: str) -> dict[str, float]:
-        """The TF-IDF vector an article is compared with exemplars by (title + the scored body)."""
-        return self._vector(tokens(f"{title}\n{strip_dateline(text)[: self.topic.body_chars]}"))
+    def _sentences(self, title: str, text: str) -> list[tuple[str, list[str]]]:
+        """(region, normalised words) of every sentence of title, lead and body: read once, used by both
+        the concept evidence and the vector."""
+        return [(region, words(sentence)) for region, chunk in self.regions(title, text).items()
+                for sentence in _SENTENCE.split(chunk)]
 
-    @staticmethod
-    def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-        if len(a) > len(b):
-            a, b = b, a
-        return sum(v * b.get(t, 0.0) for t, v in a.items())
+    def _vector_of(self, sentences: list[tuple[str, list[str]]]) -> dict[str, float]:
+        return self._vector([stem(w) for _, ws in sentences for w in ws if w not in STOPWORDS])
+
+    def vector(self, title: str, text: str) -> dict[str, float]:
+        """The TF-IDF vector (Sastrawi stems) an article is compared with exemplars by: title + scored body."""
+        return self._vector_of(self._sentences(title, text))
 
     @staticmethod
     def _word_matches(pattern: str, word: str) -> bool:
@@ -241,33 +244,32 @@ class Matcher:
         return s, [(e.name, round(c, 4)) for c, e in near]
 
     # ---- the judgement ---------------------------------------------------------------------
-    def concept_evidence(self, title: str, text: str) -> dict:
+    def concept_evidence(self, title: str, text: str, sentences: list | None = None) -> dict:
         t, w = self.topic, self.topic.weights
         mass = {k: 0.0 for k in KINDS + ("backdrop",)}
         found: dict[str, dict[str, float]] = {k: {} for k in mass}
         co = 0.0
         central = False
-        for region, chunk in self.regions(title, text).items():
+        for region, ws in sentences if sentences is not None else self._sentences(title, text):
             rw = t.regions[region]
-            for sentence in _SENTENCE.split(chunk):
-                hits = self._hits(words(sentence))
-                n = {k: 0 for k in mass}
-                for kind, _, _ in hits:
-                    n[kind] += 1
-                for kind, concept, _ in hits:
-                    inc = rw
-                    if kind == "offtopic":
-                        if n["actor"] and n["diplomacy"] and concept in t.diplomatic_subjects:
-                            continue            # the subject of an official message, not a backdrop
-                        inc *= t.offtopic_weights.get(concept, 1.0)
-                    mass[kind] += inc
-                    found[kind][concept] = found[kind].get(concept, 0.0) + inc
-                if n["actor"]:
-                    central |= region != "body"
-                    strength = 1.0 if n["diplomacy"] else (w["weak_factor"] if n["weak"] else 0.0)
-                    if not t.lexicon:
-                        strength = 0.0
-                    co += rw * min(n["actor"], 2) * strength
+            hits = self._hits(ws)
+            n = {k: 0 for k in mass}
+            for kind, _, _ in hits:
+                n[kind] += 1
+            for kind, concept, _ in hits:
+                inc = rw
+                if kind == "offtopic":
+                    if n["actor"] and n["diplomacy"] and concept in t.diplomatic_subjects:
+                        continue            # the subject of an official message, not a backdrop
+                    inc *= t.offtopic_weights.get(concept, 1.0)
+                mass[kind] += inc
+                found[kind][concept] = found[kind].get(concept, 0.0) + inc
+            if n["actor"]:
+                central |= region != "body"
+                strength = 1.0 if n["diplomacy"] else (w["weak_factor"] if n["weak"] else 0.0)
+                if not t.lexicon:
+                    strength = 0.0
+                co += rw * min(n["actor"], 2) * strength
         evidence = _sat(co, w["cooccurrence_scale"]) * (1.0 if central else w["passing_factor"])
         diplomacy = mass["diplomacy"] + w["weak_factor"] * mass["weak"]
         focus = (diplomacy + 1.0) / (diplomacy + mass["offtopic"] + 1.0)
@@ -276,11 +278,12 @@ class Matcher:
 
     def score(self, title: str, text: str) -> Match:
         t, w = self.topic, self.topic.weights
-        ev = self.concept_evidence(title, text)
+        sentences = self._sentences(title, text)
+        ev = self.concept_evidence(title, text, sentences)
         mass, found = ev["mass"], ev["found"]
         concept_part = ev["evidence"] * ev["focus"]
 
-        vec = self.vector(title, text)
+        vec = self._vector_of(sentences)
         s_pos, near_pos = self._exemplar_side(self.positive_index, vec)
         s_neg, near_neg = self._exemplar_side(self.negative_index, vec)
         gate = mass["actor"] > 0
