@@ -134,3 +134,37 @@ def test_topic_folder_errors(tmp_path):
 def test_the_lexicon_is_optional(tmp_path):
     t = load_topic(_topic(tmp_path, "search: {any: [Rusia]}\n"))
     assert not t.lexicon and t.search_any == ["Rusia"] and t.threshold == 0.5
+
+
+@pytest.mark.parametrize("title, body, relevant", [
+    # the guideline: a state's official message about military matters is diplomacy …
+    ("Putin Peringatkan Barat Soal Pengiriman Rudal Jarak Jauh ke Kyiv",
+     "Presiden Rusia Vladimir Putin memperingatkan negara-negara Barat bahwa pengiriman rudal jarak jauh ke "
+     "Ukraina akan membuat NATO terlibat langsung dalam perang. Pasukan Rusia akan menanggapi.", True),
+    ("Kremlin Khawatirkan Penempatan Pasukan NATO di Polandia",
+     "Kremlin menyatakan kekhawatiran atas penempatan pasukan dan rudal NATO di Polandia. Peskov mengatakan "
+     "langkah itu mengancam keamanan Rusia.", True),
+    ("Rusia Tawarkan Jet Tempur Su-35 ke Indonesia",
+     "Rusia menawarkan jet tempur Su-35 dan sistem pertahanan udara kepada Indonesia. Duta Besar Rusia "
+     "mengatakan Moskow siap mentransfer teknologi militer.", True),
+    # … Russia as a battlefield, an industry, a spy service or a place is not
+    ("Rusia Uji Coba Rudal Hipersonik Baru",
+     "Militer Rusia menguji rudal hipersonik baru di Laut Barents. Rudal itu menghantam target sejauh "
+     "1.000 km, kata kementerian pertahanan.", False),
+    ("Rusia Luncurkan Pesawat Superjet Generasi Baru",
+     "Produsen pesawat Rusia United Aircraft meluncurkan Superjet generasi baru. Pesawat itu akan dipasarkan "
+     "ke maskapai di Asia, kata direktur perusahaan.", False),
+    ("Mata-mata Rusia Ditangkap di Belanda",
+     "Dinas intelijen Belanda menangkap dua agen Rusia yang diduga meretas organisasi pengawas senjata "
+     "kimia. Polisi menyita laptop.", False),
+])
+def test_guideline_cases_written_for_pantau(matcher, title, body, relevant):
+    assert matcher.score(title, body).relevant is relevant
+
+
+def test_datelines_and_glued_words_are_not_evidence():
+    from pantau.topic.matcher import strip_dateline
+    assert strip_dateline("Liputan6.com, Moskow -Pemerintah RI") == "Pemerintah RI"
+    assert strip_dateline("NEW DELHI, KOMPAS.com - Rusia menuduh") == "Rusia menuduh"
+    assert strip_dateline("Perang Iran-Israel: kata - dia") == "Perang Iran-Israel: kata - dia"
+    assert words("Presiden VladimirPutin danRusia") == ["presiden", "putin", "dan", "rusia"]
