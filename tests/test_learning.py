@@ -15,8 +15,7 @@ import yaml
 from conftest import FIXTURES, PROJECT, SEEDS
 from pantau.cli import main as cli
 from pantau.topic import Matcher, load_topic
-from pantau.topic.evaluate import (cross_validate, evaluate, exemplar_item_id, held_aside, item_exemplar,
-                                   with_exemplars)
+from pantau.topic.evaluate import cross_validate, evaluate, exemplar_item_id, held_aside, item_exemplar, with_exemplars
 from pantau.topic.exemplars import DuplicateExemplar, find_duplicate, parse, read_exemplars, render
 from pantau.topic.feedback import add_exemplar
 
@@ -274,6 +273,7 @@ def test_feedback_from_an_alert_changes_the_next_run(prefect_server, replay_site
                                                      monkeypatch):
     import asyncio
     import re
+
     from flows.ingest import ingest
     from pantau.demo import demo_config
     from pantau.store import Store

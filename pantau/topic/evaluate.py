@@ -11,8 +11,8 @@ import dataclasses
 import hashlib
 import json
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from ..errors import PantauError
 from ..models import Match
@@ -147,7 +147,7 @@ def item_exemplar(item: dict, polarity: str) -> Exemplar:
                     {"source": f"id {item.get('id', '')}"})
 
 
-def with_exemplars(topic: Topic, positives: list[Exemplar] = (), negatives: list[Exemplar] = (),
+def with_exemplars(topic: Topic, positives: Iterable[Exemplar] = (), negatives: Iterable[Exemplar] = (),
                    drop: Callable[[Exemplar], bool] = lambda e: False) -> Topic:
     """A copy of a topic with exemplars added in memory (and some of its own dropped)."""
     def fresh(es):

@@ -6,9 +6,9 @@ or a callable that reads a story.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
 
 from ..errors import PantauError, TopicError
 from . import exemplars

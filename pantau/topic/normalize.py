@@ -84,6 +84,8 @@ def stem(word: str) -> str:
 def _trigger(pattern: str) -> str:
     """The literal start of a variant's pattern: most texts lack it, and ``in`` is far cheaper than a scan."""
     m = re.match(r"(?:\\b)?([a-z]+)([?*{]?)", pattern)
+    if m is None:
+        return ""                                             # no literal start: always try the pattern
     return m.group(1)[:-1] if m.group(2) else m.group(1)      # "sergey?" → "serge"
 
 

@@ -89,7 +89,7 @@ class TopicSpec(_Strict):
         return data
 
     @model_validator(mode="after")
-    def _gate(self) -> "TopicSpec":
+    def _gate(self) -> TopicSpec:
         if self.concepts is None and not self.search.any:
             raise ValueError("a topic needs concepts.actor (a lexicon) or search.any (words that an "
                              "article must contain before its exemplar similarity counts)")
