@@ -1,4 +1,5 @@
 # pantau — two commands on a fresh machine: `make run` and `make test`.
+# `make run ARGS=--json` / `make demo ARGS=--json` pass options through.
 VENV   := .venv
 BIN    := $(VENV)/bin
 PYTHON ?= python3
@@ -8,30 +9,40 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_HOME := $(CURDIR)/data/prefect
 
-.PHONY: install run demo test eval bench clean
+.PHONY: install run demo test lint eval bench lock clean
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml setup.py constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	@# setuptools warns on every editable install of a package_dir mapping (setup.py): expected here
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install -q -c constraints.txt -e '.[test,dev]'
 	touch $@
 
 install: $(BIN)/.installed
 
 run: install            ## one real ingest run with config.yaml (SQLite in data/, local Prefect)
-	$(BIN)/pantau run
+	@$(BIN)/pantau run $(ARGS)
 
 demo: install           ## the same flow against a replay site on 127.0.0.1; alerts to a local webhook
-	$(BIN)/pantau demo
+	@$(BIN)/pantau demo $(ARGS)
 
 test: install           ## the whole suite (real local servers, no network beyond loopback)
 	$(BIN)/pytest -q
+
+lint: install           ## ruff (lint + format), the import rules of docs/architecture.md, mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/check_structure.py
 
 eval: install           ## topic and extraction quality on ../shared/corpus (when present)
 	$(BIN)/python scripts/eval.py $(SHARED)
 
 bench: install          ## scoring / extraction speed and memory, as ratios
 	$(BIN)/python scripts/bench.py $(SHARED)
+
+lock: install           ## rewrite constraints.txt from the installed environment
+	@{ head -2 constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^pantau'; } > constraints.tmp
+	mv constraints.tmp constraints.txt
 
 clean:
 	rm -rf data/demo .pytest_cache

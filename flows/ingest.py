@@ -1,38 +1,59 @@
 """Prefect flow ``ingest``: orchestration only — every decision lives in pantau/ and connectors/.
 
-One task run per source and per batch of articles (never per article), retries on network tasks,
-and a run summary posted as a Prefect artifact.
+One task run per source and per batch of articles (never per article); Prefect retries a source
+only for a transient failure (timeout, refused connection, 5xx, 429), one log line per retry; a
+source that still fails is reported, not raised, so no traceback is printed for an expected failure.
+The run ends ``Completed``, or ``Failed`` with the verdict as its message when no source could be
+read or an alert could not be delivered (pantau/report.py), and posts a summary artifact.
 """
 from __future__ import annotations
 
 import asyncio
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import acreate_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import TaskRunContext
 from prefect.runtime import flow_run
+from prefect.states import Completed, Failed
 
-from connectors import pages as page_connector
-from connectors import sources
-from connectors.http import Fetcher
-from connectors.notify import resolve_channels
-from connectors.sources import SourceContext
 from pantau import alerts, pipeline
 from pantau.config import Source, load_config
-from pantau.models import FeedResult, RunSummary
-from pantau.report import summary_markdown
+from pantau.connectors import sources
+from pantau.connectors.delivery import resolve_channels
+from pantau.connectors.net import Fetcher
+from pantau.connectors.net.pages import fetch_pages
+from pantau.connectors.sources import SourceContext
+from pantau.errors import FetchError, Problem
+from pantau.models import Counts, FeedResult
+from pantau.report import summarise, summary_markdown
 from pantau.store import Store
 from pantau.topic import Matcher, load_topic
 
 
-@task(name="discover", cache_policy=NO_CACHE, task_run_name="discover-{source.name}")
+def _transient(task, task_run, state) -> bool:
+    """Prefect's retry condition: only transient fetch failures are worth another try."""
+    return isinstance(state.data, FetchError) and state.data.transient
+
+
+@task(name="discover", cache_policy=NO_CACHE, task_run_name="discover-{source.name}",
+      retry_condition_fn=_transient)
 async def discover(fetcher: Fetcher, source: Source, ctx: SourceContext) -> FeedResult:
-    return await sources.discover(fetcher, source, ctx)
+    try:
+        return await sources.discover(fetcher, source, ctx)
+    except FetchError as e:
+        run = TaskRunContext.get()
+        tries = run.task_run.run_count if run else 1
+        if e.transient and run and tries <= run.task.retries:
+            raise                                   # Prefect retries it
+        reason = f"{e} after {tries} tries" if tries > 1 else str(e)
+        return FeedResult(source=source.name, url=source.key, status=e.status, error=reason,
+                          unreachable=e.network)
 
 
-@task(name="fetch-batch", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=2)
+@task(name="fetch-batch", cache_policy=NO_CACHE)
 async def fetch_batch(fetcher: Fetcher, candidates: list, max_pages: int) -> list:
-    return await page_connector.fetch_pages(fetcher, candidates, max_pages)
+    return await fetch_pages(fetcher, candidates, max_pages)
 
 
 @task(name="analyse-batch", cache_policy=NO_CACHE)
@@ -41,10 +62,8 @@ def analyse_batch(pages: list, matchers: list, languages: list[str]) -> list:
 
 
 @task(name="record-batch", cache_policy=NO_CACHE)
-def record_batch(store: Store, analysed: list, channels: list) -> RunSummary:
-    part = RunSummary()
-    pipeline.record(store, analysed, channels, part)
-    return part
+def record_batch(store: Store, analysed: list, channels: list) -> Counts:
+    return pipeline.record(store, analysed, channels)
 
 
 @task(name="deliver-alerts", cache_policy=NO_CACHE)
@@ -53,62 +72,68 @@ def deliver_alerts(store: Store, channels: list, run_id: str, labels: dict) -> d
 
 
 async def _discover_all(fetcher: Fetcher, store: Store, enabled: list[Source], matchers: list[Matcher],
-                        retries: int, delay: float, summary: RunSummary) -> list[FeedResult]:
+                        retries: int, delay: float) -> list[FeedResult]:
+    log = get_run_logger()
     task_ = discover.with_options(retries=retries, retry_delay_seconds=delay)
     topics = {m.topic.name: m.topic for m in matchers}
 
     async def one(src: Source) -> FeedResult:
-        etag, modified = store.feed_validators(src.key)
-        topic = topics.get(src.topic) if src.topic else matchers[0].topic
-        ctx = SourceContext(etag, modified, topic.search_any, topic.search_context, store.aliases)
+        etag, modified = store.feeds.validators(src.key)
+        topic = topics[src.topic or matchers[0].topic.name]
+        ctx = SourceContext(etag, modified, topic.search_any, topic.search_context, store.feeds.aliases)
         try:
-            return await task_(fetcher, src, ctx)
-        except Exception as e:           # retries exhausted: report, keep going
-            return FeedResult(source=src.name, url=src.key, error=str(e) or type(e).__name__,
-                              status=getattr(e, "status", None))
-
-    results = await asyncio.gather(*(one(s) for s in enabled))
-    for r in results:
-        store.save_feed_result(r)
-        if r.aliases:
-            store.save_aliases(r.aliases)
+            r = await task_(fetcher, src, ctx)
+        except Exception as e:  # noqa: BLE001 - a bug in a connector: Prefect has logged its traceback
+            r = FeedResult(source=src.name, url=src.key, error=f"internal error: {type(e).__name__}: {e}")
         if r.error:
-            summary.error("discover", r.source, r.error)
-    return list(results)
+            log.warning("%s (%s): %s", src.name, src.kind, r.error)
+        else:
+            log.info("%s (%s): %s", src.name, src.kind,
+                     "not modified" if r.not_modified else f"{len(r.candidates)} links")
+        return r
+
+    results = list(await asyncio.gather(*(one(s) for s in enabled)))
+    for r in results:
+        store.feeds.save(r)
+    return results
 
 
-@flow(name="ingest", log_prints=True)
-async def ingest(config_path: str = "config.yaml") -> dict:
+@flow(name="ingest")
+async def ingest(config_path: str | None = None):
+    """One ingest run of the config at ``config_path`` (default: ./config.yaml, else pantau's own)."""
     log = get_run_logger()
     cfg = load_config(config_path)
     store = Store(cfg.resolved_storage_url())
     matchers = [Matcher(load_topic(cfg.topic_dir(t), t.threshold)) for t in cfg.topics]
     labels = {m.topic.name: m.topic.label for m in matchers}
-    channels, warnings = resolve_channels(cfg)
-    for w in warnings:
-        log.warning(w)
-    summary = RunSummary()
+    channels, skipped = resolve_channels(cfg)
+    for name, why in skipped.items():
+        log.warning("channel %s: %s", name, why)
     enabled = [s for s in cfg.sources if s.enabled]
 
     async with Fetcher(cfg.http) as fetcher:
-        results = await _discover_all(fetcher, store, enabled, matchers, cfg.http.retries, cfg.http.retry_delay_s,
-                                      summary)
-        summary.discovered = sum(len(r.candidates) for r in results)
-        fresh = pipeline.select_new(store, results, cfg.pipeline.max_fetch_attempts, cfg.pipeline.max_articles_per_run)
-        summary.new_candidates = len(fresh)
-        log.info("%d sources, %d links, %d new", len(enabled), summary.discovered, len(fresh))
-        for batch in pipeline.batches(fresh, cfg.pipeline.batch_size):
+        results = await _discover_all(fetcher, store, enabled, matchers, cfg.http.retries, cfg.http.retry_delay_s)
+        fresh, dropped = pipeline.select_new(store, results, cfg.pipeline.max_fetch_attempts,
+                                             cfg.pipeline.max_articles_per_run)
+        failed = [r for r in results if r.error]
+        log.info("%d sources read, %d failed: %d links, %d new", len(results) - len(failed), len(failed),
+                 sum(len(r.candidates) for r in results), len(fresh))
+        done = Counts(problems=[Problem("discover", r.source, r.error or "") for r in failed] + dropped)
+        parts = list(pipeline.batches(fresh, cfg.pipeline.batch_size))
+        for i, batch in enumerate(parts, 1):
             pages = await fetch_batch(fetcher, batch, cfg.pipeline.max_pages)
-            summary.fetched += sum(1 for p in pages if p.html)
             analysed = analyse_batch(pages, matchers, cfg.pipeline.languages)
-            summary.merge(record_batch(store, analysed, channels))
+            part = record_batch(store, analysed, channels)
+            done += part
+            log.info("batch %d/%d: %d pages fetched, %d extracted, %d matched", i, len(parts),
+                     part.fetched, part.extracted, part.matched)
 
     counts = deliver_alerts(store, channels, str(flow_run.id or "local"), labels)
-    summary.alerts_sent = counts["sent"]
-    summary.alerts_failed = counts["failed"]
-    outbox = store.outbox_counts()
-    summary.alerts_pending = outbox.get("pending", 0) + outbox.get("failed", 0) + outbox.get("uncertain", 0)
-    await create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(summary, store.feed_states()),
-                                   description="pantau ingest run summary")
-    log.info("summary: %s", {k: v for k, v in summary.to_dict().items() if k != "errors"})
-    return summary.to_dict()
+    summary = summarise(enabled, results, fresh, done, counts, skipped, store.outbox.counts())
+    await acreate_markdown_artifact(key="ingest-summary", markdown=summary_markdown(summary),
+                                    description="pantau ingest run summary")
+    result = summary.to_dict()
+    if summary.outcome != "ok":
+        return Failed(message=summary.message, data=result)
+    log.info("%s", summary.message)
+    return Completed(message=summary.message, data=result)

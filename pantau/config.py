@@ -6,22 +6,21 @@ that holds its Apprise URL, and the URL is resolved only at delivery time.
 from __future__ import annotations
 
 import os
+from datetime import UTC
 from pathlib import Path
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-
-class ConfigError(ValueError):
-    """config.yaml is missing, unreadable or invalid; the message names the key."""
+from .errors import ConfigError
+from .paths import data_home, ensure_dir, find_config, seeds_dir
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-SOURCE_KINDS = ("rss", "sitemap", "google_news", "gdelt", "homepage")
 DEFAULT_ENDPOINTS = {
     "google_news": "https://news.google.com/rss/search",
     "gdelt": "https://api.gdeltproject.org/api/v2/doc/doc",
@@ -38,8 +37,8 @@ class Source(_Strict):
     """
     name: str
     kind: Literal["rss", "sitemap", "google_news", "gdelt", "homepage"] = "rss"
-    url: str | None = Field(default=None, description="feed/sitemap/homepage URL; for google_news and "
-                                                      "gdelt the API endpoint (defaults to the public one)")
+    url: str = Field(default="", description="feed/sitemap/homepage URL; for google_news and gdelt the "
+                                             "API endpoint (defaults to the public one)")
     outlet: str | None = None
     enabled: bool = True
     topic: str | None = Field(default=None, description="google_news/gdelt: topic whose search terms build the query")
@@ -49,14 +48,14 @@ class Source(_Strict):
 
     @field_validator("url")
     @classmethod
-    def _http_url(cls, v: str | None) -> str | None:
-        if v is not None and not v.startswith(("http://", "https://")):
+    def _http_url(cls, v: str) -> str:
+        if v and not v.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return v
 
     @model_validator(mode="after")
-    def _url_or_endpoint(self) -> "Source":
-        if self.url is None:
+    def _url_or_endpoint(self) -> Source:
+        if not self.url:
             if self.kind not in DEFAULT_ENDPOINTS:
                 raise ValueError(f"url is required for a {self.kind} source")
             self.url = DEFAULT_ENDPOINTS[self.kind]
@@ -92,16 +91,17 @@ class Channel(_Strict):
     @field_validator("digest_cron")
     @classmethod
     def _valid_cron(cls, v: str) -> str:
-        from datetime import datetime, timezone
+        from datetime import datetime
+
         from cronsim import CronSim, CronSimError
         try:
-            CronSim(v, datetime.now(timezone.utc))
+            CronSim(v, datetime.now(UTC))
         except CronSimError as e:
             raise ValueError(f"not a valid cron expression ({e})") from None
         return v
 
     @model_validator(mode="after")
-    def _one_secret_source(self) -> "Channel":
+    def _one_secret_source(self) -> Channel:
         if bool(self.url_env) == bool(self.url_secret):
             raise ValueError("give exactly one of url_env or url_secret (Apprise URLs are never inline)")
         return self
@@ -113,8 +113,10 @@ class Http(_Strict):
     max_connections: int = Field(default=16, ge=1)
     max_per_host: int = Field(default=2, ge=1)
     max_body_bytes: int = Field(default=5_000_000, ge=10_000)
-    retries: int = Field(default=2, ge=0)
-    retry_delay_s: float = Field(default=2.0, ge=0)
+    retries: int = Field(default=2, ge=0, description="Prefect retries of a source that failed transiently")
+    retry_delay_s: float = Field(default=2.0, ge=0, description="seconds before such a retry")
+    retry_after_waits: int = Field(default=1, ge=0,
+                                   description="times one request waits out a 429/503 Retry-After")
     respect_robots: bool = Field(default=True, description="honour robots.txt (and its Crawl-delay)")
     per_host_interval_s: float = Field(default=0.5, ge=0, description="least time between requests to one host")
     max_crawl_delay_s: float = Field(default=30.0, ge=0, description="a robots.txt Crawl-delay is capped here")
@@ -139,33 +141,47 @@ class Config(_Strict):
     sources: list[Source]
     topics: list[Topic]
     channels: list[Channel] = []
-    base_dir: Path = Field(default=Path("."), exclude=True)
+    base_dir: Path = Field(default=Path("."), exclude=True)       # the config file's folder
+    data_dir: Path = Field(default=Path("."), exclude=True)       # where relative storage paths point
+    origin: str = Field(default="config.yaml", exclude=True)      # the file it came from
 
     @model_validator(mode="after")
-    def _unique_names(self) -> "Config":
+    def _unique_names(self) -> Config:
         topics = {t.name for t in self.topics}
         for i, src in enumerate(self.sources):
             if src.topic is not None and src.topic not in topics:
                 raise ValueError(f"sources[{i}].topic: no topic named {src.topic!r} (have: {sorted(topics)})")
-        for label, items in (("sources", self.sources), ("topics", self.topics), ("channels", self.channels)):
+        for label, names in (("sources", [s.name for s in self.sources]), ("topics", [t.name for t in self.topics]),
+                             ("channels", [c.name for c in self.channels])):
             seen: set[str] = set()
-            for i, item in enumerate(items):
-                if item.name in seen:
-                    raise ValueError(f"{label}[{i}].name: duplicate name {item.name!r}")
-                seen.add(item.name)
+            for i, name in enumerate(names):
+                if name in seen:
+                    raise ValueError(f"{label}[{i}].name: duplicate name {name!r}")
+                seen.add(name)
         return self
 
     def topic_dir(self, topic: Topic) -> Path:
+        """The topic's folder: an absolute path; else relative to the config file's folder; else, for
+        ``seeds/<name>`` that is not there, the topic of that name shipped with pantau."""
         p = Path(topic.path)
-        return p if p.is_absolute() else self.base_dir / p
+        if p.is_absolute():
+            return p
+        local = self.base_dir / p
+        if not local.exists() and p.parts[:1] == ("seeds",):
+            shipped = seeds_dir().joinpath(*p.parts[1:])
+            if shipped.exists():
+                return shipped
+        return local
 
     def resolved_storage_url(self) -> str:
-        """Relative sqlite paths are taken relative to the config file's folder."""
+        """Relative sqlite paths are taken relative to the data folder (the config file's folder,
+        or the data home for the packaged config), which is created when missing."""
         url = self.storage_url
         prefix = "sqlite:///"
-        if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite:///:memory:":
-            path = self.base_dir / url[len(prefix):]
-            path.parent.mkdir(parents=True, exist_ok=True)
+        if url.startswith(prefix) and url != "sqlite:///:memory:":
+            rest = url[len(prefix):]
+            path = Path(rest) if rest.startswith("/") else self.data_dir / rest
+            ensure_dir(path.parent)
             return prefix + str(path.resolve())
         return url
 
@@ -181,17 +197,21 @@ def _format_errors(err: ValidationError, path: Path) -> str:
     return "\n".join(lines)
 
 
-def parse_config(data: dict, base_dir: Path, origin: Path | str = "config.yaml") -> Config:
+def parse_config(data: dict, base_dir: Path, origin: Path | str = "config.yaml",
+                 data_dir: Path | None = None) -> Config:
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: top level must be a mapping of keys")
     try:
-        return Config.model_validate({**data, "base_dir": base_dir})
+        return Config.model_validate({**data, "base_dir": base_dir, "data_dir": data_dir or base_dir,
+                                      "origin": str(origin)})
     except ValidationError as e:
         raise ConfigError(_format_errors(e, Path(origin))) from None
 
 
-def load_config(path: str | os.PathLike) -> Config:
-    path = Path(path)
+def load_config(path: str | os.PathLike | None = None) -> Config:
+    """The config in use: ``path``, else ``$PANTAU_CONFIG``, else ``./config.yaml``, else the
+    default shipped with pantau (whose data then goes to the data home, see pantau/paths.py)."""
+    path, packaged = find_config(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
@@ -199,5 +219,8 @@ def load_config(path: str | os.PathLike) -> Config:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as e:
-        raise ConfigError(f"{path}: not valid YAML: {e}") from None
-    return parse_config(data, path.parent.resolve(), path)
+        mark = getattr(e, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{where}: {getattr(e, 'problem', None) or e}") from None
+    base = path.parent.resolve()
+    return parse_config(data, base, path, data_dir=data_home() if packaged else base)

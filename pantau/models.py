@@ -1,10 +1,42 @@
 """Plain data passed between stages: candidate → fetched page → article → match → alert."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 
+from .config import Channel as ChannelSettings
+from .errors import Problem
 
+# -- delivery -----------------------------------------------------------------------------------
+# A delivery target at run time: its validated settings (config.yaml's ``channels:`` entry), the
+# format it takes, and a sender that closes over the secret Apprise URL (nothing else ever sees it).
+Sender = Callable[[str, str, str], None]     # (title, body, format); raises DeliveryError when not delivered
+
+
+@dataclass
+class Channel:
+    """A resolved channel (connectors/delivery builds them; pantau/alerts sends through them)."""
+    settings: ChannelSettings
+    format: str                               # markdown | html | text (``auto`` resolved from the URL)
+    send: Sender
+    timezone: str = "Asia/Jakarta"
+    template_dir: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.settings.name
+
+    @classmethod
+    def internal(cls, name: str, fmt: str, send: Sender, **settings) -> Channel:
+        """A channel that has no config.yaml entry (the console; tests): settings from defaults."""
+        timezone = settings.pop("timezone", "Asia/Jakarta")
+        template_dir = settings.pop("template_dir", None)
+        # model_construct: no url_env/url_secret to validate; every other field takes its default
+        return cls(ChannelSettings.model_construct(name=name, **settings), fmt, send, timezone, template_dir)
+
+
+# -- the stages' data -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Candidate:
     """A link a source says exists; nothing has been fetched yet."""
@@ -26,6 +58,7 @@ class FeedResult:
     etag: str | None = None
     last_modified: str | None = None
     error: str | None = None
+    unreachable: bool = False             # the error is that the host could not be reached at all
     aliases: dict[str, str] = field(default_factory=dict)   # redirect link → outlet URL, newly resolved
 
 
@@ -74,7 +107,50 @@ class Match:
 
 
 @dataclass
+class SourceOutcome:
+    """One source in one run, for the closing table."""
+    name: str
+    kind: str
+    links: int = 0
+    new: int = 0
+    not_modified: bool = False
+    error: str | None = None
+    unreachable: bool = False
+
+
+@dataclass
+class ChannelOutcome:
+    """One channel in one run: sent and failed counts, or why it was skipped."""
+    name: str
+    sent: int = 0
+    failed: int = 0
+    skipped: str | None = None
+    last_error: str | None = None
+
+
+@dataclass
+class Counts:
+    """What the stages after discovery did with one batch (or, added up, with the run)."""
+    fetched: int = 0
+    extracted: int = 0
+    indonesian: int = 0
+    matched: int = 0
+    stories_new: int = 0
+    stories_updated: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def __iadd__(self, other: Counts) -> Counts:
+        for f in fields(self):
+            if f.name == "problems":
+                self.problems.extend(other.problems)
+            else:
+                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        return self
+
+
+@dataclass
 class RunSummary:
+    """The report of one run (built by the flow from what each stage returned)."""
     discovered: int = 0
     new_candidates: int = 0
     fetched: int = 0
@@ -86,17 +162,11 @@ class RunSummary:
     alerts_sent: int = 0
     alerts_failed: int = 0
     alerts_pending: int = 0
-    errors: list[dict] = field(default_factory=list)
-
-    def error(self, stage: str, where: str, reason: str) -> None:
-        self.errors.append({"stage": stage, "where": where, "reason": reason})
+    errors: list[Problem] = field(default_factory=list)
+    sources: list[SourceOutcome] = field(default_factory=list)
+    channels: list[ChannelOutcome] = field(default_factory=list)
+    outcome: str = "ok"             # ok | no_source | undelivered (see pantau/report.py: judge)
+    message: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-    def merge(self, other: "RunSummary") -> None:
-        for k, v in asdict(other).items():
-            if k == "errors":
-                self.errors.extend(other.errors)
-            else:
-                setattr(self, k, getattr(self, k) + v)

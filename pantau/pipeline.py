@@ -1,20 +1,26 @@
 """The stages between fetch and alert, as plain functions the flow calls (no network here).
 
-candidates → select_new (dedupe, skip seen) → [fetch: connectors] → analyse (extract, language, topic)
-→ record (store article, join or start a story, record the alert intent).
+candidates → ``select_new`` (one per canonical URL, never one already fetched; invalid links dropped)
+→ [fetch: connectors] → ``analyse`` (extract, language, topic) → ``record`` (store the article, join
+or start a story, record the alert intent). Each returns what it did; nothing is mutated in place.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from urllib.parse import urlsplit
 
 from . import alerts
+from .clock import utcnow
+from .errors import Problem
 from .extract import content_hash, extract_article
-from .language import detect_language
-from .models import Article, Candidate, FeedResult, Match, Page, RunSummary
-from .stories import canonical_url, find_story, signature
-from .store import Store, utcnow
+from .extract.language import detect_language
+from .models import Article, Candidate, Counts, FeedResult, Match, Page
+from .store import Store, StoryRow
+from .stories import find_story, signature
 from .topic import Matcher
+from .urls import canonical_url
 
 STORY_THRESHOLD = 0.4
 STORY_WINDOW = timedelta(hours=72)
@@ -43,14 +49,36 @@ def _published(page_date: datetime | None, feed_date: datetime | None) -> dateti
     return page_date
 
 
-def select_new(store: Store, results: list[FeedResult], max_attempts: int, limit: int) -> list[Candidate]:
-    """New candidate links of this run: one per canonical URL, never one already fetched."""
+def select_new(store: Store, results: list[FeedResult], max_attempts: int,
+               limit: int) -> tuple[list[Candidate], list[Problem]]:
+    """New candidate links of this run — one per canonical URL, never one already fetched, hosts
+    interleaved (so that a batch is not one site's links back to back) — and the links dropped as
+    invalid, each a Problem naming its source."""
     by_url: dict[str, Candidate] = {}
+    problems = []
     for r in results:
         for c in r.candidates:
-            by_url.setdefault(canonical_url(c.url), c)
-    fresh = store.unseen(list(by_url), max_attempts)
-    return [by_url[u] for u in fresh][:limit]
+            url = canonical_url(c.url)
+            if url is None:
+                problems.append(Problem("discover", r.source, f"invalid link dropped: {c.url[:200]!r}"))
+                continue
+            by_url.setdefault(url, c)
+    fresh = store.seen.unseen(list(by_url), max_attempts)
+    return interleave([by_url[u] for u in fresh])[:limit], problems
+
+
+def interleave(candidates: list[Candidate]) -> list[Candidate]:
+    """Round-robin over hosts, keeping each host's own order."""
+    queues: dict[str, list[Candidate]] = {}
+    for c in candidates:
+        queues.setdefault(urlsplit(c.url).hostname or "", []).append(c)
+    out: list[Candidate] = []
+    while queues:
+        for host in list(queues):
+            out.append(queues[host].pop(0))
+            if not queues[host]:
+                del queues[host]
+    return out
 
 
 def analyse(pages: list[Page], matchers: list[Matcher], languages: list[str]) -> list[Analysed]:
@@ -63,15 +91,16 @@ def analyse(pages: list[Page], matchers: list[Matcher], languages: list[str]) ->
             continue
         try:
             x = extract_article(p.html, p.final_url, p.more_html)
-        except Exception as e:  # a hostile page must not stop the batch
+        except Exception as e:  # noqa: BLE001 - a hostile page must not stop the batch
             a.error = f"extraction failed: {type(e).__name__}: {e}"
             continue
         if x is None:
             a.error = "no article text found"
             continue
         lang, _ = detect_language(f"{x.title}\n{x.text}")
+        url = canonical_url(x.url or p.final_url) or canonical_url(p.final_url) or p.final_url
         a.article = Article(
-            url=canonical_url(x.url or p.final_url), fetched_url=p.final_url, source=p.candidate.source,
+            url=url, fetched_url=p.final_url, source=p.candidate.source,
             title=x.title or p.candidate.title, text=x.text, published=_published(x.published, p.candidate.published),
             author=x.author, site=p.candidate.outlet or x.site, language=lang,
             content_hash=content_hash(x.title, x.text))
@@ -82,43 +111,48 @@ def analyse(pages: list[Page], matchers: list[Matcher], languages: list[str]) ->
     return out
 
 
-def record(store: Store, analysed: list[Analysed], channels: list[alerts.Channel], summary: RunSummary) -> None:
+def record(store: Store, analysed: list[Analysed], channels: list[alerts.Channel]) -> Counts:
     """Persist each analysed page; group relevant articles into stories and record alert intents."""
+    n = Counts(fetched=sum(1 for a in analysed if a.page.html))
     for a in analysed:
-        cand_url = canonical_url(a.page.candidate.url)
+        cand_url = canonical_url(a.page.candidate.url) or a.page.candidate.url
         if a.error:
-            summary.error("fetch" if a.page.html is None else "extract", a.page.candidate.url, a.error)
-            store.mark_seen(cand_url, error=a.error)
+            n.problems.append(Problem("fetch" if a.page.html is None else "extract", a.page.candidate.url, a.error))
+            store.seen.mark(cand_url, error=a.error)
             continue
-        summary.extracted += 1
+        n.extracted += 1
         art = a.article
+        assert art is not None
         if a.skip_reason is None:
-            summary.indonesian += 1
+            n.indonesian += 1
         best = a.best
-        duplicate = store.find_article(url=art.url) or store.find_article(content_hash=art.content_hash)
-        article_id = store.add_article(art, best) if not (duplicate and duplicate.url == art.url) else None
-        store.mark_seen(cand_url)
+        duplicate = store.articles.find(url=art.url) or store.articles.find(content_hash=art.content_hash)
+        article_id = store.articles.add(art, best) if not (duplicate and duplicate.url == art.url) else None
+        store.seen.mark(cand_url)
         if art.url != cand_url:
-            store.mark_seen(art.url)
+            store.seen.mark(art.url)
         if article_id is None or best is None or not best.relevant:
             continue
-        summary.matched += 1
+        n.matched += 1
         sig = signature(art.title, art.text)
+        story: StoryRow | None
         if duplicate is not None and duplicate.story_id:
-            story = store.get_story(duplicate.story_id)      # syndicated copy of a known article
+            story = store.stories.get(duplicate.story_id)      # syndicated copy of a known article
         else:
-            story = find_story(sig, art.published, store.recent_stories(best.topic, utcnow() - STORY_WINDOW),
+            story = find_story(sig, art.published, store.stories.recent(best.topic, utcnow() - STORY_WINDOW),
                                STORY_THRESHOLD, STORY_WINDOW)
         if story is None:
-            story_id = store.create_story(best.topic, art.title, sig, art.published)
-            summary.stories_new += 1
+            story_id = store.stories.create(best.topic, art.title, sig, art.published)
+            n.stories_new += 1
         else:
-            story_id = story["id"]
-            store.touch_story(story_id)
-            summary.stories_updated += 1
-        store.set_article_story(article_id, story_id)
+            story_id = story.id
+            store.stories.touch(story_id)
+            n.stories_updated += 1
+        store.articles.set_story(article_id, story_id)
         alerts.plan(store, story_id, best.topic, channels)
+    return n
 
 
-def batches(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+def batches(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]

@@ -1,36 +1,149 @@
-"""Human-readable run reports (the Prefect artifact and the CLI's closing lines)."""
+"""What a run did, for people: the verdict, the closing table of the CLI and the Prefect artifact.
+
+A run's verdict (``judge``) and the exit code of ``pantau run`` (``EXIT_CODES``):
+
+====  ===============  =================================================================
+exit  outcome          meaning
+====  ===============  =================================================================
+0     ``ok``           at least one source was read and every due alert was delivered
+3     ``no_source``    every source failed (offline, DNS, all sites down): nothing was read
+4     ``undelivered``  a channel could not deliver; the alerts stay in the outbox and are
+                       retried with backoff on later runs
+====  ===============  =================================================================
+
+(2 is a configuration or usage error, 1 an unexpected error.) Both non-ok outcomes end the Prefect
+flow run in a ``Failed`` state carrying the verdict as its message, so automations can react.
+"""
 from __future__ import annotations
 
-from .models import RunSummary
+from .config import Source
+from .errors import Problem
+from .models import Candidate, ChannelOutcome, Counts, FeedResult, RunSummary, SourceOutcome
+
+EXIT_CODES = {"ok": 0, "no_source": 3, "undelivered": 4}
 
 STAGES = ("discovered", "new_candidates", "fetched", "extracted", "indonesian", "matched",
           "stories_new", "stories_updated", "alerts_sent", "alerts_failed", "alerts_pending")
 
 
-def summary_markdown(s: RunSummary, feed_states: list[dict] | None = None) -> str:
-    lines = ["# pantau ingest", "", "| stage | count |", "|---|---|"]
+def judge(s: RunSummary) -> tuple[str, str]:
+    """(outcome, one-line message) of a finished run."""
+    failed = [x for x in s.sources if x.error]
+    if s.sources and len(failed) == len(s.sources):
+        if all(x.unreachable for x in failed):
+            return "no_source", (f"no source reachable ({len(failed)} of {len(s.sources)} failed) "
+                                 "— is this machine online?")
+        return "no_source", f"every source failed ({len(failed)} of {len(s.sources)}) — see the table above"
+    undelivered = [c for c in s.channels if c.failed]
+    if undelivered:
+        n = sum(c.failed for c in undelivered)
+        names = ", ".join(c.name for c in undelivered)
+        return "undelivered", (f"{n} alert{'s' if n != 1 else ''} not delivered ({names}); kept in the "
+                               "outbox and retried on the next run")
+    sent = s.alerts_sent
+    bad = f", {len(failed)} source{'s' if len(failed) != 1 else ''} failed" if failed else ""
+    return "ok", f"{sent} alert{'s' if sent != 1 else ''} sent, {s.stories_new} new stor" \
+                 f"{'y' if s.stories_new == 1 else 'ies'}{bad}"
+
+
+def summarise(sources: list[Source], results: list[FeedResult], fresh: list[Candidate], done: Counts,
+              delivered: dict, skipped: dict[str, str], outbox: dict[str, int]) -> RunSummary:
+    """The run's report from what each stage returned, with its verdict."""
+    new_by_source: dict[str, int] = {}
+    for c in fresh:
+        new_by_source[c.source] = new_by_source.get(c.source, 0) + 1
+    real = {name: v for name, v in delivered["by_channel"].items() if name != "console"}
+    s = RunSummary(
+        discovered=sum(len(r.candidates) for r in results), new_candidates=len(fresh),
+        fetched=done.fetched, extracted=done.extracted, indonesian=done.indonesian, matched=done.matched,
+        stories_new=done.stories_new, stories_updated=done.stories_updated,
+        alerts_sent=sum(v["sent"] for v in real.values()), alerts_failed=sum(v["failed"] for v in real.values()),
+        alerts_pending=sum(outbox.get(state, 0) for state in ("pending", "failed", "uncertain")),
+        errors=done.problems,
+        sources=[SourceOutcome(src.name, src.kind, links=len(r.candidates), new=new_by_source.get(src.name, 0),
+                               not_modified=r.not_modified, error=r.error, unreachable=r.unreachable)
+                 for src, r in zip(sources, results)],
+        channels=[ChannelOutcome(name, v["sent"], v["failed"], last_error=v["last_error"]) for name, v in real.items()]
+        + [ChannelOutcome(name, skipped=why) for name, why in skipped.items()])
+    s.outcome, s.message = judge(s)
+    return s
+
+
+def _source_result(x) -> str:
+    if x.error:
+        return x.error
+    if x.not_modified:
+        return "not modified"
+    return f"{x.links} link{'s' if x.links != 1 else ''}, {x.new} new"
+
+
+def _channel_result(c) -> str:
+    if c.skipped:
+        return f"skipped: {c.skipped}"
+    text = f"{c.sent} sent"
+    if c.failed:
+        text += f", {c.failed} failed: {c.last_error}"
+    return text
+
+
+def counts_line(d: dict) -> str:
+    return (f"discovered {d['discovered']} · new {d['new_candidates']} · fetched {d['fetched']} · "
+            f"extracted {d['extracted']} · Indonesian {d['indonesian']} · matched {d['matched']} · "
+            f"stories {d['stories_new']} new, {d['stories_updated']} updated · alerts {d['alerts_sent']} "
+            f"sent, {d['alerts_failed']} failed, {d['alerts_pending']} pending")
+
+
+def summary_text(d: dict) -> str:
+    """The closing lines of ``pantau run``: sources, channels, counts, and the verdict last."""
+    out = []
+    srcs = d.get("sources") or []
+    if srcs:
+        wn = max(len("source"), *(len(x["name"]) for x in srcs))
+        wk = max(len("kind"), *(len(x["kind"]) for x in srcs))
+        out.append(f"{'source':<{wn}}  {'kind':<{wk}}  result")
+        for x in srcs:
+            out.append(f"{x['name']:<{wn}}  {x['kind']:<{wk}}  {_source_result(SourceOutcome(**x))}")
+    for c in d.get("channels") or []:
+        out.append(f"channel {c['name']}: {_channel_result(ChannelOutcome(**c))}")
+    other = [e for e in d.get("errors", []) if _beyond_table(Problem(**e))]
+    if other:
+        out.append(f"{len(other)} link{'s' if len(other) != 1 else ''} or page{'s' if len(other) != 1 else ''} "
+                   "could not be read (listed in the run's Prefect artifact and in --json)")
+    out.append(counts_line(d))
+    mark = "ok" if d.get("outcome", "ok") == "ok" else "FAILED"
+    out.append(f"{mark}: {d.get('message', '')}")
+    return "\n".join(out)
+
+
+def _beyond_table(p: Problem) -> bool:
+    """A problem the sources table does not already show (a source's own failure is in it)."""
+    return p.stage != "discover" or p.reason.startswith("invalid link")
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "/").replace("\n", " ")
+
+
+def summary_markdown(s: RunSummary) -> str:
+    """The run's Prefect artifact."""
+    lines = [f"# pantau ingest — {s.outcome}", "", f"**{_cell(s.message)}**", "",
+             "| stage | count |", "|---|---|"]
     lines += [f"| {k} | {getattr(s, k)} |" for k in STAGES]
-    lines += ["", f"## Errors ({len(s.errors)})", ""]
-    if s.errors:
+    lines += ["", "## Sources", "", "| source | kind | result |", "|---|---|---|"]
+    lines += [f"| {x.name} | {x.kind} | {_cell(_source_result(x))} |" for x in s.sources]
+    lines += ["", "## Channels", ""]
+    if s.channels:
+        lines += ["| channel | result |", "|---|---|"]
+        lines += [f"| {c.name} | {_cell(_channel_result(c))} |" for c in s.channels]
+    else:
+        lines.append("none configured")
+    other = [e for e in s.errors if _beyond_table(e)]
+    lines += ["", f"## Links and pages that failed ({len(other)})", ""]
+    if other:
         lines += ["| stage | where | reason |", "|---|---|---|"]
-        lines += [f"| {e['stage']} | {e['where']} | {e['reason'].replace('|', '/')} |" for e in s.errors[:200]]
-        if len(s.errors) > 200:
-            lines.append(f"\n… and {len(s.errors) - 200} more")
+        lines += [f"| {e.stage} | {_cell(e.where)} | {_cell(e.reason)} |" for e in other[:200]]
+        if len(other) > 200:
+            lines.append(f"\n… and {len(other) - 200} more")
     else:
         lines.append("none")
     return "\n".join(lines)
-
-
-def summary_text(s: RunSummary | dict) -> str:
-    d = s if isinstance(s, dict) else s.to_dict()
-    head = " · ".join(f"{k} {d[k]}" for k in STAGES)
-    out = [head]
-    by_stage: dict[str, int] = {}
-    for e in d["errors"]:
-        by_stage[e["stage"]] = by_stage.get(e["stage"], 0) + 1
-    for e in [e for e in d["errors"] if e["stage"] == "discover"]:
-        out.append(f"  source {e['where']}: {e['reason']}")
-    for stage, n in by_stage.items():
-        if stage != "discover":
-            out.append(f"  {n} {stage} error(s) (details in the Prefect artifact / --json)")
-    return "\n".join(out)

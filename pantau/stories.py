@@ -1,44 +1,20 @@
 """Stories: one event told by many outlets is one story.
 
-Three layers, cheapest first: the canonical URL (tracking parameters, AMP and mobile variants
-removed), the exact content hash (syndicated copies), and same-event similarity — the overlap of each
+Three layers, cheapest first: the canonical URL (``pantau/urls.py``), the exact content hash (syndicated copies), and same-event similarity — the overlap of each
 article's most distinctive terms (TF-IDF top terms: names, places, the event's own words) between
 articles of the same topic published within a time window.
 """
 from __future__ import annotations
 
-import json
 import math
-import re
 from collections import Counter
 from datetime import datetime, timedelta
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from .store import StoryRow
 from .topic.normalize import STOPWORDS, tokens
 
-TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|ref|ref_src|src|"
-                      r"source|medium|campaign|from|cmpid|share|amp|outputType|_gl|igshid)$", re.I)
 SIGNATURE_SIZE = 30
-
-
-def canonical_url(url: str) -> str:
-    """Stable identity of an article URL across tracking, AMP and mobile variants."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    for prefix in ("amp.", "m.", "mobile."):
-        if host.startswith(prefix) and host.count(".") >= 2:
-            host = "www." + host[len(prefix):] if host[len(prefix):].count(".") == 1 else host[len(prefix):]
-            break
-    path = re.sub(r"/amp/?$|^/amp(?=/)", "", parts.path) or "/"
-    path = re.sub(r"\.amp$", "", path)
-    if len(path) > 1:
-        path = path.rstrip("/")
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not TRACKING.match(k) and not (k.lower() in ("page", "single") and v.lower() in ("all", "1"))]
-    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
-    scheme = "https" if parts.scheme in ("http", "https") and not port else parts.scheme
-    return urlunsplit((scheme, host + port, path, urlencode(sorted(query)), ""))
 
 
 @lru_cache(maxsize=1)
@@ -65,18 +41,15 @@ def similarity(a: list[str], b: list[str]) -> float:
     return len(set(a) & set(b)) / min(len(a), len(b))
 
 
-def find_story(sig: list[str], published: datetime | None, candidates: list[dict],
-               threshold: float, window: timedelta) -> dict | None:
+def find_story(sig: list[str], published: datetime | None, candidates: list[StoryRow],
+               threshold: float, window: timedelta) -> StoryRow | None:
     """The most similar recent story above threshold, or None."""
     best, best_sim = None, threshold
     for s in candidates:
-        ref = s.get("first_published")
-        if published and ref:
-            if ref.tzinfo is None:
-                ref = ref.replace(tzinfo=published.tzinfo)
-            if abs(published - ref) > window:
-                continue
-        sim = similarity(sig, json.loads(s["signature"]))
+        ref = s.first_published
+        if published and ref and abs(published - ref) > window:
+            continue
+        sim = similarity(sig, s.signature)
         if sim >= best_sim:
             best, best_sim = s, sim
     return best

@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from pantau.language import detect_language
+from pantau.extract.language import detect_language
 from pantau.topic import Matcher, load_topic
 from pantau.topic.evaluate import held_aside, read_labeled
 from pantau.topic.exemplars import folder, render, slug

@@ -16,6 +16,24 @@ PROJECT = Path(__file__).parent.parent
 SEEDS = PROJECT / "seeds" / "g20-russia-ukraine"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--fake-now", default=None, metavar="ISO",
+                     help="run each test (but those marked integration) with the clock set to this "
+                          "moment, ticking from there, e.g. 2026-03-01T17:30:00Z: no test may depend "
+                          "on the time of day, the date or the machine's time zone")
+
+
+@pytest.fixture(autouse=True)
+def _fake_now(request):
+    when = request.config.getoption("--fake-now")
+    if not when or request.node.get_closest_marker("integration"):
+        yield
+        return
+    import time_machine
+    with time_machine.travel(when, tick=True):
+        yield
+
+
 @pytest.fixture(scope="session")
 def prefect_server():
     """A real Prefect API (temporary server with its own SQLite database) for the whole session."""

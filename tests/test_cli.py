@@ -20,7 +20,8 @@ def test_evaluate_json(capsys):
 
 def test_explain_a_plain_text_file(capsys, tmp_path):
     p = tmp_path / "a.txt"
-    p.write_text("Blinken bertemu Lavrov di sela KTT G20\n" + (SEEDS / "exemplars/positive/000_d65872ee167d278c.txt").read_text())
+    seed = (SEEDS / "exemplars/positive/000_d65872ee167d278c.txt").read_text()
+    p.write_text("Blinken bertemu Lavrov di sela KTT G20\n" + seed)
     assert cli(["explain", str(p), "--config", CONFIG, "--json"]) == 0
     out = capsys.readouterr().out
     assert "MATCH" in out and "nearest positive exemplar: 000_d65872ee167d278c" in out
@@ -46,15 +47,17 @@ def test_run_rejects_a_bad_config(capsys, tmp_path):
 
 def test_channel_url_from_prefect_secret_block(prefect_server, tmp_path, webhook):
     from prefect.blocks.system import Secret
-    from connectors.notify import resolve_channels
+
     from pantau.config import parse_config
+    from pantau.connectors.delivery import resolve_channels
     Secret(value=webhook.apprise_url).save("pantau-test-hook", overwrite=True)
     cfg = parse_config({"sources": [{"name": "x", "url": "http://127.0.0.1:9/f"}],
                         "topics": [{"name": "g", "path": str(SEEDS)}],
                         "channels": [{"name": "hook", "url_secret": "pantau-test-hook"},
                                      {"name": "gone", "url_secret": "no-such-block"}]}, tmp_path)
-    channels, warnings = resolve_channels(cfg)
+    channels, skipped = resolve_channels(cfg)
     hook = next(c for c in channels if c.name == "hook")
-    assert hook.send("t", "b", "text") == (True, None) and webhook.received[0]["title"] == "t"
-    assert any("gone" in w and "no-such-block" in w for w in warnings)
-    assert all(webhook.apprise_url not in w for w in warnings)
+    hook.send("t", "b", "text")
+    assert webhook.received[0]["title"] == "t"
+    assert list(skipped) == ["gone"] and "no-such-block" in skipped["gone"]
+    assert all(webhook.apprise_url not in w for w in skipped.values())

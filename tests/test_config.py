@@ -1,8 +1,8 @@
 import pytest
 import yaml
 
-from pantau.config import ConfigError, load_config, parse_config
 from conftest import PROJECT
+from pantau.config import ConfigError, load_config, parse_config
 
 
 def test_shipped_config_is_valid_and_covers_required_outlets():

@@ -4,10 +4,10 @@ import asyncio
 import pytest
 
 from conftest import FIXTURES
-from connectors.http import Fetcher, FetchError
-from connectors.pages import fetch_pages
-from connectors.rss import fetch_feed, parse_feed
 from pantau.config import Http, Source
+from pantau.connectors.net import Fetcher, FetchError
+from pantau.connectors.net.pages import fetch_pages
+from pantau.connectors.sources.rss import fetch_feed, parse_feed
 from pantau.models import Candidate
 
 
@@ -82,4 +82,4 @@ def test_pages_bounded_and_errors_isolated(replay_site):
     assert pages[0].html and pages[0].error is None
     assert "body too large" in pages[1].error
     assert "not an HTML page" in pages[2].error
-    assert "connection failed" in pages[3].error
+    assert pages[3].error == "connection refused by 127.0.0.1"

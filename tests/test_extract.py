@@ -1,8 +1,8 @@
 from datetime import datetime
 
 from pantau.demo import SITE
-from pantau.extract import WIB, decode_html, clean_text, clean_title, content_hash, extract_article, parse_date
-from pantau.language import detect_language
+from pantau.extract import WIB, clean_text, clean_title, content_hash, decode_html, extract_article, parse_date
+from pantau.extract.language import detect_language
 
 
 def test_recorded_kompas_page():

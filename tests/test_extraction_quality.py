@@ -1,5 +1,5 @@
 """Extraction quality on the 26 real recorded pages with gold bodies (copied into the project: the
-pages in pantau/demo_site/pages/recorded, the gold bodies in tests/fixtures/extraction-gold.jsonl;
+pages in pantau/demo/replay/pages/recorded, the gold bodies in tests/fixtures/extraction-gold.jsonl;
 both MIT, anpandu/indonesian-news-scraper). The same measure `make eval` prints."""
 from datetime import datetime
 from pathlib import Path

@@ -1,6 +1,7 @@
 """The whole `ingest` flow on a real Prefect test server, against the loopback replay site, delivering
 through Apprise to a real loopback webhook (json://) and a real SMTP server (aiosmtpd, mailto://)."""
 import asyncio
+import json
 from email import message_from_bytes
 
 import pytest
@@ -30,7 +31,7 @@ def write_config(tmp_path, site, monkeypatch, webhook, smtp):
 
 
 def run_ingest(path):
-    from flows.ingest import ingest
+    from pantau.flows.ingest import ingest
     return asyncio.run(ingest(config_path=str(path)))
 
 
@@ -46,7 +47,13 @@ def test_ingest_end_to_end(prefect_server, replay_site, webhook, smtp, tmp_path,
 
     # the broken sources are reported, by name and reason, and did not stop the others
     errs = {e["where"]: e["reason"] for e in s1["errors"] if e["stage"] == "discover"}
-    assert errs["broken-500"] == "HTTP 500" and errs["malformed"].startswith("malformed feed")
+    assert errs["broken-500"] == "HTTP 500 after 2 tries" and errs["malformed"].startswith("malformed feed")
+    table = {x["name"]: x for x in s1["sources"]}
+    assert table["broken-500"]["error"] == "HTTP 500 after 2 tries" and not table["broken-500"]["unreachable"]
+    assert table["replay-antara"]["links"] == table["replay-antara"]["new"] > 0
+    assert s1["outcome"] == "ok" and s1["message"].startswith(f"{s1['alerts_sent']} alerts sent")
+    assert {c["name"]: c["sent"] for c in s1["channels"]} == {"webhook": s1["alerts_sent"] // 2,
+                                                              "email": s1["alerts_sent"] // 2}
 
     # the two seed articles are one story, alerted once per channel, listing both outlets
     seed_alerts = [m for m in webhook.received if all(t in m["message"] for t in SEED_TITLES)]
@@ -64,10 +71,10 @@ def test_ingest_end_to_end(prefect_server, replay_site, webhook, smtp, tmp_path,
 
     # the store has what the summary says
     store = Store(f"sqlite:///{tmp_path / 'pantau.db'}")
-    assert store.count_articles() == s1["extracted"]
-    assert store.count_articles(relevant_only=True) == s1["matched"]
-    counts = store.outbox_counts()
-    assert counts.get("sent", 0) == s1["alerts_sent"] and set(counts) == {"sent"}
+    assert store.articles.count() == s1["extracted"]
+    assert store.articles.count(relevant_only=True) == s1["matched"]
+    real = [r for r in store.outbox.rows() if r.channel != "console"]
+    assert len(real) == s1["alerts_sent"] and {r.state for r in store.outbox.rows()} == {"sent"}
 
     # second run: feeds answer 304, nothing fetched, nothing alerted
     before_pages = len(replay_site.page_requests())
@@ -81,4 +88,42 @@ def test_ingest_end_to_end(prefect_server, replay_site, webhook, smtp, tmp_path,
     s3 = run_ingest(path)
     assert s3["discovered"] == n_pages and s3["new_candidates"] == 0
     assert s3["alerts_sent"] == 0 and len(replay_site.page_requests()) == before_pages
-    assert len(webhook.received) + len(mails) + s1["stories_new"] == s1["alerts_sent"]
+    assert len(webhook.received) + len(mails) == s1["alerts_sent"]       # the console is not a delivery
+
+
+def run_state(path):
+    from pantau.flows.ingest import ingest
+
+    async def go():
+        state = await ingest(config_path=str(path), return_state=True)
+        return state, await state.result(raise_on_failure=False)
+    return asyncio.run(go())
+
+
+def test_a_run_that_reads_nothing_fails_with_the_reason(prefect_server, tmp_path):
+    """Every source unreachable: the run ends Failed (automations can react) with the verdict."""
+    cfg = {"storage_url": f"sqlite:///{tmp_path / 'p.db'}",
+           "http": {"retries": 0, "timeout_s": 3, "respect_robots": False},
+           "sources": [{"name": f"dead-{i}", "url": f"http://127.0.0.1:9/feed{i}.xml"} for i in range(3)],
+           "topics": [{"name": "g20-russia-ukraine", "path": "seeds/g20-russia-ukraine"}]}
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    state, summary = run_state(path)
+    assert state.is_failed() and state.message.startswith("no source reachable (3 of 3 failed)")
+    assert summary["outcome"] == "no_source" and all(x["unreachable"] for x in summary["sources"])
+    assert {x["error"] for x in summary["sources"]} == {"connection refused by 127.0.0.1"}
+
+
+def test_a_channel_that_cannot_deliver_fails_the_run(prefect_server, replay_site, webhook, tmp_path, monkeypatch):
+    monkeypatch.setenv("PANTAU_TEST_WEBHOOK", webhook.apprise_url)
+    cfg = demo_config(replay_site, tmp_path, channel_env="PANTAU_TEST_WEBHOOK")
+    cfg["sources"] = [s for s in cfg["sources"] if s["name"] in ("replay-liputan6", "replay-kompas")]
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    webhook.down = True
+    state, summary = run_state(path)
+    assert state.is_failed() and summary["outcome"] == "undelivered" and summary["alerts_failed"] >= 1
+    assert "kept in the outbox and retried" in state.message
+    (hook,) = summary["channels"]
+    assert hook["name"] == "webhook" and hook["failed"] >= 1 and "503" in hook["last_error"]
+    assert webhook.apprise_url not in json.dumps(summary)

@@ -14,6 +14,7 @@ import yaml
 
 from conftest import FIXTURES, PROJECT, SEEDS
 from pantau.cli import main as cli
+from pantau.demo import SITE
 from pantau.topic import Matcher, load_topic
 from pantau.topic.evaluate import cross_validate, evaluate, exemplar_item_id, held_aside, item_exemplar, with_exemplars
 from pantau.topic.exemplars import DuplicateExemplar, find_duplicate, parse, read_exemplars, render
@@ -176,7 +177,7 @@ def test_duplicates_are_refused_on_either_side(tmp_path, capsys):
     cfg = write_config(tmp_path, folder)
     assert cli(["exemplar", "add", str(seed), "--negative", "--config", cfg]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("pantau: already a positive exemplar") and "\n" not in err
+    assert err.startswith("pantau exemplar: already a positive exemplar") and "\n" not in err
 
 
 @pytest.mark.parametrize("args, message", [
@@ -204,7 +205,7 @@ def test_exemplar_add_from_an_html_page_and_a_url(tmp_path, replay_site, capsys)
     folder = seeds_only(tmp_path)
     cfg = write_config(tmp_path, folder)
     entry = next(e for e in replay_site.manifest if "mc-21" in e["path"])
-    assert cli(["exemplar", "add", str(PROJECT / "pantau" / "demo_site" / entry["path"]), "--negative",
+    assert cli(["exemplar", "add", str(SITE / entry["path"]), "--negative",
                 "--config", cfg, "--json"]) == 0
     saved = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     title, meta, body = parse(open(saved["path"], encoding="utf-8").read())
@@ -221,10 +222,10 @@ def test_exemplar_add_from_an_html_page_and_a_url(tmp_path, replay_site, capsys)
 def _story(store, item, topic="g20-russia-ukraine"):
     from pantau.models import Article
     m = Matcher(load_topic(SEEDS)).score(item["title"], item["text"])
-    aid = store.add_article(Article(url=item["url"], fetched_url=item["url"], source="t", title=item["title"],
-                                    text=item["text"], content_hash=item["id"]), m)
-    sid = store.create_story(topic, item["title"], [], None)
-    store.set_article_story(aid, sid)
+    aid = store.articles.add(Article(url=item["url"], fetched_url=item["url"], source="t", title=item["title"],
+                                     text=item["text"], content_hash=item["id"]), m)
+    sid = store.stories.create(topic, item["title"], [], None)
+    store.articles.set_story(aid, sid)
     return sid
 
 
@@ -246,10 +247,14 @@ def test_feedback_wrong_makes_the_story_a_negative_exemplar(tmp_path, capsys):
 
 def test_alerts_name_the_story_and_the_feedback_command():
     from pantau.alerts import render
-    art = dict(id=1, site="Kompas", url="https://x.id/a", source="k", title="T", published=None, score=0.9,
-               explanation="{}", text="Isi berita.")
+    from pantau.clock import utcnow
+    from pantau.store import ArticleRow, StoryRow
+    now = utcnow()
+    art = ArticleRow(id=1, url="https://x.id/a", fetched_url="https://x.id/a", source="k", site="Kompas", title="T",
+                     text="Isi berita.", published=None, author=None, language="id", content_hash="", topic="g",
+                     score=0.9, relevant=True)
     for fmt in ("text", "markdown", "html"):
-        _, body = render({"id": 12, "title": "T", "topic": "g"}, [art], "new", fmt, "G20")
+        _, body = render(StoryRow(12, "g", "T", [], None, now, now), [art], "new", fmt, "G20")
         assert "Wrong alert?" in body and "pantau feedback 12 --wrong" in body
 
 
@@ -274,8 +279,8 @@ def test_feedback_from_an_alert_changes_the_next_run(prefect_server, replay_site
     import asyncio
     import re
 
-    from flows.ingest import ingest
     from pantau.demo import demo_config
+    from pantau.flows.ingest import ingest
     from pantau.store import Store
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds / "g20-russia-ukraine")
@@ -288,15 +293,15 @@ def test_feedback_from_an_alert_changes_the_next_run(prefect_server, replay_site
               if (m := re.search(r"pantau feedback (\d+) --wrong", a["message"]))}
     assert len(alerts) == len(webhook.received)                     # every alert says how to object
     store = Store(cfg["storage_url"])
-    leads = {sid: max(store.story_articles(sid), key=lambda a: a["score"]) for sid in sorted(alerts)}
+    leads = {sid: max(store.articles.of_story(sid), key=lambda a: a.score or 0) for sid in sorted(alerts)}
     story_id, lead = next((sid, a) for sid, a in leads.items()                  # one that is no exemplar yet
-                          if find_duplicate(seeds / "g20-russia-ukraine", a["text"], a["url"]) is None)
+                          if find_duplicate(seeds / "g20-russia-ukraine", a.text, a.url) is None)
     assert cli(["feedback", str(story_id), "--wrong", "--config", str(path)]) == 0
 
     cfg["storage_url"] = f"sqlite:///{tmp_path / 'second.db'}"    # the same pages again, judged anew
     path.write_text(yaml.safe_dump(cfg), encoding="utf-8")
     webhook.received.clear()
     asyncio.run(ingest(config_path=str(path)))
-    again = Store(cfg["storage_url"]).find_article(url=lead["url"])
-    assert again is not None and not again.relevant and again.score < lead["score"]
-    assert not any(lead["title"] in a["message"] for a in webhook.received)
+    again = Store(cfg["storage_url"]).articles.find(url=lead.url)
+    assert again is not None and not again.relevant and (again.score or 0) < (lead.score or 0)
+    assert not any(lead.title in a["message"] for a in webhook.received)

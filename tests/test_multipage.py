@@ -3,9 +3,9 @@ markup shapes Kompas (``?page=N`` plus a "Show All" ``?page=all`` link) and Deti
 with "Selanjutnya" / rel=next links) use; the article text is written for the test."""
 import asyncio
 
-from connectors.http import Fetcher
-from connectors.pages import fetch_page
 from pantau.config import Http
+from pantau.connectors.net import Fetcher
+from pantau.connectors.net.pages import fetch_page
 from pantau.extract import extract_article, pagination
 from pantau.models import Candidate
 
@@ -102,6 +102,7 @@ def test_links_to_other_articles_are_not_pages():
 
 def test_cli_extract_url_follows_pages(replay_site, capsys):
     import json
+
     from conftest import PROJECT
     from pantau.cli import main as cli
     url = _detik(replay_site)

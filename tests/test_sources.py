@@ -3,7 +3,7 @@
 Feeds are real recorded ones (tests/fixtures/feeds). Sitemaps, Google News search RSS (with its
 redirect links) and GDELT DOC 2.0 answers cannot be recorded offline: the replay site crafts them in
 their documented formats (sitemaps.org 0.9 + Google's news extension; the Google News RSS item shape;
-GDELT's artlist JSON and its plain-text error answers) — see pantau/demo.py.
+GDELT's artlist JSON and its plain-text error answers) — see pantau/demo/formats.py.
 """
 import asyncio
 import gzip
@@ -12,11 +12,11 @@ import time
 import pytest
 
 from conftest import FIXTURES
-from connectors import gdelt, google_news, homepage, sitemap
-from connectors.http import Fetcher, FetchError, retry_after_seconds
-from connectors.sources import SourceContext, discover
 from pantau.config import ConfigError, Http, Source, parse_config
-from pantau.demo import GN_STYLES, google_news_id
+from pantau.connectors.net import Fetcher, FetchError
+from pantau.connectors.net.pacing import retry_after_seconds
+from pantau.connectors.sources import SourceContext, discover, gdelt, google_news, homepage, sitemap
+from pantau.demo.formats import GN_STYLES, google_news_id
 
 FAST = Http(per_host_interval_s=0, retries=2)
 CTX = SourceContext(search_any=["Rusia", "Ukraina", "G20"], search_context=["diplomasi", "pertemuan"])
@@ -188,6 +188,7 @@ def test_homepage_feeds_and_article_links(replay_site):
 ])
 def test_homepage_links_on_real_front_pages(page, base, n_min, feed):
     from trafilatura.feeds import FeedParameters, determine_feed
+
     from pantau.extract import decode_html
     html = decode_html((FIXTURES / "html" / page).read_bytes())
     links = homepage.article_links(html, base, Source(name="h", kind="homepage", url=base))
@@ -238,7 +239,7 @@ def test_crawl_delay_and_unreachable_robots(replay_site):
     async def dead():
         async with Fetcher(FAST) as f:             # nothing listens on port 9 of loopback
             await f.get("http://127.0.0.1:9/feed.xml")
-    with pytest.raises(FetchError, match=r"robots.txt unreachable .*not fetching") as e:
+    with pytest.raises(FetchError, match=r"^connection refused by 127.0.0.1$") as e:
         run(dead())
     assert e.value.transient
 

@@ -2,10 +2,11 @@
 import threading
 from datetime import timedelta
 
-from pantau import alerts
 from pantau.alerts import Channel, deliver, plan, render, slack_escape
+from pantau.clock import utcnow
+from pantau.errors import DeliveryError
 from pantau.models import Article, Match
-from pantau.store import Store, utcnow
+from pantau.store import Store
 
 
 def make_store(tmp_path):
@@ -19,22 +20,22 @@ def add_story(store, title="Menlu RI bertemu Lavrov", text="Isi berita <b>tebal<
         a = Article(url=url, fetched_url=url, source=f"s{i}", title=title, text=text, site=f"Outlet{i}",
                     content_hash=f"h{i}-{title}", published=utcnow())
         m = Match(topic="t", score=0.9, relevant=True, reason="Rusia · pertemuan")
-        ids.append(store.add_article(a, m))
-    sid = store.create_story("t", title, ["a"], utcnow())
+        ids.append(store.articles.add(a, m))
+    sid = store.stories.create("t", title, ["a"], utcnow())
     for i in ids:
-        store.set_article_story(i, sid)
+        store.articles.set_story(i, sid)
     return sid, ids
 
 
 def test_seen_urls_and_retry_budget(tmp_path):
     s = make_store(tmp_path)
-    assert s.unseen(["u1", "u2"], 3) == ["u1", "u2"]
-    s.mark_seen("u1")
-    s.mark_seen("u2", error="HTTP 500")
-    assert s.unseen(["u1", "u2"], 3) == ["u2"]
-    s.mark_seen("u2", error="HTTP 500")
-    s.mark_seen("u2", error="HTTP 500")
-    assert s.unseen(["u1", "u2"], 3) == []
+    assert s.seen.unseen(["u1", "u2"], 3) == ["u1", "u2"]
+    s.seen.mark("u1")
+    s.seen.mark("u2", error="HTTP 500")
+    assert s.seen.unseen(["u1", "u2"], 3) == ["u2"]
+    s.seen.mark("u2", error="HTTP 500")
+    s.seen.mark("u2", error="HTTP 500")
+    assert s.seen.unseen(["u1", "u2"], 3) == []
 
 
 def test_outbox_exactly_once_and_retry(tmp_path):
@@ -45,31 +46,33 @@ def test_outbox_exactly_once_and_retry(tmp_path):
 
     def flaky(title, body, fmt):
         calls.append(title)
-        return (True, None) if state["up"] else (False, "HTTP 503")
+        if not state["up"]:
+            raise DeliveryError("HTTP 503")
 
-    ch = [Channel("hook", "text", flaky)]
+    ch = [Channel.internal("hook", "text", flaky)]
     assert plan(s, sid, "t", ch) == 1
     assert plan(s, sid, "t", ch) == 0                     # same intent is recorded once
     assert deliver(s, ch, "run1", {})["failed"] == 1
-    row = s.outbox_rows()[0]
-    assert row["state"] == "failed" and "503" in row["last_error"] and row["attempts"] == 1
+    row = s.outbox.rows()[0]
+    assert row.state == "failed" and "503" in row.last_error and row.attempts == 1
     assert deliver(s, ch, "run2", {})["sent"] == 0        # backoff: not due yet
     state["up"] = True
     later = utcnow() + timedelta(hours=1)
     assert deliver(s, ch, "run3", {}, now=later)["sent"] == 1
     assert deliver(s, ch, "run4", {}, now=later)["sent"] == 0
-    assert len(calls) == 2 and s.outbox_rows()[0]["state"] == "sent"
+    assert len(calls) == 2 and s.outbox.rows()[0].state == "sent"
 
 
 def test_one_failing_channel_does_not_block_another(tmp_path):
     s = make_store(tmp_path)
     sid, _ = add_story(s)
     got = []
-    ch = [Channel("broken", "text", lambda *a: (_ for _ in ()).throw(RuntimeError("boom"))),
-          Channel("ok", "text", lambda t, b, f: (got.append(b), (True, None))[1])]
+    ch = [Channel.internal("broken", "text", lambda *a: (_ for _ in ()).throw(RuntimeError("boom"))),
+          Channel.internal("ok", "text", lambda t, b, f: got.append(b))]
     plan(s, sid, "t", ch)
     counts = deliver(s, ch, "r", {})
-    assert counts == {"sent": 1, "failed": 1, "uncertain": 0}
+    assert {k: counts[k] for k in ("sent", "failed", "uncertain")} == {"sent": 1, "failed": 1, "uncertain": 0}
+    assert counts["by_channel"]["broken"] == {"sent": 0, "failed": 1, "last_error": "RuntimeError: boom"}
     assert len(got) == 1
 
 
@@ -77,17 +80,16 @@ def test_concurrent_runs_send_once(tmp_path):
     s = make_store(tmp_path)
     for i in range(10):
         sid, _ = add_story(s, title=f"story {i}")
-        plan(s, sid, "t", [Channel("hook", "text", None)])
+        plan(s, sid, "t", [Channel.internal("hook", "text", None)])
     sent = []
     lock = threading.Lock()
 
     def sender(t, b, f):
         with lock:
             sent.append(t)
-        return True, None
 
     def worker(n):
-        deliver(Store(f"sqlite:///{tmp_path / 'p.db'}"), [Channel("hook", "text", sender)], f"run{n}", {})
+        deliver(Store(f"sqlite:///{tmp_path / 'p.db'}"), [Channel.internal("hook", "text", sender)], f"run{n}", {})
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
     [t.start() for t in threads]
@@ -98,19 +100,16 @@ def test_concurrent_runs_send_once(tmp_path):
 def test_crash_between_send_and_record_is_not_resent(tmp_path):
     s = make_store(tmp_path)
     sid, _ = add_story(s)
-    plan(s, sid, "t", [Channel("hook", "text", None)])
-    row = s.outbox_rows()[0]
-    assert s.claim(row["id"], "dead-run")                 # the dead run claimed and (maybe) sent
+    plan(s, sid, "t", [Channel.internal("hook", "text", None)])
+    row = s.outbox.rows()[0]
+    assert s.outbox.claim(row.id, "dead-run")                 # the dead run claimed and (maybe) sent
     sent = []
-    ch = [Channel("hook", "text", lambda t, b, f: (sent.append(t), (True, None))[1])]
-    alerts.ORPHAN_AFTER, old = timedelta(0), alerts.ORPHAN_AFTER
-    try:
-        counts = deliver(s, ch, "next-run", {})
-    finally:
-        alerts.ORPHAN_AFTER = old
+    ch = [Channel.internal("hook", "text", lambda t, b, f: sent.append(t))]
+    assert deliver(s, ch, "too-soon", {})["uncertain"] == 0   # within ORPHAN_AFTER the claim may still be alive
+    counts = deliver(s, ch, "next-run", {}, orphan_after=timedelta(0))
     assert counts["uncertain"] == 1 and sent == []
-    assert s.outbox_rows()[0]["state"] == "uncertain"
-    assert s.requeue(row["id"])                           # a person decides to resend
+    assert s.outbox.rows()[0].state == "uncertain"
+    assert s.outbox.requeue(row.id)                           # a person decides to resend
     assert deliver(s, ch, "manual", {})["sent"] == 1
 
 
@@ -118,14 +117,14 @@ def test_growing_story_update_and_silent_mode(tmp_path):
     s = make_store(tmp_path)
     sid, ids = add_story(s, n=1)
     out = []
-    loud = Channel("loud", "text", lambda t, b, f: (out.append(("loud", t, b)), (True, None))[1])
-    quiet = Channel("quiet", "text", lambda t, b, f: (out.append(("quiet", t, b)), (True, None))[1], update_mode="silent")
+    loud = Channel.internal("loud", "text", lambda t, b, f: out.append(("loud", t, b)))
+    quiet = Channel.internal("quiet", "text", lambda t, b, f: out.append(("quiet", t, b)), update_mode="silent")
     plan(s, sid, "t", [loud, quiet])
     deliver(s, [loud, quiet], "r1", {})
     a = Article(url="https://kompas.example/b", fetched_url="x", source="k", title="Lavrov dan Menlu RI",
                 text="isi", site="Kompas", content_hash="hk", published=utcnow())
-    new_id = s.add_article(a, Match(topic="t", score=0.8, relevant=True, reason="r"))
-    s.set_article_story(new_id, sid)
+    new_id = s.articles.add(a, Match(topic="t", score=0.8, relevant=True, reason="r"))
+    s.articles.set_story(new_id, sid)
     plan(s, sid, "t", [loud, quiet])
     deliver(s, [loud, quiet], "r2", {})
     assert [o[0] for o in out] == ["loud", "quiet", "loud"]
@@ -136,12 +135,12 @@ def test_escaping_untrusted_text(tmp_path):
     s = make_store(tmp_path)
     sid, _ = add_story(s, title="<!channel> Rusia *bold* <https://evil.example|klik> @here",
                        text="<script>alert(1)</script> <a href='https://evil.example'>x</a> @channel <@U123>")
-    story = s.get_story(sid)
-    arts = s.story_articles(sid)
+    story = s.stories.get(sid)
+    arts = s.articles.of_story(sid)
     _, md = render(story, arts, "new", "markdown", "T")
     assert "<!channel>" not in md and "<https://evil" not in md and "@here" not in md and "<@U123>" not in md
     assert "\u2039!channel\u203a" in md
     _, html = render(story, arts, "new", "html", "T")
-    assert "<script>" not in html and "href='https://evil" not in html and "&lt;script&gt;" in html
-    assert f'href="{arts[0]["url"]}"' in html
+    assert "<script>" not in html and "href='https://evil" not in html and "alert(1)&lt;/script&gt;" in html
+    assert f'href="{arts[0].url}"' in html
     assert slack_escape("a <b> @c") == "a \u2039b\u203a \uff20c"

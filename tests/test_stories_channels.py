@@ -1,17 +1,19 @@
 """Stories, channels and delivery through real Apprise to real loopback receivers."""
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import yaml
+from test_store_alerts import add_story
 
 from conftest import FIXTURES, SEEDS
-from connectors.notify import send
 from pantau.alerts import Channel, deliver, digest_due, plan
 from pantau.cli import main as cli
-from pantau.stories import canonical_url, signature, similarity
-from pantau.store import Store, utcnow
-from test_store_alerts import add_story
+from pantau.clock import utcnow
+from pantau.connectors.delivery import send
+from pantau.store import ArticleRow, Store, StoryRow
+from pantau.stories import signature, similarity
+from pantau.urls import canonical_url
 
 
 @pytest.mark.parametrize("variant", [
@@ -43,11 +45,11 @@ def test_the_two_seeds_are_one_story_and_unrelated_items_are_not():
 def test_retry_after_receiver_outage_delivers_exactly_once(tmp_path, webhook):
     s = Store(f"sqlite:///{tmp_path / 'p.db'}")
     sid, _ = add_story(s, title="Menlu Retno bertemu Lavrov")
-    ch = [Channel("hook", "text", lambda t, b, f: send(webhook.apprise_url, t, b, f))]
+    ch = [Channel.internal("hook", "text", lambda t, b, f: send(webhook.apprise_url, t, b, f))]
     plan(s, sid, "t", ch)
     webhook.down = True
     assert deliver(s, ch, "r1", {})["failed"] == 1
-    assert "hook" in s.outbox_rows()[0]["last_error"] and webhook.apprise_url not in s.outbox_rows()[0]["last_error"]
+    assert "hook" in s.outbox.rows()[0].last_error and webhook.apprise_url not in s.outbox.rows()[0].last_error
     webhook.down = False
     later = utcnow() + timedelta(hours=1)
     assert deliver(s, ch, "r2", {}, now=later)["sent"] == 1
@@ -56,16 +58,20 @@ def test_retry_after_receiver_outage_delivers_exactly_once(tmp_path, webhook):
 
 
 def test_digest_batches_stories_on_its_cron(tmp_path, webhook):
+    from zoneinfo import ZoneInfo
+
+    from cronsim import CronSim
     s = Store(f"sqlite:///{tmp_path / 'p.db'}")
-    ch = Channel("digest", "text", lambda t, b, f: send(webhook.apprise_url, t, b, f), mode="digest",
-                 digest_cron="0 7 * * *", timezone="Asia/Jakarta")
+    ch = Channel.internal("digest", "text", lambda t, b, f: send(webhook.apprise_url, t, b, f), mode="digest",
+                          digest_cron="0 7 * * *", timezone="Asia/Jakarta")
     for title in ("Putin menerima kunjungan Prabowo", "Zelensky bertemu Menlu RI"):
         sid, _ = add_story(s, title=title)
         plan(s, sid, "t", [ch])
-    created = s.outbox_rows()[0]["created_at"].replace(tzinfo=timezone.utc)
-    next7 = (created + timedelta(hours=7)).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    before = next7 - timedelta(minutes=1)            # 06:59 WIB the next day (00:00 UTC = 07:00 WIB)
-    assert deliver(s, [ch], "r1", {}, now=before)["sent"] == 0 or before < created
+    created = s.outbox.rows()[0].created_at
+    next7 = next(CronSim("0 7 * * *", created.astimezone(ZoneInfo("Asia/Jakarta"))))   # the next 07:00 WIB
+    assert next7.hour == 7 and timedelta(0) < next7 - created <= timedelta(days=1)
+    assert deliver(s, [ch], "r1", {}, now=next7 - timedelta(minutes=1))["sent"] == 0
+    assert not webhook.received
     assert deliver(s, [ch], "r2", {}, now=next7 + timedelta(minutes=1))["sent"] == 2
     assert len(webhook.received) == 1
     msg = webhook.received[0]
@@ -74,10 +80,10 @@ def test_digest_batches_stories_on_its_cron(tmp_path, webhook):
 
 
 def test_digest_due_uses_jakarta_time():
-    ch = Channel("d", "text", None, mode="digest", digest_cron="0 7 * * *", timezone="Asia/Jakarta")
-    since = datetime(2026, 1, 1, 23, 0, tzinfo=timezone.utc)        # 06:00 WIB on 2 Jan
-    assert not digest_due(ch, None, since, datetime(2026, 1, 1, 23, 59, tzinfo=timezone.utc))
-    assert digest_due(ch, None, since, datetime(2026, 1, 2, 0, 0, tzinfo=timezone.utc))
+    ch = Channel.internal("d", "text", None, mode="digest", digest_cron="0 7 * * *", timezone="Asia/Jakarta")
+    since = datetime(2026, 1, 1, 23, 0, tzinfo=UTC)        # 06:00 WIB on 2 Jan
+    assert not digest_due(ch, None, since, datetime(2026, 1, 1, 23, 59, tzinfo=UTC))
+    assert digest_due(ch, None, since, datetime(2026, 1, 2, 0, 0, tzinfo=UTC))
 
 
 def test_slack_payload_captured_at_http_layer(monkeypatch):
@@ -98,13 +104,14 @@ def test_slack_payload_captured_at_http_layer(monkeypatch):
     monkeypatch.setattr(slack_plugin.requests, "request", fake_request)
     from pantau.alerts import render
     s_title = "<!channel> Putin @here bertemu <@U123>"
-    story = {"id": 1, "title": s_title, "topic": "t"}
-    arts = [dict(id=1, site="Kompas", url="https://www.kompas.com/a", source="k", title=s_title,
-                 published=utcnow(), score=0.9, explanation=json.dumps({"reason": "Rusia · pertemuan"}),
-                 text="Putin bertemu Prabowo. <script>x</script>")]
+    now = utcnow()
+    story = StoryRow(id=1, title=s_title, topic="t", signature=[], first_published=now, created_at=now, updated_at=now)
+    arts = [ArticleRow(id=1, site="Kompas", url="https://www.kompas.com/a", fetched_url="https://www.kompas.com/a",
+                       source="k", title=s_title, published=now, score=0.9, relevant=True, topic="t",
+                       explanation={"reason": "Rusia · pertemuan"}, author=None, language="id", content_hash="h",
+                       text="Putin bertemu Prabowo. <script>x</script>")]
     title, body = render(story, arts, "new", "markdown", "T")
-    ok, err = send("slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#desk", title, body, "markdown")
-    assert ok, err
+    send("slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#desk", title, body, "markdown")
     method, url, payload = captured[0]
     assert url.startswith("https://hooks.slack.com/services/")
     text = json.dumps(payload, ensure_ascii=False)
@@ -118,7 +125,7 @@ def test_template_override(tmp_path):
     (tmp_path / "tmpl").mkdir()
     (tmp_path / "tmpl" / "text.j2").write_text("CUSTOM {{ title }} ({{ articles|length }} outlet)")
     got = []
-    ch = [Channel("c", "text", lambda t, b, f: (got.append(b), (True, None))[1], template_dir=str(tmp_path / "tmpl"))]
+    ch = [Channel.internal("c", "text", lambda t, b, f: got.append(b), template_dir=str(tmp_path / "tmpl"))]
     plan(s, sid, "t", ch)
     deliver(s, ch, "r", {})
     assert got == ["CUSTOM Lavrov di KTT G20 (1 outlet)"]
@@ -139,7 +146,7 @@ def test_test_alert_command(tmp_path, webhook, smtp, monkeypatch, capsys):
     result = json.loads(out.strip().splitlines()[-1])
     assert rc == 1 and result["hook"] == "sent" and result["mail"] == "sent" and result["console"] == "sent"
     assert result["dead"].startswith("FAILED") and "127.0.0.1:9" not in result["dead"]
-    assert "channel unset: $T_UNSET_VAR is not set" in out
+    assert "unset        skipped: $T_UNSET_VAR is not set" in out
     assert len(webhook.received) == 1 and "Blinken" in webhook.received[0]["message"]
     mails = smtp.wait_for(1)
     assert "<a href=" in mails[0].content.decode("utf-8", "replace")

@@ -1,0 +1,59 @@
+"""Politeness between requests: at most ``max_per_host`` at once to one host, at least ``interval``
+seconds between two requests to it (raised to its robots.txt Crawl-delay), and a host held back for
+a ``Retry-After`` it asked for."""
+from __future__ import annotations
+
+import asyncio
+import time
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date; None if absent/bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url).hostname or ""
+
+
+class HostPacer:
+    def __init__(self, max_per_host: int):
+        self.max_per_host = max_per_host
+        self._sems: dict[str, asyncio.Semaphore] = {}
+        self._next_slot: dict[str, float] = {}         # host -> monotonic time of its next request
+        self._lock = asyncio.Lock()
+
+    def slot(self, url: str) -> asyncio.Semaphore:
+        """The host's concurrency limit (``async with pacer.slot(url): …``)."""
+        host = host_of(url)
+        if host not in self._sems:
+            self._sems[host] = asyncio.Semaphore(self.max_per_host)
+        return self._sems[host]
+
+    async def wait_turn(self, url: str, interval: float) -> None:
+        """Space requests to one host at least ``interval`` seconds apart."""
+        host = host_of(url)
+        async with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next_slot.get(host, 0.0))
+            self._next_slot[host] = slot + interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+    def hold(self, url: str, seconds: float) -> None:
+        """Keep the host's next request at least ``seconds`` away (a Retry-After it asked for)."""
+        host = host_of(url)
+        self._next_slot[host] = max(self._next_slot.get(host, 0.0), time.monotonic() + seconds)

@@ -1,0 +1,126 @@
+"""Delivery: the outbox, exactly once per (story, channel, kind).
+
+  1. intent is recorded first (``plan.py``): an outbox row with a unique key (pending);
+  2. a run *claims* the row atomically (pending/failed → sending); a concurrent run cannot;
+  3. it sends through that one channel's sender;
+  4. it records the outcome: sent, or failed with the error and a backoff for a later run.
+A crash between 3 and 4 leaves the row in ``sending``. A later run never resends it blindly: after
+``ORPHAN_AFTER`` it becomes ``uncertain`` and is reported (``pantau outbox``) so a person can requeue it.
+That is the remaining window: at most one alert per channel may be lost-but-reported, never duplicated.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from cronsim import CronSim
+
+from ..clock import utcnow
+from ..errors import DeliveryError
+from ..models import Channel
+from ..store import OutboxRow, Store
+from .render import render
+
+ORPHAN_AFTER = timedelta(minutes=10)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before retrying a failed send: 2, 4, 8 … minutes, at most 6 hours."""
+    return timedelta(minutes=min(360, 2 ** attempts))
+
+
+def _compose(store: Store, row: OutboxRow, ch: Channel, topic_labels: dict[str, str],
+             template_dir: str | None) -> tuple[str, str]:
+    story = store.stories.get(row.story_id)
+    covered = set(row.article_ids)
+    arts = [a for a in store.articles.of_story(row.story_id) if a.id in covered]
+    new_ids = None
+    if row.kind == "update":
+        earlier: set[int] = set()
+        for r in store.outbox.rows(story_id=row.story_id, channel=ch.name):
+            if r.id != row.id and r.state == "sent":
+                earlier |= set(r.article_ids)
+        new_ids = covered - earlier
+    return render(story, arts, row.kind, ch.format, topic_labels.get(story.topic, story.topic),
+                  new_ids=new_ids, template_dir=template_dir)
+
+
+def _send(ch: Channel, title: str, body: str) -> str | None:
+    """Send; the error, or None when delivered."""
+    try:
+        ch.send(title, body, ch.format)
+    except DeliveryError as e:
+        return str(e)
+    return None
+
+
+def deliver(store: Store, channels: list[Channel], run_id: str, topic_labels: dict[str, str],
+            now: datetime | None = None, template_dir: str | None = None,
+            orphan_after: timedelta = ORPHAN_AFTER) -> dict:
+    """Send what is due on every channel; one channel's failure never touches another's rows.
+    Returns totals (sent, failed, uncertain) and ``by_channel``: name → {sent, failed, last_error}."""
+    counts: dict = {"sent": 0, "failed": 0, "uncertain": 0, "by_channel": {}}
+    for row in store.outbox.orphaned(orphan_after):
+        store.outbox.mark_uncertain(row.id, "run ended between send and record; not resent automatically "
+                                            "(see `pantau outbox`, requeue with `pantau outbox --requeue ID`)")
+        counts["uncertain"] += 1
+    for ch in channels:
+        mine = counts["by_channel"].setdefault(ch.name, {"sent": 0, "failed": 0, "last_error": None})
+        if ch.settings.mode == "digest":
+            _deliver_digest(store, ch, run_id, topic_labels, now or utcnow(), mine)
+            continue
+        for row in store.outbox.due(ch.name, now=now):
+            if mine["sent"] >= ch.settings.max_per_run:
+                break
+            if not store.outbox.claim(row.id, run_id):
+                continue                       # another run has it
+            try:
+                title, body = _compose(store, row, ch, topic_labels, template_dir or ch.template_dir)
+                err = _send(ch, title, body)
+            except Exception as e:  # noqa: BLE001 - a template or sender bug is a failed delivery, not a crashed run
+                err = f"{type(e).__name__}: {e}"
+            if err is None:
+                store.outbox.mark_sent(row.id)
+                mine["sent"] += 1
+            else:
+                store.outbox.mark_failed(row.id, f"{ch.name}: {err}", backoff(row.attempts))
+                mine["failed"] += 1
+                mine["last_error"] = err
+    for mine in counts["by_channel"].values():
+        counts["sent"] += mine["sent"]
+        counts["failed"] += mine["failed"]
+    return counts
+
+
+def digest_due(ch: Channel, last_sent: datetime | None, oldest_pending: datetime, now: datetime) -> bool:
+    """Has a digest_cron tick (in the channel's timezone) passed since the last digest — or, before
+    the first one, since the oldest waiting alert was recorded?"""
+    since = (last_sent or oldest_pending).astimezone(ZoneInfo(ch.timezone))
+    return next(CronSim(ch.settings.digest_cron, since)) <= now
+
+
+def _deliver_digest(store: Store, ch: Channel, run_id: str, topic_labels: dict[str, str], now: datetime,
+                    counts: dict) -> None:
+    rows = store.outbox.due(ch.name, now=now)
+    if not rows:
+        return
+    if not digest_due(ch, store.outbox.last_sent_at(ch.name), min(r.created_at for r in rows), now):
+        return
+    rows = [r for r in rows[: ch.settings.max_per_run] if store.outbox.claim(r.id, run_id)]
+    if not rows:
+        return
+    try:
+        parts = [_compose(store, r, ch, topic_labels, ch.template_dir) for r in rows]
+        sep = "\n\n<hr>\n\n" if ch.format == "html" else "\n\n———\n\n"
+        title = f"[pantau] digest: {len(rows)} stor{'y' if len(rows) == 1 else 'ies'}"
+        err = _send(ch, title, sep.join(body for _, body in parts))
+    except Exception as e:  # noqa: BLE001 - as in deliver()
+        err = f"{type(e).__name__}: {e}"
+    for r in rows:
+        if err is None:
+            store.outbox.mark_sent(r.id)
+        else:
+            store.outbox.mark_failed(r.id, f"{ch.name}: {err}", backoff(r.attempts))
+    counts["sent" if err is None else "failed"] += len(rows)
+    if err is not None:
+        counts["last_error"] = err

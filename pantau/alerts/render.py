@@ -1,0 +1,81 @@
+"""An alert's words: one story rendered per format (markdown for Slack and chat, html for email,
+text for the rest) from Jinja2 templates (``pantau/templates``, overridable per channel), with every
+piece of untrusted text (titles, article text) escaped for its format."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
+
+from ..clock import WIB
+from ..store import ArticleRow, StoryRow
+
+# ---- untrusted text ---------------------------------------------------------------------------
+_MENTION = re.compile(r"@(here|channel|everyone)\b", re.I)
+
+
+def slack_escape(text: str) -> str:
+    """Slack mrkdwn for untrusted text. Apprise's Slack plugin escapes & < > itself but keeps
+    ``<url|label>`` links and turns ``@name`` into a mention, so: angle brackets become look-alikes
+    (no <!channel>, <@U…> or injected links), every @ becomes a full-width ＠ (no mention),
+    and formatting characters are neutralised."""
+    text = text.replace("<", "\u2039").replace(">", "\u203a").replace("@", "\uff20")
+    return text.replace("*", "\u2217").replace("`", "'").replace("|", "\u2758")
+
+
+def text_escape(text: str) -> str:
+    return _MENTION.sub(lambda m: "@\u200b" + m.group(1), text)
+
+
+def _env(fmt: str, override_dir: str | None) -> Environment:
+    loader: BaseLoader = PackageLoader("pantau", "templates")
+    if override_dir:                          # user templates win; missing ones fall back to ours
+        loader = ChoiceLoader([FileSystemLoader(override_dir), loader])
+    env = Environment(loader=loader, autoescape=select_autoescape(enabled_extensions=("j2",)) if fmt == "html" else False,
+                      trim_blocks=False, keep_trailing_newline=False)
+    if fmt == "markdown":
+        env.finalize = lambda v: slack_escape(v) if isinstance(v, str) else v
+    elif fmt == "text":
+        env.finalize = lambda v: text_escape(v) if isinstance(v, str) else v
+    return env
+
+
+def outlet_name(article: ArticleRow) -> str:
+    return article.site or urlsplit(article.url).hostname or article.source
+
+
+def wib(dt: datetime | None) -> str:
+    if dt is None:
+        return "time unknown"
+    return dt.astimezone(WIB).strftime("%d %b %Y %H:%M WIB")
+
+
+def excerpt_of(text: str, limit: int = 300) -> str:
+    """The start of an article for an alert: from its first word (never a stray ", - " left by a
+    dateline the extractor dropped), cut at a word, at most ``limit`` characters."""
+    flat = re.sub(r"^[\W_]+", "", " ".join(text.split()))
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def render(story: StoryRow, articles: list[ArticleRow], kind: str, fmt: str, topic_label: str,
+           new_ids: set[int] | None = None, template_dir: str | None = None) -> tuple[str, str]:
+    """(title, body) of an alert for one story in one format."""
+    lead = max(articles, key=lambda a: a.score or 0)
+    new_ids = new_ids or set()
+    published = min((a.published for a in articles if a.published), default=None)
+    ctx = dict(
+        kind=kind, title=story.title, topic_label=topic_label, score=lead.score or 0.0,
+        reason=lead.explanation.get("reason", ""), published=wib(published),
+        articles=[dict(outlet=outlet_name(a), url=a.url, title=a.title, is_new=a.id in new_ids) for a in articles],
+        new_outlets=sorted({outlet_name(a) for a in articles if a.id in new_ids}), excerpt=excerpt_of(lead.text),
+        story_id=story.id,                   # "Wrong alert? pantau feedback <id> --wrong" (ids start at 1)
+    )
+    body = _env(fmt, template_dir).get_template(f"{fmt}.j2").render(**ctx).strip()
+    prefix = "[pantau] " + ("update: " if kind == "update" else "")
+    title = story.title[:200]
+    title = slack_escape(title) if fmt == "markdown" else text_escape(title)   # a title is untrusted too
+    return prefix + title, body

@@ -1,0 +1,105 @@
+"""Article extraction: from a page's HTML to its title, text, date and canonical URL.
+
+One stage, one module per pass (as trafilatura's own stage modules):
+
+1. ``dom.py``        — clean the page's DOM (paragraphs from loose text, boxes and teasers pruned);
+2. trafilatura finds the main text and the metadata;
+3. ``lines.py``      — drop boilerplate lines ("Baca juga: …", "Advertisement", credits …);
+   ``dates.py``      — the publication time in WIB (metadata, else the byline's time);
+   ``pagination.py`` — multi-page articles (the fetch stage follows the links; their text is merged);
+   ``charset.py``    — bytes to text; ``language.py`` — what language the text is in.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from copy import deepcopy
+from dataclasses import dataclass
+from datetime import datetime, time
+from urllib.parse import urlsplit
+
+import trafilatura
+from trafilatura.metadata import extract_metadata, set_date_params
+
+from .charset import decode_html
+from .dates import WIB, parse_date, stamp_time
+from .dom import parse_html, prune_tree
+from .lines import clean_text, clean_title, norm
+from .pagination import merge_pages, pagination
+
+__all__ = ["Extracted", "extract_article", "content_hash", "decode_html", "parse_date", "pagination",
+           "parse_html", "clean_text", "WIB"]
+
+
+@dataclass
+class Extracted:
+    title: str
+    text: str
+    url: str | None
+    published: datetime | None
+    author: str | None
+    site: str | None
+
+
+def _canonical(meta_url: str | None, fetched_url: str) -> str:
+    if meta_url and meta_url.startswith(("http://", "https://")) and urlsplit(meta_url).path not in ("", "/"):
+        return meta_url
+    return fetched_url
+
+
+def _body_text(tree, url: str) -> str:
+    """The cleaned main text of a parsed page (the tree is pruned in place)."""
+    if tree is None:
+        return ""
+    prune_tree(tree)
+    return clean_text(trafilatura.extract(tree, url=url, include_comments=False, favor_recall=False) or "")
+
+
+def _drop_headline(text: str, title: str) -> str:
+    """Drop the headline when it is repeated (perhaps behind a rubric, "In Picture: …") near the top."""
+    key = norm(title)
+    if not key:
+        return text
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:3]):
+        words = norm(line)
+        if len(lines) > 1 and words.endswith(key) and len(words.split()) <= len(key.split()) + 4:
+            return "\n".join(lines[:i] + lines[i + 1:])
+    return text
+
+
+def extract_article(html: str, url: str, more: list[str] | tuple[str, ...] = ()) -> Extracted | None:
+    """Main text and metadata of an article page; None when the page has no article text.
+    ``more``: the HTML of the article's later pages, in order (their text is appended)."""
+    tree = parse_html(html)
+    if tree is None:
+        return None
+    meta = extract_metadata(deepcopy(tree), default_url=url, date_config={
+        **set_date_params(True), "outputformat": "%Y-%m-%dT%H:%M:%S%z"})   # max_date is today, per call
+    title = clean_title(meta.title, meta.sitename, meta.hostname)
+    published = parse_date(meta.date)
+    if published and published.timetz().replace(tzinfo=None) == time(0, 0):
+        published = stamp_time(tree, published, title) or published
+    text = _body_text(tree, url)
+    if not text:
+        return None
+    text = _drop_headline(text, title)
+    if more:
+        parts = [_drop_headline(_body_text(parse_html(h), url), title) for h in more]
+        text = merge_pages(text, [p for p in parts if p])
+    return Extracted(
+        title=title,
+        text=text,
+        url=_canonical(meta.url, url),
+        published=published,
+        author=meta.author,
+        site=meta.sitename or meta.hostname,
+    )
+
+
+def content_hash(title: str, text: str) -> str:
+    """Hash of the normalised body: identical syndicated copies hash alike."""
+    norm = unicodedata.normalize("NFKC", text).lower()
+    norm = re.sub(r"\W+", " ", norm).strip()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()

@@ -1,0 +1,197 @@
+"""Pass 1 of extraction: normalise and clean an article page's DOM before trafilatura sees it.
+
+Text that editors wrote as ``<br>``-separated runs or bare ``<div>``s becomes paragraphs
+(trafilatura otherwise drops such leads); link-dense boxes and headline teasers ("Berita terkait",
+"Terpopuler", "Pro Kontra") are removed; social embeds go; captions are dropped beside a written
+story but kept on a photo page; and the block holding most of the paragraph text is protected from
+trafilatura's class-name discards (okezone puts its body in ``div.author-and-share``).
+General rules that hold for any outlet — never per-URL or per-site rules.
+"""
+from __future__ import annotations
+
+import re
+
+import trafilatura.utils
+from lxml import html as lxml_html
+from lxml.etree import ParserError
+
+_BLOCK_TAGS = frozenset("""p div table ul ol section article blockquote h1 h2 h3 h4 h5 h6 figure aside
+    header footer nav form pre dl li main""".split())
+_BOX_TAGS = ("ul", "ol", "div", "section", "aside", "nav", "table", "tbody", "dl")
+_TEASER_TAGS = ("li", "div", "article", "section", "td", "dd", "p")
+HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+# Class/id words under which trafilatura discards a block; the block holding the story is shielded.
+_DISCARD_HINT = re.compile(r"share|social|sosmed|comment|komentar|related|terkait|sidebar|widget|footer|"
+                           r"\bnav|menu|\bads?\b|banner|sticky|popup|modal|hidden|author|byline|promo|teaser",
+                           re.IGNORECASE)
+_CAPTION_HINT = re.compile(r"caption|photo-?desc|foto-?desc|img-?desc|image-?desc|keterangan|ket-?foto|"
+                           r"text_gal|photo-?text|foto-?text", re.IGNORECASE)
+_EMBED_HINT = re.compile(r"twitter-tweet|instagram-media|tiktok-embed|fb-post|twitter-timeline", re.IGNORECASE)
+
+
+def _words(el) -> int:
+    return len(" ".join(el.itertext()).split())
+
+
+def _link_words(el) -> int:
+    return sum(len(" ".join(a.itertext()).split()) for a in el.iter("a"))
+
+
+def _story_paragraphs(tree, skip=frozenset()) -> dict:
+    """Word count of each paragraph with at least 8 words outside links (``skip`` left out)."""
+    out = {}
+    for p in tree.iter("p"):
+        if p not in skip:
+            n = _words(p)
+            if n - _link_words(p) >= 8:
+                out[p] = n
+    return out
+
+
+def _paragraphise(el) -> None:
+    """Turn loose text (``text<br>text<br>``) inside a container into ``<p>`` children."""
+    kids = list(el)
+    loose = len((el.text or "").split()) + sum(len((k.tail or "").split()) for k in kids)
+    if loose < 15:
+        return
+    parts, cur = [], lxml_html.Element("p")
+    cur.text = el.text
+
+    def flush():
+        nonlocal cur
+        if (cur.text or "").strip() or len(cur):
+            parts.append(cur)
+        cur = lxml_html.Element("p")
+
+    for k in kids:
+        el.remove(k)
+        if k.tag == "br":
+            tail = k.tail
+            flush()
+            cur.text = tail
+        elif isinstance(k.tag, str) and k.tag in _BLOCK_TAGS:
+            tail, k.tail = k.tail, None
+            flush()
+            parts.append(k)
+            cur.text = tail
+        else:
+            cur.append(k)
+    flush()
+    el.text = None
+    el.extend(parts)
+    if el.tag in ("span", "font", "b", "strong", "i", "em", "td"):
+        el.tag = "div"
+
+
+def _starts_with_link(el, max_lead: int = 8) -> bool:
+    """True when the first words of ``el`` (after at most ``max_lead`` words, e.g. a date) are a link."""
+    n = 0
+    for t in el.xpath(".//text()[normalize-space()]"):
+        x = t.getparent() if t.is_text else t.getparent().getparent()
+        while x is not None and x is not el:
+            if x.tag == "a":
+                return True
+            x = x.getparent()
+        n += len(t.split())
+        if n > max_lead:
+            return False
+    return False
+
+
+def _is_teaser(el) -> bool:
+    """A short block that leads with a headline link to another page: a related/popular teaser."""
+    n = _words(el)
+    if n == 0 or n > 80:
+        return False
+    lw = _link_words(el)
+    if el.tag == "p":
+        return lw >= 3 and lw / n >= 0.8          # a paragraph that is only a link
+    heading_link = any(a.getparent() is not None and a.getparent().tag in HEADINGS for a in el.iter("a"))
+    long_link = any(len(" ".join(a.itertext()).split()) >= 4 for a in el.iter("a"))
+    if not (heading_link or (long_link and lw / n >= 0.25)):
+        return False
+    return _starts_with_link(el)
+
+
+def _is_caption(el) -> bool:
+    if el.tag == "figcaption":
+        return True
+    if _CAPTION_HINT.search(" ".join(filter(None, (el.get("class"), el.get("id"))))):
+        return _words(el) <= 80              # a long block is not a caption, whatever its class says
+    # a picture with a line of text beside it, e.g. <div class="photo"><img> credit, caption</div>
+    if el.tag not in ("div", "span", "p") or len(el.findall(".//img")) != 1:
+        return False
+    n = _words(el)
+    return (0 < n <= 40 and _link_words(el) <= 0.3 * n
+            and not any(isinstance(d.tag, str) and d.tag in HEADINGS | {"ul", "ol", "table"}
+                        for d in el.iterdescendants()))
+
+
+def _captions(tree) -> None:
+    """Captions are noise beside a written story but *are* the story on a photo page.
+
+    With at least 40 words of paragraphs outside captions, captions are dropped; otherwise (a photo
+    page, a gallery) each caption becomes a paragraph so that trafilatura keeps it.
+    """
+    caps = [el for el in tree.iter() if isinstance(el.tag, str) and el.tag not in ("html", "body")
+            and _is_caption(el)]
+    caps = [c for c in caps if not any(a in caps for a in c.iterancestors())]
+    body = sum(_story_paragraphs(tree, skip={p for c in caps for p in c.iter("p")}).values())
+    for c in caps:
+        if body >= 40:
+            c.drop_tree()
+        else:
+            for img in c.findall(".//img"):
+                img.drop_tree()
+            c.tag = "p"
+            c.attrib.clear()
+            for fig in c.iterancestors("figure"):   # trafilatura drops figures without images
+                fig.tag = "div"
+
+
+def prune_tree(tree) -> None:
+    """Normalise and clean an article page in place (see the module docstring)."""
+    for bad in tree.xpath("//script|//style|//noscript|//iframe|//form|//template"):
+        bad.drop_tree()
+    for el in tree.iter():
+        if isinstance(el.tag, str) and _EMBED_HINT.search(" ".join(filter(None, (el.get("class"), el.get("id"))))):
+            el.drop_tree()
+    for el in list(tree.iter("div", "span", "td", "section", "article", "font")):
+        _paragraphise(el)
+    for el in tree.iter("div"):                    # a <div> holding only text is a paragraph
+        if (el.text or "").strip() and not any(isinstance(k.tag, str) and k.tag in _BLOCK_TAGS
+                                               for k in el.iterdescendants()):
+            el.tag = "p"
+    for table in list(tree.iter("table")):          # tables of figures: exchange rates, standings
+        cells = [c.text_content().strip() for c in table.iter("td", "th")]
+        cells = [c for c in cells if c]
+        if cells and sum(bool(re.fullmatch(r"[\d.,:%+-]+", c)) for c in cells) >= 0.4 * len(cells):
+            table.drop_tree()
+    for el in reversed(list(tree.iter(*_BOX_TAGS))):   # innermost first: boxes of links
+        n = _words(el)
+        if el.getparent() is not None and n and len(el.findall(".//a")) >= 3 and _link_words(el) / n > 0.5:
+            el.drop_tree()
+    for el in reversed(list(tree.iter(*_TEASER_TAGS))):
+        if el.getparent() is not None and _is_teaser(el):
+            el.drop_tree()
+    _captions(tree)
+    paragraphs = _story_paragraphs(tree)
+    total = sum(paragraphs.values())
+    if total:
+        for el in tree.iter():
+            if not isinstance(el.tag, str) or el.tag in ("html", "body"):
+                continue
+            attrs = " ".join(filter(None, (el.get("class"), el.get("id"))))
+            if attrs and _DISCARD_HINT.search(attrs):
+                inside = sum(paragraphs.get(p, 0) for p in el.iter("p"))
+                if inside > 0.4 * total:
+                    el.attrib.pop("class", None)
+                    el.attrib.pop("id", None)
+
+
+def parse_html(html: str):
+    """An lxml tree of ``html``; None when it is not HTML at all."""
+    try:
+        return trafilatura.utils.load_html(html)
+    except (ParserError, ValueError, TypeError):
+        return None

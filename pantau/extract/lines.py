@@ -1,0 +1,75 @@
+"""Pass 3 of extraction: drop lines that are only boilerplate ("Baca juga: …", "Advertisement",
+"Simak Video …", "[Gambas:Video 20detik]", credits, date stamps, section labels), inline markers,
+and a site's name after the headline."""
+from __future__ import annotations
+
+import re
+
+_DAY = r"(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_DATE_STAMP = re.compile(
+    rf"^(?:{_DAY},?\s*)?\d{{1,2}}[\s/.-]+(?:\d{{1,2}}|[a-z]{{3,9}})[\s/.,-]+\d{{2,4}}(?:\s*[|,-]?\s*\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?)?"
+    r"\s*(?:wib|wita|wit|gmt\+?\d*)?$"
+    r"|^\d{4}-\d\d-\d\d(?:[t ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:z|[+-]\d\d:?\d\d)?)?$", re.IGNORECASE)
+# A line that is *only* boilerplate (checked on the stripped line, case-insensitively).
+_BOILERPLATE_LINE = re.compile(
+    r"""^(?:
+        advertisement|advertisment|iklan|scroll\ to\ (?:continue|resume)(?:\ with\ content)?
+      | (?:baca|lihat|simak)\ (?:juga|pula)\b.*               # "Baca juga: …", "Lihat juga Video …"
+      | simak\ (?:video|juga|selengkapnya|berita)\b.*
+      | \[gambas:[^\]]*\]\s*
+      | (?:video|foto)\s*:.*\b(?:20detik|detik)\b.*
+      | tulis\ komentarmu\b.* | .*\#jernihberkomentar.*
+      | syarat\ (?:&|dan)\ ketentuan.*
+      | (?:data\ dirimu|segera\ lengkapi\ data).*
+      | (?:dapatkan|ikuti)\ (?:update|berita|informasi)\b.*(?:google\ news|whatsapp|telegram|channel).*
+      | (?:editor|penulis|reporter|pewarta|sumber|redaktur|redaksi|fotografer|kontributor|foto|image|dok)
+        \s*:\s*\S.{0,80}                                       # credits: "Editor : …", "Fotografer: …"
+      | [\w.]{2,20}\s*/\s*©?\s*[\w.]+(?:\s+[\w.]+){0,3}(?:\s*/.{0,40})?   # photo credits "Republika/ Wihdan Hidayat"
+      | .{0,60}(?:\[at\]|@[a-z0-9-]+\.[a-z.]{2,}).{0,40}               # "Redaksi: redaksi[at]…", contact lines
+      | disclaimer\b.*
+      | .{0,25}\b(?:terkait|lainnya|terbaru|terpopuler|populer|popular|pilihan|rekomendasi|recommendation|index)
+        \b\W{0,3}(?:index)?\W{0,3}                             # section labels "BERITA TERKAIT", "Popular"
+      | (?:load|show|lihat)\ (?:more|selengkapnya|semua)\W*
+      | (?:informasi\ )?pemasangan\ iklan.* | (?:foto|video)\w{0,12}
+      | \(?(?:[a-z]{2,5}/){1,3}[a-z]{2,5}\)?                   # "(ant/nrm)", "(rdn/rdn)" desk codes
+      | copyright\b.* | ©.*
+      | halaman\ (?:selanjutnya|berikutnya)\b.* | next\ page\b.*
+      | (?:share|bagikan)(?:\ (?:ke|on))?\s*:?.{0,40}
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_INLINE_NOISE = re.compile(r"\[gambas:[^\]]*\]|\bADVERTISEMENT\b|\bSCROLL TO (?:CONTINUE|RESUME) WITH CONTENT\b"
+                           r"|\((?:baca|lihat|simak) (?:juga|pula)\b[^()]{0,200}\)"    # "(Baca juga: …)" in a paragraph
+                           r"|\b(?:baca|lihat|simak) (?:juga|pula)\s*:\s*(?=[,.;]|$)",  # a dangling "Baca Juga:"
+                           re.IGNORECASE)
+_TITLE_SUFFIX = re.compile(r"\s+(?:[-|–—:]|::)\s+[^-|–—]{2,60}$")
+
+
+def clean_text(text: str) -> str:
+    """Drop boilerplate lines and inline markers; collapse blank runs."""
+    out: list[str] = []
+    for raw in text.splitlines():
+        line = re.sub(r"[ \t]{2,}", " ", _INLINE_NOISE.sub("", raw)).strip()
+        bare = re.sub(r"\s*\|\s*(?::\s*\|?)?\s*", " : ", line).strip(" :") if line.startswith("|") else line
+        if not bare or re.fullmatch(r"[^\W\d_]+", bare) or _BOILERPLATE_LINE.match(bare) or _DATE_STAMP.match(bare) or re.fullmatch(r"[|:\s-]+", bare):
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def clean_title(title: str | None, site: str | None, hostname: str | None) -> str:
+    """Strip a trailing " - Kompas.com Regional" style site suffix."""
+    t = (title or "").strip()
+    m = _TITLE_SUFFIX.search(t)
+    if m:
+        suffix = m.group(0).lower()
+        names = {n.lower() for n in (site, hostname) if n}
+        names |= {n.split(".")[0] for n in names}
+        if any(n and n in suffix for n in names) or re.search(r"\.(?:com|co\.id|id|net)\b", suffix):
+            t = t[: m.start()].strip()
+    return t
+
+
+def norm(text: str) -> str:
+    """Lowercased words only, for comparing headlines."""
+    return re.sub(r"\W+", " ", text).strip().lower()

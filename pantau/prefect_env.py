@@ -1,0 +1,51 @@
+"""The environment pantau's commands give Prefect, set before Prefect is imported.
+
+* analytics off (``PREFECT_SERVER_ANALYTICS_ENABLED=false``, ``DO_NOT_TRACK=1``);
+* ``PREFECT_HOME`` created when it is set but missing (Prefect's temporary server cannot open its
+  database in a folder that does not exist);
+* console logs for people (``pantau/logging.yaml``, unless you point Prefect at your own file): short
+  lines, one per retry, no "Finished in state Completed()" per task, and none of the
+  ``CancelledError`` tracebacks Prefect's temporary server prints while it shuts down (nor its
+  "Stopping temporary server" line, which would come after the run's closing verdict).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from pathlib import Path
+
+LOGGING_YAML = Path(__file__).resolve().parent / "logging.yaml"
+
+
+def prepare() -> None:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    if not (os.environ.get("PREFECT_LOGGING_CONFIG_PATH") or os.environ.get("PREFECT_LOGGING_SETTINGS_PATH")):
+        os.environ["PREFECT_LOGGING_CONFIG_PATH"] = str(LOGGING_YAML)
+    home = os.environ.get("PREFECT_HOME")
+    if home:
+        Path(home).expanduser().mkdir(parents=True, exist_ok=True)
+
+
+def _cancelled(exc: BaseException | None) -> bool:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, asyncio.CancelledError):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+class QuietConsole(logging.Filter):
+    """Drops two kinds of console noise; everything else (a real error's traceback included) passes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("prefect.task_runs") and str(record.msg).startswith("Finished in state Completed"):
+            return False
+        if record.exc_info and _cancelled(record.exc_info[1]):
+            return False                     # the temporary server (its services, its database pool) stopping
+        if str(record.msg).startswith("Stopping temporary server"):
+            return False                     # at exit, after pantau's closing lines
+        return True

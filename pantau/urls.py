@@ -1,0 +1,53 @@
+"""The identity of an article URL: courlan's normalisation (case, default ports, tracking
+parameters, sorted query) plus pantau's own rules for Indonesian outlets' variants — AMP and mobile
+hosts and paths (``amp.``/``m.``, ``/amp``), "show all pages" parameters, http → https.
+
+``canonical_url`` never raises: a URL that cannot be an article's (no host, a port out of range, a
+scheme other than http/https, broken brackets) gives None, and the caller drops it with a note.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from courlan import normalize_url
+
+_AMP_PATH = re.compile(r"/amp/?$|^/amp(?=/)|\.amp$")
+_MOBILE_HOSTS = ("amp.", "m.", "mobile.")
+_EXTRA_PARAMS = re.compile(r"^(?:src|source|medium|campaign|from|cmpid|share|amp|outputType|_gl|igshid|"
+                           r"mc_cid|mc_eid|_ga|dclid|msclkid)$", re.IGNORECASE)
+_SHOW_ALL = {("page", "all"), ("single", "1")}
+
+
+def valid_http_url(url: str) -> bool:
+    """An absolute http(s) URL with a host and a usable port."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port                       # raises ValueError when out of range or not a number
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and (port is None or 0 < port)
+
+
+def canonical_url(url: str) -> str | None:
+    """Stable identity of an article URL across tracking, AMP and mobile variants; None if invalid."""
+    if not isinstance(url, str) or not valid_http_url(url):
+        return None
+    try:
+        parts = urlsplit(normalize_url(url.strip(), trailing_slash=False))
+    except ValueError:
+        return None
+    host = parts.hostname or ""
+    for prefix in _MOBILE_HOSTS:
+        if host.startswith(prefix) and host.count(".") >= 2:
+            rest = host[len(prefix):]
+            host = "www." + rest if rest.count(".") == 1 else rest
+            break
+    path = _AMP_PATH.sub("", parts.path) or "/"
+    if len(path) > 1:
+        path = path.rstrip("/")
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not _EXTRA_PARAMS.match(k) and (k.lower(), v.lower()) not in _SHOW_ALL]
+    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    scheme = "https" if not port else parts.scheme
+    return urlunsplit((scheme, host + port, path, urlencode(sorted(query)), ""))
