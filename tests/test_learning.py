@@ -194,6 +194,17 @@ def test_user_mistakes_are_one_line_and_exit_2(tmp_path, capsys, args, message):
     assert message in err and "\n" not in err and "Traceback" not in err
 
 
+def test_the_topic_installed_with_pantau_is_not_written_to(tmp_path, capsys, monkeypatch):
+    import pantau.topic.feedback as feedback
+    folder = seeds_only(tmp_path)
+    monkeypatch.setattr(feedback, "PACKAGE", tmp_path)          # as if this folder were inside the wheel
+    (tmp_path / "a.txt").write_text("Judul\n\nIsi berita.\n")
+    assert cli(["exemplar", "add", str(tmp_path / "a.txt"), "--positive", "--config",
+                write_config(tmp_path, folder)]) == 2
+    assert "pantau init" in capsys.readouterr().err
+    assert len(list((folder / "exemplars" / "positive").glob("*.txt"))) == 2     # nothing written
+
+
 def test_exemplar_add_needs_a_topic_name_when_the_config_has_several(tmp_path, capsys):
     cfg = write_config(tmp_path, seeds_only(tmp_path), extra_topics=[{"name": "asap", "path": str(ASAP)}])
     (tmp_path / "a.txt").write_text("Judul\n\nIsi berita.\n")

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..errors import PantauError, TopicError
+from ..paths import PACKAGE
 from . import exemplars
 from .matcher import load_topic
 
@@ -20,17 +21,19 @@ class UnknownStory(PantauError, LookupError):
 
 
 def topic_dir(config, name: str | None = None) -> Path:
-    """The folder of the topic named ``name`` in a loaded config (the only topic when not named)."""
+    """The folder of the topic named ``name`` in a loaded config (the only topic when not named),
+    where feedback is written: never the copy shipped inside an installed pantau."""
     names = [t.name for t in config.topics]
-    if name is None:
-        if len(config.topics) != 1:
-            raise TopicError(f"the config has {len(names)} topics ({', '.join(names)}): "
-                             "name one with --topic")
-        return config.topic_dir(config.topics[0])
-    for t in config.topics:
-        if t.name == name:
-            return config.topic_dir(t)
-    raise TopicError(f"no topic named {name!r} in the config (have: {', '.join(names)})")
+    if name is None and len(config.topics) != 1:
+        raise TopicError(f"the config has {len(names)} topics ({', '.join(names)}): name one with --topic")
+    topic = config.topics[0] if name is None else next((t for t in config.topics if t.name == name), None)
+    if topic is None:
+        raise TopicError(f"no topic named {name!r} in the config (have: {', '.join(names)})")
+    folder = config.topic_dir(topic)
+    if folder.resolve().is_relative_to(PACKAGE):
+        raise TopicError(f"{folder} is the {topic.name} topic installed with pantau: `pantau init` copies it "
+                         "next to a config.yaml of yours, where it can learn")
+    return folder
 
 
 def read_text_file(path: Path) -> tuple[str, str, dict[str, str]]:
