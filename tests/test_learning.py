@@ -50,8 +50,8 @@ def matched(folder, data) -> set[str]:
     return {i["id"] for i in data.values() if m.score(i["title"], i["text"]).relevant}
 
 
-def write_config(tmp_path, folder, name="g20-russia-ukraine", extra_topics=()):
-    cfg = {"storage_url": f"sqlite:///{tmp_path / 'p.db'}",
+def write_config(tmp_path, folder, name="g20-russia-ukraine", extra_topics=(), allow_private=()):
+    cfg = {"storage_url": f"sqlite:///{tmp_path / 'p.db'}", "http": {"allow_private": list(allow_private)},
            "sources": [{"name": "x", "url": "http://127.0.0.1:9/"}],
            "topics": [{"name": name, "path": str(folder)}, *extra_topics]}
     path = tmp_path / "config.yaml"
@@ -214,7 +214,7 @@ def test_exemplar_add_needs_a_topic_name_when_the_config_has_several(tmp_path, c
 
 def test_exemplar_add_from_an_html_page_and_a_url(tmp_path, replay_site, capsys):
     folder = seeds_only(tmp_path)
-    cfg = write_config(tmp_path, folder)
+    cfg = write_config(tmp_path, folder, allow_private=[f"127.0.0.1:{replay_site.port}"])   # the SSRF guard
     entry = next(e for e in replay_site.manifest if "mc-21" in e["path"])
     assert cli(["exemplar", "add", str(SITE / entry["path"]), "--negative",
                 "--config", cfg, "--json"]) == 0
