@@ -100,6 +100,8 @@ class Match:
     similarity: float = 0.0
     top_terms: list[str] = field(default_factory=list)
     contributions: dict[str, float] = field(default_factory=dict)
+    nearest_negative: str | None = None           # the negative exemplar (known false alarm) most like it
+    negative_similarity: float = 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -33,8 +33,8 @@ def test_canonical_url_keeps_identity():
 
 def test_the_two_seeds_are_one_story_and_unrelated_items_are_not():
     from pantau.extract import clean_text
-    a = clean_text((SEEDS / "exemplars/000_d65872ee167d278c.txt").read_text())
-    b = clean_text((SEEDS / "exemplars/004_f752538dff42923b.txt").read_text())
+    a = clean_text((SEEDS / "exemplars/positive/000_d65872ee167d278c.txt").read_text())
+    b = clean_text((SEEDS / "exemplars/positive/004_f752538dff42923b.txt").read_text())
     sa, sb = signature("Blinken Bertemu Lavrov di Sela Pertemuan G20", a), signature("Rusia Tuduh Barat di G20", b)
     assert similarity(sa, sb) >= 0.4
     items = [json.loads(l) for l in (FIXTURES / "topic-sample.jsonl").read_text().splitlines()]
