@@ -15,7 +15,7 @@ $(BIN)/.installed: pyproject.toml setup.py constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	@# setuptools warns on every editable install of a package_dir mapping (setup.py): expected here
-	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install -q -c constraints.txt -e '.[test,dev]'
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install -q -c constraints.txt -e '.[test,dev,postgres,dask]'
 	touch $@
 
 install: $(BIN)/.installed

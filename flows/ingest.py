@@ -27,6 +27,7 @@ from pantau.connectors.net import Fetcher
 from pantau.connectors.net.pages import fetch_pages
 from pantau.connectors.sources import SourceContext
 from pantau.errors import FetchError, Problem
+from pantau.flows import runners
 from pantau.models import Counts, FeedResult
 from pantau.report import summarise, summary_markdown
 from pantau.store import Store
@@ -70,7 +71,8 @@ def analyse_batch(pages: list, matchers: list, languages: list[str]) -> list:
 
 @task(name="record-batch", cache_policy=NO_CACHE)
 def record_batch(store: Store, analysed: list, channels: list, max_attempts: int) -> Counts:
-    return pipeline.record(store, analysed, channels, max_attempts)
+    with store.stories.grouping():              # one run at a time joins stories, on every machine
+        return pipeline.record(store, analysed, channels, max_attempts)
 
 
 @task(name="deliver-alerts", cache_policy=NO_CACHE)
@@ -118,7 +120,7 @@ async def ingest(config_path: str | None = None):
 
     run_id = claimer(str(flow_run.id or uuid.uuid4()))
     deadline = time.monotonic() + cfg.pipeline.run_deadline_s
-    async with Fetcher(cfg.http, deadline=deadline) as fetcher:
+    async with Fetcher(cfg.http, deadline=deadline) as fetcher, runners.analysis(cfg.pipeline) as run_analysis:
         results = await _discover_all(fetcher, store, enabled, matchers, cfg.http.retries, cfg.http.retry_delay_s,
                                       cfg.pipeline.source_deadline_s)
         fresh, dropped = pipeline.select_new(store, results, cfg.pipeline.max_fetch_attempts,
@@ -137,7 +139,7 @@ async def ingest(config_path: str | None = None):
                 log.warning("run deadline reached: %d links left for the next run", len(left))
                 break
             pages = await fetch_batch(fetcher, batch, cfg.pipeline.max_pages)
-            analysed = analyse_batch(pages, matchers, cfg.pipeline.languages)
+            analysed = run_analysis(analyse_batch, pages=pages, matchers=matchers, languages=cfg.pipeline.languages)
             part = record_batch(store, analysed, channels, cfg.pipeline.max_fetch_attempts)
             done += part
             log.info("batch %d/%d: %d pages fetched, %d extracted, %d matched", i, len(parts),

@@ -5,8 +5,10 @@ that holds its Apprise URL, and the URL is resolved only at delivery time.
 """
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import os
+import re
 from datetime import UTC
 from pathlib import Path
 from typing import Literal
@@ -155,6 +157,24 @@ class Pipeline(_Strict):
     run_deadline_s: float = Field(default=840.0, gt=0,
                                   description="a run stops starting new work after this (links left go to the next "
                                               "run); below the schedule's 15 minutes so runs never pile up")
+    task_runner: Literal["local", "dask"] = Field(
+        default="local", description="where analysis (extraction, language, topic) runs: in the flow's own process, "
+                                     "or on a Dask cluster through prefect-dask (the 'dask' extra; docs/scaling.md)")
+    dask_address: str = Field(default="", description="task_runner dask: the scheduler, e.g. tcp://10.0.0.5:8786; "
+                                                      "empty: a LocalCluster on this machine for the run")
+    dask_workers: int | None = Field(default=None, ge=1,
+                                     description="task_runner dask without an address: the LocalCluster's worker "
+                                                 "processes (default: one per core)")
+
+    @model_validator(mode="after")
+    def _dask_settings(self) -> Pipeline:
+        if self.task_runner != "dask" and (self.dask_address or self.dask_workers):
+            raise ValueError("dask_address and dask_workers apply only with task_runner: dask")
+        if self.dask_address and not re.fullmatch(r"(tcp|tls|ucx|ws|wss)://[^\s/]+", self.dask_address):
+            raise ValueError(f"dask_address {self.dask_address!r}: give the scheduler as tcp://host:port")
+        if self.dask_address and self.dask_workers:
+            raise ValueError("dask_workers sizes the LocalCluster started when dask_address is empty: give one")
+        return self
 
 
 class Config(_Strict):
@@ -222,15 +242,37 @@ def _format_errors(err: ValidationError, path: Path) -> str:
     return "\n".join(lines)
 
 
+def _extras_needed(cfg: Config) -> list[tuple[str, str, str]]:
+    """Optional parts the settings ask for: (module, the setting, the extra that installs it)."""
+    needed = []
+    scheme = cfg.storage_url.partition("://")[0].lower()
+    if scheme in ("postgresql+psycopg", "postgres+psycopg"):
+        needed.append(("psycopg", f"storage_url {scheme}://", "postgres"))
+    if cfg.pipeline.task_runner == "dask":
+        needed.append(("prefect_dask", "pipeline.task_runner: dask", "dask"))
+    return needed
+
+
+def require_extras(cfg: Config) -> None:
+    """One line naming the extra to install when a setting asks for a part that is not installed
+    (a plain ``pip install pantau`` has neither psycopg nor prefect-dask)."""
+    for module, what, extra in _extras_needed(cfg):
+        if importlib.util.find_spec(module) is None:
+            raise ConfigError(f"{cfg.origin}: {what} needs {module.replace('_', '-')}, which is not installed: "
+                              f"pip install 'pantau[{extra}]'")
+
+
 def parse_config(data: dict, base_dir: Path, origin: Path | str = "config.yaml",
                  data_dir: Path | None = None) -> Config:
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: top level must be a mapping of keys")
     try:
-        return Config.model_validate({**data, "base_dir": base_dir, "data_dir": data_dir or base_dir,
-                                      "origin": str(origin)})
+        cfg = Config.model_validate({**data, "base_dir": base_dir, "data_dir": data_dir or base_dir,
+                                     "origin": str(origin)})
     except ValidationError as e:
         raise ConfigError(_format_errors(e, Path(origin))) from None
+    require_extras(cfg)
+    return cfg
 
 
 def load_config(path: str | os.PathLike | None = None) -> Config:

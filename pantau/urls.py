@@ -3,7 +3,8 @@ parameters, sorted query) plus pantau's own rules for Indonesian outlets' varian
 hosts and paths (``amp.``/``m.``, ``/amp``), "show all pages" parameters, http → https.
 
 ``canonical_url`` never raises: a URL that cannot be an article's (no host, a port out of range, a
-scheme other than http/https, broken brackets) gives None, and the caller drops it with a note.
+scheme other than http/https, broken brackets, longer than the store's key) gives None, and the
+caller drops it with a note.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ _MOBILE_HOSTS = ("amp.", "m.", "mobile.")
 _EXTRA_PARAMS = re.compile(r"^(?:src|source|medium|campaign|from|cmpid|share|amp|outputType|_gl|igshid|"
                            r"mc_cid|mc_eid|_ga|dclid|msclkid)$", re.IGNORECASE)
 _SHOW_ALL = {("page", "all"), ("single", "1")}
+MAX_URL = 2000                  # the store's key (pantau/store/schema.py); no article URL is longer
 
 
 def valid_http_url(url: str) -> bool:
@@ -31,7 +33,7 @@ def valid_http_url(url: str) -> bool:
 
 def canonical_url(url: str) -> str | None:
     """Stable identity of an article URL across tracking, AMP and mobile variants; None if invalid."""
-    if not isinstance(url, str) or not valid_http_url(url):
+    if not isinstance(url, str) or len(url) > MAX_URL or not valid_http_url(url):
         return None
     try:
         parts = urlsplit(normalize_url(url.strip(), trailing_slash=False))
@@ -50,4 +52,5 @@ def canonical_url(url: str) -> str | None:
              if not _EXTRA_PARAMS.match(k) and (k.lower(), v.lower()) not in _SHOW_ALL]
     port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
     scheme = "https" if not port else parts.scheme
-    return urlunsplit((scheme, host + port, path, urlencode(sorted(query)), ""))
+    out = urlunsplit((scheme, host + port, path, urlencode(sorted(query)), ""))
+    return out if len(out) <= MAX_URL else None

@@ -99,6 +99,24 @@ def smtp():
     s.controller.stop()
 
 
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty database on the test PostgreSQL server (tests/support/postgres.py)."""
+    from support.postgres import Database, base_url
+    db = Database(base_url())
+    yield db.url
+    db.drop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request, tmp_path):
+    """A store URL on each engine pantau supports: an SQLite file, and a fresh PostgreSQL database
+    (skipped without $PANTAU_TEST_POSTGRES_URL, except in CI where it fails)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'p.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
 @pytest.fixture(scope="session")
 def matcher():
     from pantau.topic import Matcher, load_topic

@@ -1,4 +1,5 @@
-"""Store, outbox ledger and alert rendering (real SQLite files, real threads)."""
+"""Store, outbox ledger and alert rendering — each on a real SQLite file and a real PostgreSQL database
+(the `store_url` fixture), with real threads."""
 import os
 import threading
 from datetime import timedelta
@@ -10,8 +11,8 @@ from pantau.models import Article, Match
 from pantau.store import Store
 
 
-def make_store(tmp_path):
-    return Store(f"sqlite:///{tmp_path / 'p.db'}")
+def make_store(url):
+    return Store(url)
 
 
 def add_story(store, title="Menlu RI bertemu Lavrov", text="Isi berita <b>tebal</b> @here", n=1):
@@ -28,8 +29,8 @@ def add_story(store, title="Menlu RI bertemu Lavrov", text="Isi berita <b>tebal<
     return sid, ids
 
 
-def test_seen_urls_claims_backoff_and_giving_up(tmp_path):
-    s = make_store(tmp_path)
+def test_seen_urls_claims_backoff_and_giving_up(store_url):
+    s = make_store(store_url)
     t0 = utcnow()
     assert s.seen.claim(["u1", "u2"], "run-a", 3, now=t0) == ["u1", "u2"]
     assert s.seen.claim(["u1", "u2", "u3"], "run-b", 3, now=t0) == ["u3"]       # an overlapping run: only new
@@ -46,8 +47,8 @@ def test_seen_urls_claims_backoff_and_giving_up(tmp_path):
     assert s.seen.claim(["u2"], "run-f", 3, now=t0 + timedelta(days=2)) == []
 
 
-def test_a_dead_runs_claims_are_taken_over_and_released_ones_return(tmp_path):
-    s = make_store(tmp_path)
+def test_a_dead_runs_claims_are_taken_over_and_released_ones_return(store_url):
+    s = make_store(store_url)
     t0 = utcnow()
     assert s.seen.claim(["a", "b"], "dead", 3, now=t0) == ["a", "b"]
     assert s.seen.claim(["a"], "next", 3, now=t0 + timedelta(minutes=10)) == []           # still fresh
@@ -56,12 +57,12 @@ def test_a_dead_runs_claims_are_taken_over_and_released_ones_return(tmp_path):
     assert s.seen.status("b") is None and s.seen.claim(["b"], "other", 3, now=t0) == ["b"]
 
 
-def test_a_killed_process_claims_are_taken_over_at_once(tmp_path):
+def test_a_killed_process_claims_are_taken_over_at_once(store_url):
     import subprocess
     import sys
 
     from pantau.store.seen import claimer
-    s = make_store(tmp_path)
+    s = make_store(store_url)
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     dead = claimer("run-x").replace(f":{os.getpid()}:", f":{gone.stdout.strip()}:")
     alive = claimer("run-y")
@@ -70,8 +71,8 @@ def test_a_killed_process_claims_are_taken_over_at_once(tmp_path):
     assert s.seen.claim(["p", "q", "r"], claimer("run-z"), 3) == ["p", "q"]        # the dead one's, not the live one's
 
 
-def test_outbox_exactly_once_and_retry(tmp_path):
-    s = make_store(tmp_path)
+def test_outbox_exactly_once_and_retry(store_url):
+    s = make_store(store_url)
     sid, _ = add_story(s)
     calls = []
     state = {"up": False}
@@ -95,8 +96,8 @@ def test_outbox_exactly_once_and_retry(tmp_path):
     assert len(calls) == 2 and s.outbox.rows()[0].state == "sent"
 
 
-def test_one_failing_channel_does_not_block_another(tmp_path):
-    s = make_store(tmp_path)
+def test_one_failing_channel_does_not_block_another(store_url):
+    s = make_store(store_url)
     sid, _ = add_story(s)
     got = []
     ch = [Channel.internal("broken", "text", lambda *a: (_ for _ in ()).throw(RuntimeError("boom"))),
@@ -104,12 +105,13 @@ def test_one_failing_channel_does_not_block_another(tmp_path):
     plan(s, sid, "t", ch)
     counts = deliver(s, ch, "r", {})
     assert {k: counts[k] for k in ("sent", "failed", "uncertain")} == {"sent": 1, "failed": 1, "uncertain": 0}
-    assert counts["by_channel"]["broken"] == {"sent": 0, "failed": 1, "uncertain": 0, "last_error": "RuntimeError: boom"}
+    assert counts["by_channel"]["broken"] == {"sent": 0, "failed": 1, "uncertain": 0,
+                                              "last_error": "RuntimeError: boom"}
     assert len(got) == 1
 
 
-def test_concurrent_runs_send_once(tmp_path):
-    s = make_store(tmp_path)
+def test_concurrent_runs_send_once(store_url):
+    s = make_store(store_url)
     for i in range(10):
         sid, _ = add_story(s, title=f"story {i}")
         plan(s, sid, "t", [Channel.internal("hook", "text", None)])
@@ -121,7 +123,7 @@ def test_concurrent_runs_send_once(tmp_path):
             sent.append(t)
 
     def worker(n):
-        deliver(Store(f"sqlite:///{tmp_path / 'p.db'}"), [Channel.internal("hook", "text", sender)], f"run{n}", {})
+        deliver(Store(store_url), [Channel.internal("hook", "text", sender)], f"run{n}", {})
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(4)]
     [t.start() for t in threads]
@@ -129,8 +131,8 @@ def test_concurrent_runs_send_once(tmp_path):
     assert sorted(sent) == sorted(f"[pantau] story {i}" for i in range(10))
 
 
-def test_crash_between_send_and_record_is_not_resent(tmp_path):
-    s = make_store(tmp_path)
+def test_crash_between_send_and_record_is_not_resent(store_url):
+    s = make_store(store_url)
     sid, _ = add_story(s)
     plan(s, sid, "t", [Channel.internal("hook", "text", None)])
     row = s.outbox.rows()[0]
@@ -145,8 +147,8 @@ def test_crash_between_send_and_record_is_not_resent(tmp_path):
     assert deliver(s, ch, "manual", {})["sent"] == 1
 
 
-def test_growing_story_update_and_silent_mode(tmp_path):
-    s = make_store(tmp_path)
+def test_growing_story_update_and_silent_mode(store_url):
+    s = make_store(store_url)
     sid, ids = add_story(s, n=1)
     out = []
     loud = Channel.internal("loud", "text", lambda t, b, f, k=None: out.append(("loud", t, b)))
@@ -163,8 +165,8 @@ def test_growing_story_update_and_silent_mode(tmp_path):
     assert out[2][1].startswith("[pantau] update:") and "+1 outlet: Kompas" in out[2][2]
 
 
-def test_escaping_untrusted_text(tmp_path):
-    s = make_store(tmp_path)
+def test_escaping_untrusted_text(store_url):
+    s = make_store(store_url)
     sid, _ = add_story(s, title="<!channel> Rusia *bold* <https://evil.example|klik> @here",
                        text="<script>alert(1)</script> <a href='https://evil.example'>x</a> @channel <@U123>")
     story = s.stories.get(sid)

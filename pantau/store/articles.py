@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager
 from datetime import datetime
 
 from sqlalchemy import func, insert, select, update
@@ -11,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ..clock import utcnow
 from ..models import Article, Match
 from .rows import ArticleRow, StoryRow
-from .schema import articles, stories
+from .schema import articles, exclusive, stories
 
 
 def _new_id(result: CursorResult) -> int:
@@ -67,6 +68,11 @@ class Articles:
 class Stories:
     def __init__(self, engine: Engine):
         self.engine = engine
+
+    def grouping(self) -> AbstractContextManager[None]:
+        """Hold while joining articles to stories: two runs on one PostgreSQL store then never start
+        the same event's story twice (each would alert it). Only one run at a time records."""
+        return exclusive(self.engine, "stories")
 
     def recent(self, topic: str, since: datetime) -> list[StoryRow]:
         with self.engine.connect() as c:

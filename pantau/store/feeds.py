@@ -2,14 +2,13 @@
 and redirect links (Google News) already resolved to an outlet's URL."""
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 
 from ..clock import utcnow
 from ..models import FeedResult
 from .rows import FeedState
-from .schema import feed_state, link_aliases
+from .schema import feed_state, insert_new, link_aliases
 
 CHUNK = 500
 
@@ -26,20 +25,13 @@ class Feeds:
         return (row.etag, row.last_modified) if row else (None, None)
 
     def save(self, r: FeedResult) -> None:
-        now = utcnow()
-        with self.engine.begin() as c:
-            row = c.execute(select(feed_state).where(feed_state.c.url == r.url)).first()
-            values = {"source": r.source, "last_status": r.status, "last_error": r.error, "checked_at": now}
-            if r.error:
-                values["failures"] = (row.failures if row else 0) + 1
-            else:
-                values["failures"] = 0
-                if not r.not_modified:
-                    values.update(etag=r.etag, last_modified=r.last_modified)
-            if row:
-                c.execute(update(feed_state).where(feed_state.c.url == r.url).values(**values))
-            else:
-                c.execute(insert(feed_state).values(url=r.url, **values))
+        values = {"source": r.source, "last_status": r.status, "last_error": r.error, "checked_at": utcnow(),
+                  "failures": feed_state.c.failures + 1 if r.error else 0}
+        if not r.error and not r.not_modified:
+            values.update(etag=r.etag, last_modified=r.last_modified)
+        with self.engine.begin() as c:                  # overlapping runs may save a new source at once
+            insert_new(c, feed_state, [{"url": r.url, "source": r.source, "failures": 0}])
+            c.execute(update(feed_state).where(feed_state.c.url == r.url).values(**values))
         if r.aliases:
             self.save_aliases(r.aliases)
 
@@ -58,12 +50,7 @@ class Feeds:
 
     def save_aliases(self, resolved: dict[str, str]) -> None:
         now = utcnow()
-        known = self.aliases(list(resolved))
-        for alias, url in resolved.items():
-            if alias in known:
-                continue
-            try:
-                with self.engine.begin() as c:
-                    c.execute(insert(link_aliases).values(alias=alias, url=url, created_at=now))
-            except IntegrityError:
-                pass                     # a concurrent run stored the same alias first
+        rows = [dict(alias=a, url=u, created_at=now) for a, u in sorted(resolved.items())]
+        with self.engine.begin() as c:                  # a concurrent run may store the same alias first
+            for i in range(0, len(rows), CHUNK):
+                insert_new(c, link_aliases, rows[i:i + CHUNK])

@@ -1,24 +1,62 @@
-"""The store's tables (SQLAlchemy Core). SQLite is the default; any SQLAlchemy URL works
-(PostgreSQL: ``postgresql+psycopg://…``). Unique keys carry the guarantees: one row per canonical
-article URL, per seen URL, per alert key."""
+"""The store's tables (SQLAlchemy Core). SQLite is the default; PostgreSQL is tested too
+(``postgresql+psycopg://…``, the ``postgres`` extra); another SQLAlchemy URL may work. Unique keys
+carry the guarantees: one row per canonical article URL, per seen URL, per alert key.
+
+The engines differ where the types below make them agree: a time goes in and comes out as UTC
+(SQLite keeps no offset, PostgreSQL answers in its session's zone), and text is cut to its
+column's length (PostgreSQL refuses a longer value; SQLite would keep it)."""
 from __future__ import annotations
+
+import contextlib
+import time
+import zlib
+from collections.abc import Iterator
+from datetime import UTC, datetime
 
 from sqlalchemy import (
     Boolean,
     Column,
-    DateTime,
     Float,
     ForeignKey,
     Integer,
     MetaData,
-    String,
     Table,
     Text,
     create_engine,
     event,
     inspect,
+    types,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from ..errors import ConfigError
+
+
+class DateTime(types.TypeDecorator):
+    """A moment, stored in UTC on every engine and handed back UTC-aware (a naive one is taken as UTC)."""
+    impl = types.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        return value.astimezone(UTC) if value is not None and value.tzinfo is not None else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class String(types.TypeDecorator):
+    """Text of at most ``length`` characters: what a page or a server sends longer is cut, not an error."""
+    impl = types.String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        n = getattr(self.impl_instance, "length", None)
+        return value[:n] if isinstance(value, str) and n and len(value) > n else value
+
 
 metadata = MetaData()
 
@@ -106,7 +144,11 @@ outbox = Table(
 
 
 def make_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True)
+    try:
+        engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
+    except ModuleNotFoundError as e:                     # postgresql+psycopg:// without psycopg installed
+        raise ConfigError(f"storage_url: the driver {e.name!r} is not installed "
+                          f"(for PostgreSQL: pip install 'pantau[postgres]')") from None
     if engine.dialect.name == "sqlite":
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _):  # pragma: no cover - trivial
@@ -115,19 +157,73 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
-    metadata.create_all(engine)
-    upgrade(engine)
+    create(engine)
     return engine
 
 
-def upgrade(engine: Engine) -> None:
+SCHEMA_LOCK = zlib.crc32(b"pantau.store.schema")
+
+
+def create(engine: Engine, tries: int = 5) -> None:
+    """Create the tables and add new columns (``upgrade``), safe when several runs open a new store
+    at once: on PostgreSQL one at a time (an advisory lock for the transaction); on SQLite the loser
+    of a race finds the tables there and tries again."""
+    for attempt in range(tries):
+        try:
+            with engine.begin() as c:
+                if engine.dialect.name == "postgresql":
+                    c.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+                metadata.create_all(c)
+                upgrade(c)
+            return
+        except DBAPIError:
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
+def upgrade(c: Connection) -> None:
     """Add the columns a newer pantau defines to tables an older one created (all are nullable), so an
     existing store keeps working after an upgrade."""
-    existing = inspect(engine)
-    with engine.begin() as c:
-        for table in metadata.sorted_tables:
-            have = {col["name"] for col in existing.get_columns(table.name)}
-            for col in table.columns:
-                if col.name not in have:
-                    kind = col.type.compile(dialect=engine.dialect)
-                    c.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{col.name}" {kind}')
+    existing = inspect(c)
+    for table in metadata.sorted_tables:
+        have = {col["name"] for col in existing.get_columns(table.name)}
+        for col in table.columns:
+            if col.name not in have:
+                kind = col.type.compile(dialect=c.dialect)
+                c.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{col.name}" {kind}')
+
+
+@contextlib.contextmanager
+def exclusive(engine: Engine, name: str) -> Iterator[None]:
+    """One holder at a time across every process using this PostgreSQL database (a session advisory
+    lock, held by a connection of its own while the block runs on others). On SQLite: nothing — its
+    runs share one machine, where overlapping runs are rare and the unique keys still hold."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    key = zlib.crc32(f"pantau.{name}".encode())
+    with engine.connect() as c:
+        c.exec_driver_sql(f"SELECT pg_advisory_lock({key})")
+        try:
+            yield
+        finally:
+            c.exec_driver_sql(f"SELECT pg_advisory_unlock({key})")
+            c.commit()
+
+
+def insert_new(c: Connection, table: Table, rows: list[dict]) -> None:
+    """Insert rows, skipping those whose primary key another run inserted first (that run's row stays).
+    On PostgreSQL a row another transaction is inserting is waited for, so pass rows in key order:
+    two runs then never wait for each other in a circle."""
+    name = c.dialect.name
+    if name in ("sqlite", "postgresql"):
+        ins = (sqlite.insert if name == "sqlite" else postgresql.insert)(table)
+        c.execute(ins.on_conflict_do_nothing(), rows)
+        return
+    for row in rows:                              # other databases: one at a time
+        try:
+            with c.begin_nested():
+                c.execute(table.insert().values(**row))
+        except IntegrityError:
+            pass

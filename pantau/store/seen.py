@@ -14,13 +14,11 @@ import os
 import socket
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.engine import Engine
 
 from ..clock import utcnow
-from .schema import seen_urls
+from .schema import insert_new, seen_urls
 
 CHUNK = 500
 STALE_CLAIM = timedelta(minutes=30)
@@ -56,20 +54,6 @@ class SeenUrls:
     def __init__(self, engine: Engine):
         self.engine = engine
 
-    def _insert_new(self, c: Connection, rows: list[dict]) -> None:
-        """Insert claim rows, skipping URLs another run inserted first."""
-        name = self.engine.dialect.name
-        if name in ("sqlite", "postgresql"):
-            ins = (sqlite.insert if name == "sqlite" else postgresql.insert)(seen_urls)
-            c.execute(ins.on_conflict_do_nothing(index_elements=["url"]), rows)
-            return
-        for row in rows:                              # other databases: one at a time
-            try:
-                with c.begin_nested():
-                    c.execute(insert(seen_urls).values(**row))
-            except IntegrityError:
-                pass
-
     def claim(self, urls: list[str], run_id: str, max_attempts: int, now: datetime | None = None,
               stale_after: timedelta = STALE_CLAIM) -> list[str]:
         """The URLs (in the given order) this run may fetch now: new ones, failed ones whose backoff
@@ -80,9 +64,9 @@ class SeenUrls:
             chunk = list(dict.fromkeys(urls[i:i + CHUNK]))
             with self.engine.begin() as c:
                 known = {r.url for r in c.execute(select(seen_urls.c.url).where(seen_urls.c.url.in_(chunk)))}
-                fresh = [u for u in chunk if u not in known]
+                fresh = sorted(u for u in chunk if u not in known)       # in key order: see insert_new
                 if fresh:
-                    self._insert_new(c, [dict(url=u, status="claimed", attempts=0, first_seen_at=now,
+                    insert_new(c, seen_urls, [dict(url=u, status="claimed", attempts=0, first_seen_at=now,
                                               claimed_by=run_id, claimed_at=now) for u in fresh])
                 retry = and_(seen_urls.c.status == "error", seen_urls.c.attempts < max_attempts,
                              or_(seen_urls.c.next_attempt_at.is_(None), seen_urls.c.next_attempt_at <= now))
@@ -112,17 +96,15 @@ class SeenUrls:
     def mark(self, url: str, error: str | None = None, max_attempts: int = 3, now: datetime | None = None) -> bool:
         """Record the outcome of fetching ``url``. True when this failure was its last try (gave up)."""
         now = now or utcnow()
-        with self.engine.begin() as c:
-            row = c.execute(select(seen_urls.c.attempts).where(seen_urls.c.url == url)).first()
-            attempts = (row.attempts if row else 0) + (1 if error else 0)
+        with self.engine.begin() as c:                  # a URL never claimed (a page's own URL) may be new
+            insert_new(c, seen_urls, [dict(url=url, status="done", attempts=0, first_seen_at=now)])
+            attempts = c.execute(select(seen_urls.c.attempts).where(seen_urls.c.url == url)
+                                 .with_for_update()).scalar_one() + (1 if error else 0)
             gave_up = bool(error) and attempts >= max_attempts
-            values = dict(status="gave_up" if gave_up else "error" if error else "done", attempts=attempts,
-                          last_error=error, claimed_by=None,
-                          next_attempt_at=now + retry_delay(attempts) if error and not gave_up else None)
-            if row is None:
-                c.execute(insert(seen_urls).values(url=url, first_seen_at=now, **values))
-            else:
-                c.execute(update(seen_urls).where(seen_urls.c.url == url).values(**values))
+            c.execute(update(seen_urls).where(seen_urls.c.url == url).values(
+                status="gave_up" if gave_up else "error" if error else "done", attempts=attempts,
+                last_error=error, claimed_by=None,
+                next_attempt_at=now + retry_delay(attempts) if error and not gave_up else None))
         return gave_up
 
     def status(self, url: str) -> tuple[str, int] | None:
