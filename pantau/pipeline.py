@@ -67,13 +67,15 @@ def select_new(store: Store, results: list[FeedResult], max_attempts: int, limit
     canon = {id(c): u for u, c in by_url.items()}
     ordered = [canon[id(c)] for c in interleave(list(by_url.values()))]
     won = store.seen.claim(ordered, run_id, max_attempts)
-    store.seen.release(won[limit:], run_id)                  # beyond this run's limit: the next run's
+    release(store, [by_url[u] for u in won[limit:]], run_id)        # beyond this run's limit: the next run's
     return [by_url[u] for u in won[:limit]], problems
 
 
 def release(store: Store, candidates: list[Candidate], run_id: str) -> None:
-    """Give back the claims on links this run will not fetch (it stopped early)."""
+    """Give back the claims on links this run will not fetch (it stopped early, or reached its limit);
+    their sources are read in full next time, so that a 304 does not hide them from the next run."""
     store.seen.release([canonical_url(c.url) or c.url for c in candidates], run_id)
+    store.feeds.forget_validators({c.source for c in candidates})
 
 
 def interleave(candidates: list[Candidate]) -> list[Candidate]:

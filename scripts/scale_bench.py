@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -99,6 +100,7 @@ def main() -> int:
     ap.add_argument("--articles", type=int, default=1000)
     ap.add_argument("--per-run", type=int, default=250, help="max_articles_per_run: the backlog's share of one run")
     ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--keep", action="store_true", help="keep the work folder (configs, logs) when all went well")
     ap.add_argument("--postgres", default=os.environ.get("PANTAU_TEST_POSTGRES_URL"),
                     help="a server where databases may be created (default: $PANTAU_TEST_POSTGRES_URL)")
     args = ap.parse_args()
@@ -133,7 +135,11 @@ def main() -> int:
         print(f"{r['workers']:>7} {r['runs']:>4} {r['pages']:>5} {r['wall_s']:>7} {r['pages_per_s']:>8}  {r['run_s']}")
     ok = all(r["states"] == {"COMPLETED": r["runs"]} and r["pages"] == args.articles and not r["pages_fetched_twice"]
              for r in results)
-    print(f"machine: {os.cpu_count()} cores; work folder {work}")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    if ok and not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    else:
+        print(f"work folder kept: {work}")
     return 0 if ok else 1
 
 

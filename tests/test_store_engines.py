@@ -134,6 +134,23 @@ def test_racing_outcomes_of_the_same_new_url_and_source_do_not_fail(store_url):
     s.close()
 
 
+def test_compare_and_set_updates_let_exactly_one_racer_win(store_url):
+    s = Store(store_url)
+    sid = s.stories.create("t", "Judul", ["a"], T0)
+    assert s.outbox.enqueue(f"{sid}:hook:new", sid, "hook", "new", [1])
+    assert not s.outbox.enqueue(f"{sid}:hook:new", sid, "hook", "new", [1])          # recorded once
+    row = s.outbox.rows()[0]
+    assert s.outbox.extend_unsent(row.id, [1, 2])                                   # nobody tried it yet
+    wins = race(8, lambda i: Store(store_url).outbox.claim(row.id, f"run-{i}"))
+    assert sorted(wins) == [False] * 7 + [True]
+    assert not s.outbox.extend_unsent(row.id, [1, 2, 3])                            # claimed: too late
+    s.outbox.mark_uncertain(row.id, "died")
+    assert race(4, lambda i: Store(store_url).outbox.requeue(row.id)).count(True) == 1
+    got = s.outbox.rows()[0]
+    assert (got.state, got.attempts, got.article_ids) == ("pending", 1, [1, 2])
+    s.close()
+
+
 def _claim_in_process(args):
     url, urls, i = args
     store = Store(url)
@@ -178,3 +195,22 @@ def test_on_postgres_one_run_at_a_time_joins_stories(postgres_url):
     assert order == ["a", "b"]
     a.close()
     b.close()
+
+
+def test_links_left_for_a_later_run_are_not_hidden_from_it_by_a_304(store_url):
+    from pantau import pipeline
+    from pantau.models import Candidate
+    s = Store(store_url)
+    a = FeedResult(source="feed-a", url="https://a.example/rss", etag='"a1"',
+                   candidates=[Candidate(url=f"https://a.example/{i}", source="feed-a") for i in range(5)])
+    b = FeedResult(source="feed-b", url="https://b.example/rss", etag='"b1"',
+                   candidates=[Candidate(url="https://b.example/1", source="feed-b")])
+    for r in (a, b):
+        s.feeds.save(r)
+    first, _ = pipeline.select_new(s, [a, b], max_attempts=3, limit=3, run_id="run-1")
+    assert [c.url for c in first] == ["https://a.example/0", "https://b.example/1", "https://a.example/1"]
+    assert s.feeds.validators(a.url) == (None, None)           # a's other links wait: read it in full next time
+    assert s.feeds.validators(b.url) == ('"b1"', None)         # nothing of b's waits
+    second, _ = pipeline.select_new(s, [a, b], max_attempts=3, limit=3, run_id="run-2")
+    assert [c.url for c in second] == [f"https://a.example/{i}" for i in (2, 3, 4)]
+    s.close()

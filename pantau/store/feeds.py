@@ -35,6 +35,14 @@ class Feeds:
         if r.aliases:
             self.save_aliases(r.aliases)
 
+    def forget_validators(self, sources: set[str]) -> None:
+        """Ask these sources (by name) for their whole document next time: links of theirs were left for a
+        later run, and a 304 Not Modified would hide them from it."""
+        if sources:
+            with self.engine.begin() as c:
+                c.execute(update(feed_state).where(feed_state.c.source.in_(sorted(sources)))
+                          .values(etag=None, last_modified=None))
+
     def states(self) -> list[FeedState]:
         with self.engine.connect() as c:
             return [FeedState.of(r._mapping) for r in c.execute(select(feed_state))]
