@@ -18,6 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
 from prefect.runtime import flow_run
 from prefect.states import Completed, Failed
+from prefect.utilities.annotations import quote
 
 from pantau import alerts, pipeline
 from pantau.config import Source, load_config
@@ -31,7 +32,7 @@ from pantau.models import Counts, FeedResult
 from pantau.report import summarise, summary_markdown
 from pantau.store import Store
 from pantau.store.seen import claimer
-from pantau.topic import Matcher, load_topic
+from pantau.topic import Topic, load_topic
 
 
 def _transient(task, task_run, state) -> bool:
@@ -64,13 +65,13 @@ async def fetch_batch(fetcher: Fetcher, candidates: list, max_pages: int) -> lis
 
 
 @task(name="analyse-batch", cache_policy=NO_CACHE)
-def analyse_batch(pages: list, matchers: list, languages: list[str]) -> list:
-    return pipeline.analyse(pages, matchers, languages)
+async def analyse_batch(analyser: pipeline.Analyser, pages: list) -> list:
+    return await analyser.analyse(pages)
 
 
 @task(name="record-batch", cache_policy=NO_CACHE)
-def record_batch(store: Store, analysed: list, channels: list, max_attempts: int) -> Counts:
-    return pipeline.record(store, analysed, channels, max_attempts)
+async def record_batch(store: Store, analysed: list, channels: list, max_attempts: int) -> Counts:
+    return await asyncio.to_thread(pipeline.record, store, analysed, channels, max_attempts)
 
 
 @task(name="deliver-alerts", cache_policy=NO_CACHE)
@@ -78,15 +79,15 @@ def deliver_alerts(store: Store, channels: list, run_id: str, labels: dict) -> d
     return alerts.deliver(store, channels, run_id, labels)
 
 
-async def _discover_all(fetcher: Fetcher, store: Store, enabled: list[Source], matchers: list[Matcher],
+async def _discover_all(fetcher: Fetcher, store: Store, enabled: list[Source], topic_list: list[Topic],
                         retries: int, delay: float, deadline_s: float) -> list[FeedResult]:
     log = get_run_logger()
     task_ = discover.with_options(retries=retries, retry_delay_seconds=delay)
-    topics = {m.topic.name: m.topic for m in matchers}
+    topics = {t.name: t for t in topic_list}
 
     async def one(src: Source) -> FeedResult:
         etag, modified = store.feeds.validators(src.key)
-        topic = topics[src.topic or matchers[0].topic.name]
+        topic = topics[src.topic or topic_list[0].name]
         ctx = SourceContext(etag, modified, topic.search_any, topic.search_context, store.feeds.aliases)
         try:
             r = await task_(fetcher, src, ctx, deadline_s)
@@ -111,15 +112,15 @@ async def ingest(config_path: str | None = None):
     log = get_run_logger()
     cfg = load_config(config_path)
     store = Store(cfg.resolved_storage_url())
-    matchers = [Matcher(load_topic(cfg.topic_dir(t), t.threshold)) for t in cfg.topics]
-    labels = {m.topic.name: m.topic.label for m in matchers}
+    topic_list = [load_topic(cfg.topic_dir(t), t.threshold) for t in cfg.topics]
+    labels = {t.name: t.label for t in topic_list}
     channels = require_channels(cfg)
     enabled = [s for s in cfg.sources if s.enabled]
 
     run_id = claimer(str(flow_run.id or uuid.uuid4()))
     deadline = time.monotonic() + cfg.pipeline.run_deadline_s
     async with Fetcher(cfg.http, deadline=deadline) as fetcher:
-        results = await _discover_all(fetcher, store, enabled, matchers, cfg.http.retries, cfg.http.retry_delay_s,
+        results = await _discover_all(fetcher, store, enabled, topic_list, cfg.http.retries, cfg.http.retry_delay_s,
                                       cfg.pipeline.source_deadline_s)
         fresh, dropped = pipeline.select_new(store, results, cfg.pipeline.max_fetch_attempts,
                                              cfg.pipeline.max_articles_per_run, run_id)
@@ -128,20 +129,31 @@ async def ingest(config_path: str | None = None):
                  sum(len(r.candidates) for r in results), len(fresh))
         done = Counts(problems=[Problem("discover", r.source, r.error or "") for r in failed] + dropped)
         parts = list(pipeline.batches(fresh, cfg.pipeline.batch_size))
-        for i, batch in enumerate(parts, 1):
-            if time.monotonic() > deadline:
-                left = [c for part in parts[i - 1:] for c in part]
-                pipeline.release(store, left, run_id)
-                done.problems.append(Problem("run", "deadline", f"run deadline reached "
-                                             f"({cfg.pipeline.run_deadline_s:g}s): {len(left)} links left for the next run"))
-                log.warning("run deadline reached: %d links left for the next run", len(left))
-                break
-            pages = await fetch_batch(fetcher, batch, cfg.pipeline.max_pages)
-            analysed = analyse_batch(pages, matchers, cfg.pipeline.languages)
-            part = record_batch(store, analysed, channels, cfg.pipeline.max_fetch_attempts)
-            done += part
-            log.info("batch %d/%d: %d pages fetched, %d extracted, %d matched", i, len(parts),
-                     part.fetched, part.extracted, part.matched)
+        topics = [(str(cfg.topic_dir(t)), t.threshold) for t in cfg.topics]
+        with pipeline.Analyser(topic_list, topics, cfg.pipeline.languages, cfg.pipeline.analysis_processes) as analyser:
+            # batch i+1 is fetched while batch i is analysed (on every core) and recorded
+            fetching = asyncio.ensure_future(fetch_batch(fetcher, quote(parts[0]), cfg.pipeline.max_pages)) \
+                if parts else None
+            for i in range(len(parts)):
+                assert fetching is not None
+                pages = await fetching
+                fetching = None
+                if i + 1 < len(parts):
+                    if time.monotonic() < deadline:
+                        fetching = asyncio.ensure_future(fetch_batch(fetcher, quote(parts[i + 1]), cfg.pipeline.max_pages))
+                    else:
+                        left = [c for part in parts[i + 1:] for c in part]
+                        pipeline.release(store, left, run_id)
+                        done.problems.append(Problem("run", "deadline", f"run deadline reached ({cfg.pipeline.run_deadline_s:g}s): "
+                                                     f"{len(left)} links left for the next run"))
+                        log.warning("run deadline reached: %d links left for the next run", len(left))
+                analysed = await analyse_batch(analyser, quote(pages))   # quote: Prefect need not walk the pages
+                part = await record_batch(store, quote(analysed), channels, cfg.pipeline.max_fetch_attempts)
+                done += part
+                log.info("batch %d/%d: %d pages fetched, %d extracted, %d matched", i + 1, len(parts),
+                         part.fetched, part.extracted, part.matched)
+                if fetching is None:
+                    break
 
     counts = deliver_alerts(store, channels, run_id, labels)
     summary = summarise(enabled, results, fresh, done, counts, {}, store.outbox.counts())

@@ -155,6 +155,9 @@ class Pipeline(_Strict):
     run_deadline_s: float = Field(default=840.0, gt=0,
                                   description="a run stops starting new work after this (links left go to the next "
                                               "run); below the schedule's 15 minutes so runs never pile up")
+    analysis_processes: int | None = Field(default=None, ge=0,
+                                           description="worker processes analysing pages beside the main one "
+                                                       "(default: one per core; 0: none, the main process does)")
 
 
 class Config(_Strict):

@@ -35,6 +35,7 @@ class HostPacer:
         self.max_per_host = max_per_host
         self._sems: dict[str, asyncio.Semaphore] = {}
         self._next_slot: dict[str, float] = {}         # host -> monotonic time of its next request
+        self._last_sent: dict[str, float] = {}         # host -> when its last request actually went out
         self._lock = asyncio.Lock()
 
     def slot(self, url: str) -> asyncio.Semaphore:
@@ -55,6 +56,16 @@ class HostPacer:
             self._next_slot[host] = slot + interval
         if slot > now:
             await sleep(slot - now)
+
+    async def dispatch(self, url: str, interval: float) -> None:
+        """Just before a request goes out (its connection slot held): make sure it is at least
+        ``interval`` after the last one that went out to the host — a request that waited for a
+        connection must not then follow its predecessor too closely."""
+        host = host_of(url)
+        gap = time.monotonic() - self._last_sent.get(host, -1e9)
+        if gap < interval:
+            await asyncio.sleep(interval - gap)
+        self._last_sent[host] = time.monotonic()
 
     def hold(self, url: str, seconds: float) -> None:
         """Keep the host's next request at least ``seconds`` away (a Retry-After it asked for)."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-import trafilatura.utils
 from lxml import html as lxml_html
 from lxml.etree import ParserError
 
@@ -191,7 +190,8 @@ def prune_tree(tree) -> None:
 
 def parse_html(html: str):
     """An lxml tree of ``html``; None when it is not HTML at all."""
+    from trafilatura.utils import load_html       # trafilatura loads on first use, not on import
     try:
-        return trafilatura.utils.load_html(html)
+        return load_html(html)
     except (ParserError, ValueError, TypeError):
         return None
