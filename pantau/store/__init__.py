@@ -16,11 +16,11 @@ from __future__ import annotations
 from .articles import Articles, Stories
 from .feeds import Feeds
 from .outbox import Outbox
-from .rows import ArticleRow, FeedState, OutboxRow, StoryRow
+from .rows import ArticleRow, OutboxRow, StoryRow
 from .schema import make_engine
 from .seen import SeenUrls
 
-__all__ = ["Store", "ArticleRow", "FeedState", "OutboxRow", "StoryRow"]
+__all__ = ["Store", "ArticleRow", "OutboxRow", "StoryRow"]
 
 
 class Store:
