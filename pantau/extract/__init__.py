@@ -51,7 +51,7 @@ def _body_text(tree, url: str) -> str:
         return ""
     import trafilatura                            # loads on first use: importing pantau.extract stays light
     prune_tree(tree)
-    return clean_text(trafilatura.extract(tree, url=url, include_comments=False, favor_recall=False) or "")
+    return clean_text(trafilatura.extract(tree, url=url, include_comments=False, favor_recall=False, fast=True) or "")
 
 
 def _drop_headline(text: str, title: str) -> str:
