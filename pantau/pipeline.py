@@ -11,6 +11,7 @@ import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
@@ -182,8 +183,15 @@ class Analyser:
             return await asyncio.to_thread(analyse, pages, self.matchers, self.languages)
         shares = [pages[i::self.processes] for i in range(self.processes)]
         loop = asyncio.get_running_loop()
-        jobs = [loop.run_in_executor(self._workers(), _analyse_in_worker, share) for share in shares if share]
-        parts = await asyncio.gather(*jobs)
+        for attempt in (1, 2):
+            try:
+                jobs = [loop.run_in_executor(self._workers(), _analyse_in_worker, share) for share in shares if share]
+                parts = await asyncio.gather(*jobs)
+                break
+            except BrokenProcessPool:             # a worker died (killed, or a page crashed its parser)
+                self.close()
+                if attempt == 2:                  # twice: report the batch, never crash the run on it
+                    return [Analysed(page=p, error="analysis failed: its worker process died") for p in pages]
         out: list[Analysed] = [None] * len(pages)  # type: ignore[list-item]
         for i, part in enumerate(parts):              # share i holds pages i, i+n, i+2n … : put them back
             out[i::len(shares)] = part
