@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from typing import TypeVar, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact
@@ -33,6 +34,14 @@ from pantau.report import summarise, summary_markdown
 from pantau.store import Store
 from pantau.store.seen import claimer
 from pantau.topic import Topic, load_topic
+
+
+T = TypeVar("T")
+
+
+def opaque(value: T) -> T:
+    """A task argument Prefect passes through as it is, without walking it (pages are big)."""
+    return cast(T, quote(value))
 
 
 def _transient(task, task_run, state) -> bool:
@@ -132,7 +141,7 @@ async def ingest(config_path: str | None = None):
         topics = [(str(cfg.topic_dir(t)), t.threshold) for t in cfg.topics]
         with pipeline.Analyser(topic_list, topics, cfg.pipeline.languages, cfg.pipeline.analysis_processes) as analyser:
             # batch i+1 is fetched while batch i is analysed (on every core) and recorded
-            fetching = asyncio.ensure_future(fetch_batch(fetcher, quote(parts[0]), cfg.pipeline.max_pages)) \
+            fetching = asyncio.ensure_future(fetch_batch(fetcher, opaque(parts[0]), cfg.pipeline.max_pages)) \
                 if parts else None
             for i in range(len(parts)):
                 assert fetching is not None
@@ -140,15 +149,15 @@ async def ingest(config_path: str | None = None):
                 fetching = None
                 if i + 1 < len(parts):
                     if time.monotonic() < deadline:
-                        fetching = asyncio.ensure_future(fetch_batch(fetcher, quote(parts[i + 1]), cfg.pipeline.max_pages))
+                        fetching = asyncio.ensure_future(fetch_batch(fetcher, opaque(parts[i + 1]), cfg.pipeline.max_pages))
                     else:
                         left = [c for part in parts[i + 1:] for c in part]
                         pipeline.release(store, left, run_id)
                         done.problems.append(Problem("run", "deadline", f"run deadline reached ({cfg.pipeline.run_deadline_s:g}s): "
                                                      f"{len(left)} links left for the next run"))
                         log.warning("run deadline reached: %d links left for the next run", len(left))
-                analysed = await analyse_batch(analyser, quote(pages))   # quote: Prefect need not walk the pages
-                part = await record_batch(store, quote(analysed), channels, cfg.pipeline.max_fetch_attempts)
+                analysed = await analyse_batch(analyser, opaque(pages))
+                part = await record_batch(store, opaque(analysed), channels, cfg.pipeline.max_fetch_attempts)
                 done += part
                 log.info("batch %d/%d: %d pages fetched, %d extracted, %d matched", i + 1, len(parts),
                          part.fetched, part.extracted, part.matched)
