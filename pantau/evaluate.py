@@ -6,7 +6,6 @@ import re
 from collections import Counter
 from pathlib import Path
 
-
 from .extract import decode_html, extract_article
 from .models import Match
 from .topic import Matcher

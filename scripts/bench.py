@@ -19,7 +19,7 @@ def articles():
     pool = SHARED / "corpus" / "articles" / "pool-dev.jsonl.gz"
     if pool.exists():
         with gzip.open(pool, "rt", encoding="utf-8") as f:
-            return [json.loads(l) for _, l in zip(range(4000), f)]
+            return [json.loads(l) for _, l in zip(range(4000), f, strict=False)]
     return [{"title": "", "text": p.read_text(errors="replace")} for p in SITE.rglob("*.html")]
 
 

@@ -20,7 +20,8 @@ def test_evaluate_json(capsys):
 
 def test_explain_a_plain_text_file(capsys, tmp_path):
     p = tmp_path / "a.txt"
-    p.write_text("Blinken bertemu Lavrov di sela KTT G20\n" + (SEEDS / "exemplars/000_d65872ee167d278c.txt").read_text())
+    exemplar = (SEEDS / "exemplars/000_d65872ee167d278c.txt").read_text()
+    p.write_text("Blinken bertemu Lavrov di sela KTT G20\n" + exemplar)
     assert cli(["explain", str(p), "--config", CONFIG, "--json"]) == 0
     out = capsys.readouterr().out
     assert "MATCH" in out and "nearest exemplar: 000_d65872ee167d278c" in out

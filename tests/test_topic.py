@@ -77,7 +77,8 @@ def test_negative_exemplar_pushes_lookalikes_down(tmp_path):
     import shutil
     topic_dir = tmp_path / "t"
     shutil.copytree(SEEDS, topic_dir)
-    neg = "Pesawat penumpang Rusia MC-21 buatan Irkut diperkenalkan pada pameran MAKS, siap bersaing dengan Boeing dan Airbus; kerja sama produksi dan perjanjian dengan maskapai."
+    neg = ("Pesawat penumpang Rusia MC-21 buatan Irkut diperkenalkan pada pameran MAKS, siap bersaing dengan Boeing "
+           "dan Airbus; kerja sama produksi dan perjanjian dengan maskapai.")
     (topic_dir / "exemplars" / "negative").mkdir()
     (topic_dir / "exemplars" / "negative" / "mc21.txt").write_text(neg, encoding="utf-8")
     spec = (topic_dir / "topic.yaml").read_text().replace("negative: []", "negative: [exemplars/negative]")
