@@ -55,7 +55,7 @@ def _run_flow(config_path: str | None) -> dict:
     import asyncio
 
     from .flows.ingest import ingest
-    run = cast(Coroutine[Any, Any, State], ingest(config_path=config_path, return_state=True))
+    run = cast("Coroutine[Any, Any, State]", ingest(config_path=config_path or "", return_state=True))
     state = asyncio.run(run)
     result = state.result(raise_on_failure=False)
     if isinstance(result, BaseException):
