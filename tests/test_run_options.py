@@ -1,9 +1,14 @@
-"""The run form (pantau/run_options.py) and the dry run's scratch store — no server needed."""
-import pytest
+"""The run form (pantau/run_options.py), the dry run's scratch store, and the deployments of
+deploy/prefect.yaml as `pantau serve` builds them — no server needed."""
+from pathlib import Path
 
-from conftest import SEEDS
+import pytest
+import yaml
+
+from conftest import PROJECT, SEEDS
 from pantau import run_options as ro
-from pantau.config import parse_config
+from pantau.config import load_config, parse_config
+from pantau.deployments import load_deployments
 from pantau.errors import ConfigError
 from pantau.store import Store
 
@@ -89,3 +94,47 @@ def test_dry_run_senders_only_take_notes(tmp_path):
     channels, notes = ro.dry_run_senders([Channel.internal("hook", "text", boom)])
     channels[0].send("t", "b", "text")
     assert notes == [{"channel": "hook", "title": "t", "body": "b"}]
+
+
+def test_the_shipped_deployments(tmp_path):
+    deps = {d.name: d for d in load_deployments()}
+    assert set(deps) == {"ingest", "digest", "backfill"}
+    assert (deps["ingest"].cron, deps["ingest"].timezone) == ("*/15 * * * *", "Asia/Jakarta")
+    assert (deps["ingest"].concurrency_limit, deps["ingest"].collision_strategy) == (1, "CANCEL_NEW")
+    assert (deps["digest"].cron, deps["digest"].timezone) == ("0 7 * * *", "Asia/Jakarta")
+    assert deps["backfill"].cron is None and deps["backfill"].schedule == "on demand"
+    assert all(d.concurrency_limit == 1 for d in deps.values())
+    bad = tmp_path / "prefect.yaml"
+    bad.write_text(yaml.safe_dump({"deployments": [{"name": "x", "entrypoint": "flows/x.py:other"}]}))
+    with pytest.raises(ConfigError, match="not one of pantau's flows"):
+        load_deployments(bad)
+
+
+def test_the_schedule_lives_in_prefect_yaml_only(tmp_path):
+    assert "schedule_cron" not in (PROJECT / "config.yaml").read_text()
+    p = tmp_path / "config.yaml"
+    p.write_text(yaml.safe_dump({"schedule_cron": "*/5 * * * *", "sources": [], "topics": []}))
+    with pytest.raises(ConfigError, match="schedule_cron: no longer read here: schedules live in deploy/prefect.yaml"):
+        load_config(p)
+
+
+def test_serve_builds_the_deployments_of_prefect_yaml_with_typed_forms(tmp_path):
+    cfg_path = tmp_path / "config.yaml"
+    cfg = config(tmp_path)
+    cfg_path.write_text(yaml.safe_dump({**cfg.model_dump(mode="json"), "storage_url": cfg.storage_url}))
+    from pantau.flows import deployments as module
+    flows = module.typed_flows(load_config(cfg_path))
+    deps = {d.name: d for d in module.deployments(load_deployments(), str(cfg_path))}
+    ingest = deps["ingest"]
+    assert ingest.flow_name == "ingest" and ingest.entrypoint.endswith("flows/deployments.py:ingest")
+    assert ingest.parameters == {"config_path": str(cfg_path)}
+    (schedule,) = ingest.schedules
+    assert schedule.schedule.cron == "*/15 * * * *" and schedule.schedule.timezone == "Asia/Jakarta" and schedule.active
+    assert ingest.concurrency_limit == 1 and ingest.concurrency_options.collision_strategy.value == "CANCEL_NEW"
+    schema = ingest._parameter_openapi_schema.model_dump()
+    options = schema["definitions"]["IngestOptions"]["properties"]
+    assert options["sources"]["items"]["enum"] == ["feed-a", "feed-off", "maps", "gn"]
+    assert not deps["backfill"].schedules
+    paused = {d.name: d for d in module.deployments(load_deployments(), str(cfg_path), paused=True)}
+    assert not paused["ingest"].schedules[0].active and not paused["digest"].schedules[0].active
+    assert flows["ingest"].name == "ingest" and Path(flows["ingest"].fn.__code__.co_filename).name == "deployments.py"
