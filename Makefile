@@ -37,8 +37,8 @@ lint: install           ## ruff (lint + format), the import rules of docs/archit
 eval: install           ## topic and extraction quality on ../shared/corpus (when present)
 	$(BIN)/python scripts/eval.py $(SHARED)
 
-bench: install          ## scoring / extraction speed and memory, as ratios
-	$(BIN)/python scripts/bench.py $(SHARED)
+bench: install          ## pipeline throughput vs trafilatura alone and a plain script; memory (bench/README.md)
+	$(BIN)/python -m bench $(SHARED)
 
 lock: install           ## rewrite constraints.txt from the installed environment
 	@{ head -2 constraints.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^pantau'; } > constraints.tmp

@@ -8,7 +8,7 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
 from pantau import alerts, run_options
-from pantau.connectors.delivery import resolve_channels
+from pantau.connectors.delivery import require_channels
 from pantau.errors import PantauError
 from pantau.report import digest_report
 from pantau.run_options import DigestOptions
@@ -32,22 +32,20 @@ async def digest(options: DigestOptions = DEFAULTS, config_path: str = "") -> St
         config_path: The config file (empty: $PANTAU_CONFIG, else ./config.yaml, else pantau's own).
     """
     try:
-        cfg, store = run_options.prepare(config_path, options)
+        cfg = run_options.configure(config_path, options)
+        channels = require_channels(cfg)                # every enabled channel can deliver, or a ConfigError
+        store = run_options.open_store(cfg, options)
     except PantauError as e:
         return Failed(message=str(e))
     try:
         labels = {t.name: load_topic(cfg.topic_dir(t), t.threshold).label for t in cfg.topics}
-        channels, skipped = resolve_channels(cfg)
         channels = [c for c in run_options.delivered(channels, options) if c.settings.mode == "digest"]
-        skipped = {name: why for name, why in skipped.items()
-                   if any(c.name == name and c.mode == "digest" for c in cfg.channels)
-                   and name in (options.channels or [name])}
         if options.dry_run:
             channels, _ = run_options.dry_run_senders(channels)
         done = deliver_digests(store, channels, str(flow_run.id or "local"), labels, options.send_now)
     finally:
         store.close()
-    outcome, message, markdown = digest_report(done["by_channel"], skipped, options.dry_run)
+    outcome, message, markdown = digest_report(done["by_channel"], options.dry_run)
     await acreate_markdown_artifact(key="digest", markdown=markdown, description="the digests this run sent")
     if outcome != "ok":
         return Failed(message=message, data=done)

@@ -10,6 +10,8 @@ and ``ingest-stories``. What the run form changes (``options``) is applied by pa
 annotations`` here: Prefect checks a run's parameters against the annotations as objects.
 """
 import asyncio
+import time
+import uuid
 from collections.abc import Awaitable, Callable
 
 from prefect import flow, get_run_logger, task
@@ -22,7 +24,7 @@ from prefect.states import Completed, Failed, State
 from pantau import alerts, pipeline, run_options
 from pantau.config import Source
 from pantau.connectors import sources
-from pantau.connectors.delivery import resolve_channels
+from pantau.connectors.delivery import require_channels
 from pantau.connectors.net import Fetcher
 from pantau.connectors.net.pages import fetch_pages
 from pantau.connectors.sources import SourceContext
@@ -31,6 +33,7 @@ from pantau.models import Counts, FeedResult
 from pantau.report import stories_table, summarise, summary_markdown
 from pantau.run_options import IngestOptions
 from pantau.store import Store
+from pantau.store.seen import claimer
 from pantau.topic import Matcher, load_topic
 
 DEFAULTS = IngestOptions()
@@ -44,9 +47,13 @@ def _transient(task, task_run, state) -> bool:
 
 @task(name="discover", cache_policy=NO_CACHE, task_run_name="discover-{source.name}",
       retry_condition_fn=_transient)
-async def discover(fetcher: Fetcher, source: Source, ctx: SourceContext) -> FeedResult:
+async def discover(fetcher: Fetcher, source: Source, ctx: SourceContext, deadline_s: float) -> FeedResult:
     try:
-        return await sources.discover(fetcher, source, ctx)
+        async with asyncio.timeout(deadline_s):
+            return await sources.discover(fetcher, source, ctx)
+    except TimeoutError:
+        return FeedResult(source=source.name, url=source.key,
+                          error=f"gave up after {deadline_s:g}s (pipeline.source_deadline_s)")
     except FetchError as e:
         run = TaskRunContext.get()
         tries = run.task_run.run_count if run else 1
@@ -68,8 +75,8 @@ def analyse_batch(pages: list, matchers: list, languages: list[str]) -> list:
 
 
 @task(name="record-batch", cache_policy=NO_CACHE)
-def record_batch(store: Store, analysed: list, channels: list) -> Counts:
-    return pipeline.record(store, analysed, channels)
+def record_batch(store: Store, analysed: list, channels: list, max_attempts: int) -> Counts:
+    return pipeline.record(store, analysed, channels, max_attempts)
 
 
 @task(name="deliver-alerts", cache_policy=NO_CACHE)
@@ -78,7 +85,7 @@ def deliver_alerts(store: Store, channels: list, run_id: str, labels: dict) -> d
 
 
 async def _discover_all(fetcher: Fetcher, store: Store, enabled: list[Source], matchers: list[Matcher],
-                        retries: int, delay: float) -> list[FeedResult]:
+                        retries: int, delay: float, deadline_s: float) -> list[FeedResult]:
     log = get_run_logger()
     task_ = discover.with_options(retries=retries, retry_delay_seconds=delay)
     topics = {m.topic.name: m.topic for m in matchers}
@@ -88,7 +95,7 @@ async def _discover_all(fetcher: Fetcher, store: Store, enabled: list[Source], m
         topic = topics[src.topic or matchers[0].topic.name]
         ctx = SourceContext(etag, modified, topic.search_any, topic.search_context, store.feeds.aliases)
         try:
-            r = await task_(fetcher, src, ctx)
+            r = await task_(fetcher, src, ctx, deadline_s)
         except Exception as e:  # noqa: BLE001 - a bug in a connector: Prefect has logged its traceback
             r = FeedResult(source=src.name, url=src.key, error=f"internal error: {type(e).__name__}: {e}")
         if r.error:
@@ -108,31 +115,34 @@ async def run_pipeline(config_path: str, options: IngestOptions, name: str,
                        progress: Progress | None = None) -> State:
     """One run of the pipeline under ``options``: the state it ends in, its summary as the data."""
     try:
-        cfg, store = run_options.prepare(config_path, options)
+        cfg = run_options.configure(config_path, options)
+        channels = require_channels(cfg)                # every enabled channel can deliver, or a ConfigError
+        store = run_options.open_store(cfg, options)
     except PantauError as e:
         return Failed(message=str(e))
     try:
-        return await _run(cfg, store, options, name, progress, get_run_logger())
+        return await _run(cfg, store, channels, options, name, progress, get_run_logger())
     finally:
         store.close()                          # a dry run's copy is deleted
 
 
-async def _run(cfg, store: Store, options: IngestOptions, name: str, progress: Progress | None, log) -> State:
+async def _run(cfg, store: Store, channels: list, options: IngestOptions, name: str, progress: Progress | None,
+               log) -> State:
     matchers = [Matcher(load_topic(cfg.topic_dir(t), t.threshold)) for t in cfg.topics]
     labels = {m.topic.name: m.topic.label for m in matchers}
-    channels, skipped = resolve_channels(cfg)
-    for ch, why in skipped.items():
-        log.warning("channel %s: %s", ch, why)
     notes = None
     if options.dry_run:
         channels, notes = run_options.dry_run_senders(channels)
         log.info("dry run: nothing will be sent or kept")
     enabled = [s for s in cfg.sources if s.enabled]
 
-    async with Fetcher(cfg.http) as fetcher:
-        results = await _discover_all(fetcher, store, enabled, matchers, cfg.http.retries, cfg.http.retry_delay_s)
+    run_id = claimer(str(flow_run.id or uuid.uuid4()))
+    deadline = time.monotonic() + cfg.pipeline.run_deadline_s
+    async with Fetcher(cfg.http, deadline=deadline) as fetcher:
+        results = await _discover_all(fetcher, store, enabled, matchers, cfg.http.retries, cfg.http.retry_delay_s,
+                                      cfg.pipeline.source_deadline_s)
         fresh, dropped = pipeline.select_new(store, results, cfg.pipeline.max_fetch_attempts,
-                                             cfg.pipeline.max_articles_per_run)
+                                             cfg.pipeline.max_articles_per_run, run_id)
         failed = [r for r in results if r.error]
         log.info("%d sources read, %d failed: %d links, %d new", len(results) - len(failed), len(failed),
                  sum(len(r.candidates) for r in results), len(fresh))
@@ -141,17 +151,25 @@ async def _run(cfg, store: Store, options: IngestOptions, name: str, progress: P
         if progress:
             await progress(0, len(parts))
         for i, batch in enumerate(parts, 1):
+            if time.monotonic() > deadline:
+                left = [c for part in parts[i - 1:] for c in part]
+                pipeline.release(store, left, run_id)
+                why = (f"run deadline reached ({cfg.pipeline.run_deadline_s:g}s): {len(left)} links left "
+                       "for the next run")
+                done.problems.append(Problem("run", "deadline", why))
+                log.warning("run deadline reached: %d links left for the next run", len(left))
+                break
             pages = await fetch_batch(fetcher, batch, cfg.pipeline.max_pages)
             analysed = analyse_batch(pages, matchers, cfg.pipeline.languages)
-            part = record_batch(store, analysed, channels)
+            part = record_batch(store, analysed, channels, cfg.pipeline.max_fetch_attempts)
             done += part
             log.info("batch %d/%d: %d pages fetched, %d extracted, %d matched", i, len(parts),
                      part.fetched, part.extracted, part.matched)
             if progress:
                 await progress(i, len(parts))
 
-    counts = deliver_alerts(store, run_options.delivered(channels, options), str(flow_run.id or "local"), labels)
-    summary = summarise(enabled, results, fresh, done, counts, skipped, store.outbox.counts(), would_send=notes)
+    counts = deliver_alerts(store, run_options.delivered(channels, options), run_id, labels)
+    summary = summarise(enabled, results, fresh, done, counts, {}, store.outbox.counts(), would_send=notes)
     await acreate_markdown_artifact(key=f"{name}-summary", markdown=summary_markdown(summary, name),
                                     description=f"pantau {name} run summary")
     await acreate_table_artifact(key=f"{name}-stories", table=stories_table(store, done.story_ids),

@@ -29,7 +29,7 @@ def _print_json(obj) -> None:
     print(json.dumps(obj, ensure_ascii=False, default=str), flush=True)
 
 
-def _preflight(config_path: str | None):
+def _preflight(config_path: str | None, channels: bool = False):
     """Load and check everything a run needs before Prefect starts: config, topics, store."""
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -47,6 +47,9 @@ def _preflight(config_path: str | None):
     except (SQLAlchemyError, ModuleNotFoundError, OSError) as e:
         reason = str(getattr(e, "orig", None) or e).splitlines()[0]
         raise ConfigError(f"{cfg.origin}: storage_url: cannot open the store ({reason})") from None
+    if channels:
+        from .connectors.delivery import require_channels
+        require_channels(cfg)
     return cfg
 
 
@@ -82,7 +85,7 @@ def _config_arg(path: str | None) -> str | None:
 
 
 def cmd_run(args) -> int:
-    cfg = _preflight(args.config)
+    cfg = _preflight(args.config, channels=True)
     where = "pantau's default config (no ./config.yaml; `pantau init` writes one to edit)" \
         if _config_arg(args.config) is None else cfg.origin
     print(f"pantau run · {where} · {sum(s.enabled for s in cfg.sources)} sources · "
@@ -137,18 +140,17 @@ def _matchers(config_path: str | None, threshold: float | None):
 
 
 def cmd_evaluate(args) -> int:
-    from .evaluate import evaluate, format_errors, format_report
+    from .topic.evaluate import evaluate, format_errors, format_report, summary
     matcher = _matchers(args.config, args.threshold)[0]
-    try:
-        report = evaluate(matcher, Path(args.path))
-    except OSError as e:
-        raise ConfigError(f"{args.path}: cannot read ({e.strerror})") from None
+    report = evaluate(matcher, Path(args.path))     # a missing or bad file: DataError, one line
+    t = matcher.topic
+    print(f"topic {t.name}: {len(t.positives)} positive, {len(t.negatives)} negative exemplars")
     print(format_report(report))
     if args.errors:
         print(format_errors(report))
     if args.json:
-        _print_json({k: report[k] for k in ("n", "tp", "fp", "fn", "tn", "skipped", "precision", "recall", "f1",
-                                            "threshold")})
+        _print_json({**summary(report, with_errors=True),
+                     "exemplars": {"positive": len(t.positives), "negative": len(t.negatives)}})
     return 0
 
 
@@ -188,7 +190,7 @@ def _load_document(target: str, config_path: str | None):
 
 
 def cmd_explain(args) -> int:
-    from .evaluate import format_match
+    from .topic.evaluate import format_match
     matchers = _matchers(args.config, args.threshold)
     title, text, url, _ = _load_document(args.target, args.config)
     for m in matchers:
@@ -196,6 +198,55 @@ def cmd_explain(args) -> int:
         print(format_match(title, match))
         if args.json:
             _print_json(match.to_dict())
+    return 0
+
+
+def cmd_exemplar_add(args) -> int:
+    from .config import load_config
+    from .topic.feedback import add_exemplar, read_text_file, topic_dir
+    folder = topic_dir(load_config(args.config), args.topic)
+    target = args.target
+    is_url = target.startswith(("http://", "https://"))
+    if not is_url and not Path(target).is_file():
+        raise PantauError(f"{target}: no such file")
+    published: object = None
+    if not is_url and Path(target).suffix.lower() == ".txt":
+        title, text, meta = read_text_file(Path(target))
+        source, published = meta.get("source") or Path(target).resolve().as_uri(), meta.get("date")
+    else:
+        title, text, source, x = _load_document(target, args.config)     # failures: PantauError, one line
+        published = x.published if x else None
+    polarity = "positive" if args.positive else "negative"
+    path = add_exemplar(folder, polarity, title, text, source, published)
+    print(f"saved {polarity} exemplar of {folder.name}: {path}")
+    if args.json:
+        _print_json({"path": str(path), "polarity": polarity, "title": title, "source": source})
+    return 0
+
+
+def cmd_feedback(args) -> int:
+    from dataclasses import asdict
+
+    from sqlalchemy.exc import NoResultFound
+
+    from .store import Store
+    from .topic.feedback import feedback
+    cfg = _preflight(args.config)
+    store = Store(cfg.resolved_storage_url())
+
+    def read_story(story_id: int) -> dict | None:
+        try:
+            story = store.stories.get(story_id)
+        except NoResultFound:
+            return None
+        return {**asdict(story), "articles": [asdict(a) for a in store.articles.of_story(story_id)]}
+    folders = {t.name: cfg.topic_dir(t) for t in cfg.topics}
+    path, lead = feedback(args.story_id, args.right, read_story, folders)
+    kind = "positive" if args.right else "negative"
+    print(f"story {args.story_id} ({lead['title']}): saved as a {kind} exemplar: {path}")
+    print("the next run uses it; `pantau evaluate FILE` shows the effect")
+    if args.json:
+        _print_json({"story_id": args.story_id, "path": str(path), "polarity": kind, "title": lead["title"]})
     return 0
 
 
@@ -246,7 +297,7 @@ def cmd_test_alert(args) -> int:
     for ch in chosen:
         title, body = sample_alert(ch.format, ch.template_dir)
         try:
-            ch.send(title, body, ch.format)
+            ch.send(title, body, ch.format, None)
             results[ch.name] = "sent"
         except DeliveryError as e:
             failures += 1
@@ -259,7 +310,7 @@ def cmd_test_alert(args) -> int:
 
 def cmd_serve(args) -> int:
     from .serve import serve
-    _preflight(args.config)
+    _preflight(args.config, channels=True)          # a served run cannot start with a channel that cannot deliver
     found, _ = find_config(args.config)
     return serve(str(found.resolve()), args.port, args.paused, data_home())
 
@@ -340,6 +391,23 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--channel")
     sp.add_argument("--tag")
     sp.set_defaults(fn=cmd_test_alert)
+    sp = sub.add_parser("exemplar", help="teach a topic with example articles")
+    esub = sp.add_subparsers(dest="action", required=True)
+    sp = esub.add_parser("add", help="save an article (.txt, .html or URL) as a positive/negative exemplar")
+    common(sp)
+    sp.add_argument("target", metavar="PATH|URL")
+    sp.add_argument("--topic", metavar="NAME", help="which topic of the config (needed when it has several)")
+    side = sp.add_mutually_exclusive_group(required=True)
+    side.add_argument("--positive", action="store_true")
+    side.add_argument("--negative", action="store_true")
+    sp.set_defaults(fn=cmd_exemplar_add)
+    sp = sub.add_parser("feedback", help="an alert was wrong (or right): its story becomes an exemplar")
+    common(sp)
+    sp.add_argument("story_id", type=int, metavar="STORY_ID")
+    side = sp.add_mutually_exclusive_group(required=True)
+    side.add_argument("--wrong", action="store_true")
+    side.add_argument("--right", action="store_true")
+    sp.set_defaults(fn=cmd_feedback)
     sp = sub.add_parser("serve", help="serve deploy/prefect.yaml's deployments (schedules, UI runs) from this process")
     common(sp, json_flag=False)
     sp.add_argument("--port", type=int, default=4200,

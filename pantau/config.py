@@ -5,6 +5,7 @@ that holds its Apprise URL, and the URL is resolved only at delivery time.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import UTC
 from pathlib import Path
@@ -86,6 +87,7 @@ class Channel(_Strict):
     format: Literal["auto", "markdown", "html", "text"] = "auto"
     update_mode: Literal["update", "silent"] = "update"
     max_per_run: int = Field(default=50, ge=1)
+    timeout_s: float = Field(default=30.0, gt=0, description="most time to wait for the channel to answer a message")
     enabled: bool = True
 
     @field_validator("digest_cron")
@@ -122,6 +124,25 @@ class Http(_Strict):
     max_crawl_delay_s: float = Field(default=30.0, ge=0, description="a robots.txt Crawl-delay is capped here")
     max_retry_after_s: float = Field(default=60.0, ge=0,
                                      description="wait out a 429/503 Retry-After up to this; longer ones fail")
+    request_deadline_s: float = Field(default=60.0, gt=0,
+                                      description="most time one request may take, from connecting to the last byte")
+    min_bytes_per_s: float = Field(default=512.0, ge=0,
+                                   description="a body arriving slower than this (after 5 s) is given up")
+    allow_private: list[str] = Field(default=[], description="loopback/private addresses that may be fetched: "
+                                                             "'host:port' or a CIDR such as 10.0.0.0/8")
+
+    @field_validator("allow_private")
+    @classmethod
+    def _allow_entries(cls, v: list[str]) -> list[str]:
+        for entry in v:
+            host, sep, port = entry.rpartition(":")
+            if sep and host and port.isdigit() and "/" not in entry:
+                continue
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r}: give 'host:port' or a CIDR such as 10.0.0.0/8") from None
+        return v
 
 
 class Pipeline(_Strict):
@@ -130,6 +151,10 @@ class Pipeline(_Strict):
     max_fetch_attempts: int = Field(default=3, ge=1)
     max_pages: int = Field(default=10, ge=1, description="multi-page articles: most pages fetched per article")
     languages: list[str] = ["id"]
+    source_deadline_s: float = Field(default=180.0, gt=0, description="most time one source may take to list links")
+    run_deadline_s: float = Field(default=840.0, gt=0,
+                                  description="a run stops starting new work after this (links left go to the next "
+                                              "run); below the schedule's 15 minutes so runs never pile up")
 
 
 class Config(_Strict):

@@ -28,15 +28,17 @@ class TopicError(ConfigError):
 class FetchError(PantauError):
     """A request failed. ``transient`` errors (timeouts, connection faults, 5xx, 429) are worth
     retrying on a later attempt; the rest (4xx, robots.txt, blocked address, wrong type) are not.
-    ``network``: the host could not be reached at all (DNS, refused, reset, timed out)."""
+    ``network``: the host could not be reached at all (DNS, refused, reset, timed out);
+    ``blocked``: pantau itself refused to connect (an address that is not public, see http.allow_private)."""
 
     def __init__(self, message: str, transient: bool = False, status: int | None = None,
-                 retry_after: float | None = None, network: bool = False):
+                 retry_after: float | None = None, network: bool = False, blocked: bool = False):
         super().__init__(message)
         self.transient = transient
         self.status = status
         self.retry_after = retry_after
         self.network = network
+        self.blocked = blocked
 
 
 class ParseError(PantauError, ValueError):

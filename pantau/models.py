@@ -11,7 +11,8 @@ from .errors import Problem
 # -- delivery -----------------------------------------------------------------------------------
 # A delivery target at run time: its validated settings (config.yaml's ``channels:`` entry), the
 # format it takes, and a sender that closes over the secret Apprise URL (nothing else ever sees it).
-Sender = Callable[[str, str, str], None]     # (title, body, format); raises DeliveryError when not delivered
+# (title, body, format, idempotency key); raises DeliveryError when not delivered
+Sender = Callable[[str, str, str, "str | None"], None]
 
 
 @dataclass
@@ -99,6 +100,8 @@ class Match:
     similarity: float = 0.0
     top_terms: list[str] = field(default_factory=list)
     contributions: dict[str, float] = field(default_factory=dict)
+    nearest_negative: str | None = None           # the negative exemplar (known false alarm) most like it
+    negative_similarity: float = 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -122,6 +125,7 @@ class ChannelOutcome:
     name: str
     sent: int = 0
     failed: int = 0
+    uncertain: int = 0          # sent, but no answer came: maybe delivered; never re-sent automatically
     skipped: str | None = None
     last_error: str | None = None
 

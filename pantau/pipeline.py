@@ -49,11 +49,12 @@ def _published(page_date: datetime | None, feed_date: datetime | None) -> dateti
     return page_date
 
 
-def select_new(store: Store, results: list[FeedResult], max_attempts: int,
-               limit: int) -> tuple[list[Candidate], list[Problem]]:
-    """New candidate links of this run — one per canonical URL, never one already fetched, hosts
-    interleaved (so that a batch is not one site's links back to back) — and the links dropped as
-    invalid, each a Problem naming its source."""
+def select_new(store: Store, results: list[FeedResult], max_attempts: int, limit: int,
+               run_id: str) -> tuple[list[Candidate], list[Problem]]:
+    """The links this run fetches — one per canonical URL, never one fetched before or being fetched
+    by an overlapping run (claimed in the store), failed ones again once their backoff has passed,
+    hosts interleaved (so that a batch is not one site's links back to back) — and the links dropped
+    as invalid, each a Problem naming its source."""
     by_url: dict[str, Candidate] = {}
     problems = []
     for r in results:
@@ -63,8 +64,16 @@ def select_new(store: Store, results: list[FeedResult], max_attempts: int,
                 problems.append(Problem("discover", r.source, f"invalid link dropped: {c.url[:200]!r}"))
                 continue
             by_url.setdefault(url, c)
-    fresh = store.seen.unseen(list(by_url), max_attempts)
-    return interleave([by_url[u] for u in fresh])[:limit], problems
+    canon = {id(c): u for u, c in by_url.items()}
+    ordered = [canon[id(c)] for c in interleave(list(by_url.values()))]
+    won = store.seen.claim(ordered, run_id, max_attempts)
+    store.seen.release(won[limit:], run_id)                  # beyond this run's limit: the next run's
+    return [by_url[u] for u in won[:limit]], problems
+
+
+def release(store: Store, candidates: list[Candidate], run_id: str) -> None:
+    """Give back the claims on links this run will not fetch (it stopped early)."""
+    store.seen.release([canonical_url(c.url) or c.url for c in candidates], run_id)
 
 
 def interleave(candidates: list[Candidate]) -> list[Candidate]:
@@ -111,14 +120,15 @@ def analyse(pages: list[Page], matchers: list[Matcher], languages: list[str]) ->
     return out
 
 
-def record(store: Store, analysed: list[Analysed], channels: list[alerts.Channel]) -> Counts:
+def record(store: Store, analysed: list[Analysed], channels: list[alerts.Channel], max_attempts: int = 3) -> Counts:
     """Persist each analysed page; group relevant articles into stories and record alert intents."""
     n = Counts(fetched=sum(1 for a in analysed if a.page.html))
     for a in analysed:
         cand_url = canonical_url(a.page.candidate.url) or a.page.candidate.url
         if a.error:
-            n.problems.append(Problem("fetch" if a.page.html is None else "extract", a.page.candidate.url, a.error))
-            store.seen.mark(cand_url, error=a.error)
+            gave_up = store.seen.mark(cand_url, error=a.error, max_attempts=max_attempts)
+            why = f"gave up after {max_attempts} tries: {a.error}" if gave_up else f"{a.error} (tried again later)"
+            n.problems.append(Problem("fetch" if a.page.html is None else "extract", a.page.candidate.url, why))
             continue
         n.extracted += 1
         art = a.article

@@ -40,6 +40,12 @@ def judge(s: RunSummary) -> tuple[str, str]:
             return "no_source", (f"no source reachable ({len(failed)} of {len(s.sources)} failed) "
                                  "— is this machine online?")
         return "no_source", f"every source failed ({len(failed)} of {len(s.sources)}) — see the table above"
+    unsure = [c for c in s.channels if c.uncertain]
+    if unsure:
+        n = sum(c.uncertain for c in unsure)
+        names = ", ".join(c.name for c in unsure)
+        return "undelivered", (f"{n} alert{'s' if n != 1 else ''} may not have arrived ({names} did not answer "
+                               "after sending); not re-sent — check, then `pantau outbox --requeue ID`")
     undelivered = [c for c in s.channels if c.failed]
     if undelivered:
         n = sum(c.failed for c in undelivered)
@@ -74,7 +80,8 @@ def summarise(sources: list[Source], results: list[FeedResult], fresh: list[Cand
         sources=[SourceOutcome(src.name, src.kind, links=len(r.candidates), new=new_by_source.get(src.name, 0),
                                not_modified=r.not_modified, error=r.error, unreachable=r.unreachable)
                  for src, r in zip(sources, results, strict=True)],
-        channels=[ChannelOutcome(name, v["sent"], v["failed"], last_error=v["last_error"]) for name, v in real.items()]
+        channels=[ChannelOutcome(name, v["sent"], v["failed"], v["uncertain"], last_error=v["last_error"])
+                  for name, v in real.items()]
         + [ChannelOutcome(name, skipped=why) for name, why in skipped.items()],
         dry_run=would_send is not None,
         would_send=[{"channel": n["channel"], "title": n["title"]} for n in would_send or []
@@ -95,7 +102,9 @@ def _channel_result(c) -> str:
     if c.skipped:
         return f"skipped: {c.skipped}"
     text = f"{c.sent} sent"
-    if c.failed:
+    if c.uncertain:
+        text += f", {c.uncertain} uncertain"
+    if c.failed or c.uncertain:
         text += f", {c.failed} failed: {c.last_error}"
     return text
 
@@ -188,10 +197,10 @@ def stories_table(store: Store, story_ids: list[int]) -> list[dict]:
     return rows
 
 
-def digest_report(by_channel: dict, skipped: dict[str, str], dry_run: bool) -> tuple[str, str, str]:
+def digest_report(by_channel: dict, dry_run: bool) -> tuple[str, str, str]:
     """(outcome, one-line message, markdown) of a digest run: per channel the digest it sent (or
-    would have sent, or failed to send), or why it had none."""
-    failed = [name for name, c in by_channel.items() if c["failed"]]
+    would have sent, or failed to send), or that none was due."""
+    failed = [name for name, c in by_channel.items() if c["failed"] or c.get("uncertain")]
     sent = [name for name, c in by_channel.items() if c["sent"]]
     verb = "would be sent" if dry_run else "sent"
     if failed:
@@ -213,6 +222,4 @@ def digest_report(by_channel: dict, skipped: dict[str, str], dry_run: bool) -> t
         state = verb if c["sent"] else f"FAILED: {c['last_error']}"
         lines += [f"**{_cell(c['title'])}** — {c['stories']} stor{'y' if c['stories'] == 1 else 'ies'}, {state}",
                   "", "```", c["body"], "```"]
-    for name, why in skipped.items():
-        lines += ["", f"## {name}", "", f"skipped: {_cell(why)}"]
     return outcome, message, "\n".join(lines)

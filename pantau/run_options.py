@@ -155,10 +155,9 @@ def delivered(channels: list[Channel], options: _Options) -> list[Channel]:
     return [c for c in channels if not wanted or c.name in wanted or c.name == "console"]
 
 
-def prepare(config_path: str, options: _Options) -> tuple[Config, Store]:
-    """The run's config (the one at ``config_path``, else the one in use, under ``options``) and its store."""
-    cfg = apply(load_config(config_path or None), options)
-    return cfg, open_store(cfg, options)
+def configure(config_path: str, options: _Options) -> Config:
+    """The run's config: the one at ``config_path`` (else the one in use) under ``options``."""
+    return apply(load_config(config_path or None), options)
 
 
 def open_store(cfg: Config, options: _Options) -> Store:
@@ -173,7 +172,7 @@ def dry_run_senders(channels: list[Channel]) -> tuple[list[Channel], list[dict[s
     notes: list[dict[str, str]] = []
 
     def noting(name: str):
-        def send(title: str, body: str, fmt: str) -> None:
+        def send(title: str, body: str, fmt: str, key: str | None = None) -> None:
             notes.append({"channel": name, "title": title, "body": body})
         return send
 

@@ -12,8 +12,8 @@ from collections import Counter
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from .normalize import STOPWORDS, tokens
 from .store import StoryRow
+from .topic.normalize import STOPWORDS, tokens
 
 SIGNATURE_SIZE = 30
 

@@ -10,7 +10,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from pantau.normalize import tokens
+from pantau.topic.normalize import tokens
 
 src = Path(sys.argv[1])
 df: Counter = Counter()

@@ -42,6 +42,14 @@ def prefect_server():
         yield
 
 
+def allowing(*servers, **settings):
+    """Http settings that may fetch these loopback servers (objects with a .port, or ports): the
+    SSRF guard refuses loopback addresses unless http.allow_private lists them."""
+    from pantau.config import Http
+    ports = [s if isinstance(s, int) else s.port for s in servers]
+    return Http(allow_private=[f"127.0.0.1:{p}" for p in ports], **settings)
+
+
 @pytest.fixture
 def replay_site():
     from pantau.demo import ReplaySite

@@ -20,11 +20,12 @@ def test_evaluate_json(capsys):
 
 def test_explain_a_plain_text_file(capsys, tmp_path):
     p = tmp_path / "a.txt"
-    exemplar = (SEEDS / "exemplars/000_d65872ee167d278c.txt").read_text()
-    p.write_text("Blinken bertemu Lavrov di sela KTT G20\n" + exemplar)
+    seed = (SEEDS / "exemplars/positive/000_d65872ee167d278c.txt").read_text()
+    p.write_text("Blinken bertemu Lavrov di sela KTT G20\n" + seed)
     assert cli(["explain", str(p), "--config", CONFIG, "--json"]) == 0
     out = capsys.readouterr().out
-    assert "MATCH" in out and "nearest exemplar: 000_d65872ee167d278c" in out
+    assert "MATCH" in out and "nearest positive exemplar: 000_d65872ee167d278c" in out
+    assert "nearest negative exemplar: " in out and "score = concepts " in out
     m = json.loads(out.strip().splitlines()[-1])
     assert m["relevant"] and "Rusia" in m["concepts"]["actor"]
 

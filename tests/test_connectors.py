@@ -3,8 +3,8 @@ import asyncio
 
 import pytest
 
-from conftest import FIXTURES
-from pantau.config import Http, Source
+from conftest import FIXTURES, allowing
+from pantau.config import Source
 from pantau.connectors.net import Fetcher, FetchError
 from pantau.connectors.net.pages import fetch_pages
 from pantau.connectors.sources.rss import fetch_feed, parse_feed
@@ -42,7 +42,7 @@ def run(coro):
 
 def test_conditional_get_and_user_agent(replay_site):
     async def go():
-        async with Fetcher(Http(per_host_interval_s=0)) as f:
+        async with Fetcher(allowing(replay_site, per_host_interval_s=0)) as f:
             s = src(replay_site.feed_url("kompas"), "kompas")
             first = await fetch_feed(f, s)
             second = await fetch_feed(f, s, first.etag, first.last_modified)
@@ -54,7 +54,7 @@ def test_conditional_get_and_user_agent(replay_site):
 
 def test_broken_feeds(replay_site):
     async def go():
-        async with Fetcher(Http(per_host_interval_s=0)) as f:
+        async with Fetcher(allowing(replay_site, per_host_interval_s=0)) as f:
             with pytest.raises(FetchError) as e:       # 5xx is transient: the flow retries it
                 await fetch_feed(f, src(f"{replay_site.base}/feeds/broken-500.xml"))
             assert e.value.transient and e.value.status == 500
@@ -76,7 +76,7 @@ def test_pages_bounded_and_errors_isolated(replay_site):
              Candidate(url="http://127.0.0.1:9/refused", source="s")]
 
     async def go():
-        async with Fetcher(Http(max_body_bytes=100_000, timeout_s=5, per_host_interval_s=0)) as f:
+        async with Fetcher(allowing(replay_site, 9, max_body_bytes=100_000, timeout_s=5, per_host_interval_s=0)) as f:
             return await fetch_pages(f, cands)
     pages = run(go())
     assert pages[0].html and pages[0].error is None

@@ -60,7 +60,7 @@ def test_init_writes_a_config_and_a_topic_to_edit(elsewhere, capsys):
     desk = elsewhere / "desk"
     assert (desk / "config.yaml").read_text() == default_config().read_text()
     topic = desk / "seeds" / "g20-russia-ukraine"
-    assert (topic / "topic.yaml").is_file() and list((topic / "exemplars").glob("*.txt"))
+    assert (topic / "topic.yaml").is_file() and list((topic / "exemplars" / "positive").glob("*.txt"))
     cfg = load_config(desk / "config.yaml")
     assert cfg.topic_dir(cfg.topics[0]) == topic                 # the user's copy, not the shipped one
     (desk / "config.yaml").write_text("# edited\n" + (desk / "config.yaml").read_text())

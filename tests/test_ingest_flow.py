@@ -103,7 +103,7 @@ def run_state(path):
 def test_a_run_that_reads_nothing_fails_with_the_reason(prefect_server, tmp_path):
     """Every source unreachable: the run ends Failed (automations can react) with the verdict."""
     cfg = {"storage_url": f"sqlite:///{tmp_path / 'p.db'}",
-           "http": {"retries": 0, "timeout_s": 3, "respect_robots": False},
+           "http": {"retries": 0, "timeout_s": 3, "respect_robots": False, "allow_private": ["127.0.0.1:9"]},
            "sources": [{"name": f"dead-{i}", "url": f"http://127.0.0.1:9/feed{i}.xml"} for i in range(3)],
            "topics": [{"name": "g20-russia-ukraine", "path": "seeds/g20-russia-ukraine"}]}
     path = tmp_path / "config.yaml"

@@ -2,8 +2,9 @@
 markup shapes Kompas (``?page=N`` plus a "Show All" ``?page=all`` link) and Detik (``/2``, ``/3``
 with "Selanjutnya" / rel=next links) use; the article text is written for the test."""
 import asyncio
+from urllib.parse import urlsplit
 
-from pantau.config import Http
+from conftest import allowing
 from pantau.connectors.net import Fetcher
 from pantau.connectors.net.pages import fetch_page
 from pantau.extract import extract_article, pagination
@@ -59,7 +60,7 @@ def _detik(site, broken_third: bool = False):
 
 def _fetch(url: str, max_pages: int = 10):
     async def go():
-        async with Fetcher(Http(per_host_interval_s=0)) as f:
+        async with Fetcher(allowing(urlsplit(url).port, per_host_interval_s=0)) as f:
             return await fetch_page(f, Candidate(url=url, source="t"), max_pages)
     return asyncio.run(go())
 
@@ -101,13 +102,17 @@ def test_links_to_other_articles_are_not_pages():
         "https://www.kompas.com/read/2023/03/02/1/artikel?page=all", None)
 
 
-def test_cli_extract_url_follows_pages(replay_site, capsys):
+def test_cli_extract_url_follows_pages(replay_site, capsys, tmp_path):
     import json
 
-    from conftest import PROJECT
+    import yaml
+
     from pantau.cli import main as cli
     url = _detik(replay_site)
-    assert cli(["extract", url, "--config", str(PROJECT / "config.yaml"), "--json"]) == 0
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump({"http": {"allow_private": [f"127.0.0.1:{replay_site.port}"]}, "sources": [],
+                                      "topics": [{"name": "g20-russia-ukraine", "path": "seeds/g20-russia-ukraine"}]}))
+    assert cli(["extract", url, "--config", str(config), "--json"]) == 0
     r = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert set(r) == {"title", "text", "date", "url", "language"}
     assert all(p in r["text"] for p in PARTS) and r["language"] == "id"

@@ -65,16 +65,17 @@ def test_apply_narrows_and_adjusts_the_run(tmp_path):
 
 
 def test_a_dry_run_store_is_a_throwaway_copy(tmp_path):
+    from pantau.models import FeedResult
     real = Store(f"sqlite:///{tmp_path / 'p.db'}")
-    real.seen.mark("https://example.org/a")
+    real.feeds.save(FeedResult(source="a", url="https://example.org/a.xml", etag='"1"'))
     scratch = ro.open_store(config(tmp_path), ro.IngestOptions(dry_run=True))
-    assert scratch.seen.unseen(["https://example.org/a", "https://example.org/b"], 3) == ["https://example.org/b"]
-    scratch.seen.mark("https://example.org/b")
+    assert [f.url for f in scratch.feeds.states()] == ["https://example.org/a.xml"]      # a copy of the store
+    scratch.feeds.save(FeedResult(source="b", url="https://example.org/b.xml"))
     path = scratch.scratch
-    assert path is not None and path.exists()
+    assert path is not None and path.exists() and len(scratch.feeds.states()) == 2
     scratch.close()
     assert not path.exists()
-    assert real.seen.unseen(["https://example.org/b"], 3) == ["https://example.org/b"]     # untouched
+    assert [f.url for f in real.feeds.states()] == ["https://example.org/a.xml"]          # untouched
     with pytest.raises(ConfigError, match="a dry run needs a SQLite store"):
         Store.scratch_copy("postgresql+psycopg://u@127.0.0.1/x")
 
@@ -89,7 +90,7 @@ def test_a_run_delivers_to_the_chosen_channels_only(tmp_path):
 def test_dry_run_senders_only_take_notes(tmp_path):
     from pantau.models import Channel
 
-    def boom(title, body, fmt):
+    def boom(title, body, fmt, key=None):
         raise AssertionError("sent")
     channels, notes = ro.dry_run_senders([Channel.internal("hook", "text", boom)])
     channels[0].send("t", "b", "text")

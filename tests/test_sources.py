@@ -8,17 +8,18 @@ GDELT's artlist JSON and its plain-text error answers) — see pantau/demo/forma
 import asyncio
 import gzip
 import time
+from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, allowing
 from pantau.config import ConfigError, Http, Source, parse_config
 from pantau.connectors.net import Fetcher, FetchError
 from pantau.connectors.net.pacing import retry_after_seconds
 from pantau.connectors.sources import SourceContext, discover, gdelt, google_news, homepage, sitemap
 from pantau.demo.formats import GN_STYLES, google_news_id
 
-FAST = Http(per_host_interval_s=0, retries=2)
+FAST = {"per_host_interval_s": 0, "retries": 2}
 CTX = SourceContext(search_any=["Rusia", "Ukraina", "G20"], search_context=["diplomasi", "pertemuan"])
 
 
@@ -26,8 +27,8 @@ def run(coro):
     return asyncio.run(coro)
 
 
-async def _discover(source: Source, settings: Http = FAST, ctx: SourceContext = CTX):
-    async with Fetcher(settings) as f:
+async def _discover(source: Source, settings: Http | None = None, ctx: SourceContext = CTX):
+    async with Fetcher(settings or allowing(urlsplit(source.url).port, **FAST)) as f:
         return await discover(f, source, ctx)
 
 
@@ -163,7 +164,7 @@ def test_gdelt_requests_are_five_seconds_apart(replay_site):
     replay_site.routes["/gdelt/api/v2/doc/doc"] = answer
 
     async def go():
-        async with Fetcher(FAST) as f:
+        async with Fetcher(allowing(replay_site, **FAST)) as f:
             for name in ("a", "b"):
                 await discover(f, Source(name=name, kind="gdelt", url=f"{replay_site.base}/gdelt/api/v2/doc/doc"), CTX)
     run(go())
@@ -216,7 +217,7 @@ def test_robots_txt_is_honoured_and_read_once(replay_site):
     replay_site.extra_pages["/private/a.html"] = ("text/html", b"<html><body>secret</body></html>")
 
     async def go():
-        async with Fetcher(FAST) as f:
+        async with Fetcher(allowing(replay_site, **FAST)) as f:
             with pytest.raises(FetchError, match="disallowed by robots.txt"):
                 await f.get(f"{replay_site.base}/private/a.html")
             ok = await f.get(replay_site.feed_url("kompas"))
@@ -233,14 +234,14 @@ def test_crawl_delay_and_unreachable_robots(replay_site):
     replay_site.routes["/slow"] = lambda q: (stamps.append(time.monotonic()), (200, "text/plain", b"x", {}))[1]
 
     async def go():
-        async with Fetcher(FAST) as f:
+        async with Fetcher(allowing(replay_site, **FAST)) as f:
             for _ in range(2):
                 await f.get(f"{replay_site.base}/slow")
     run(go())
     assert stamps[1] - stamps[0] >= 0.95
 
     async def dead():
-        async with Fetcher(FAST) as f:             # nothing listens on port 9 of loopback
+        async with Fetcher(allowing(9, **FAST)) as f:             # nothing listens on port 9 of loopback
             await f.get("http://127.0.0.1:9/feed.xml")
     with pytest.raises(FetchError, match=r"^connection refused by 127.0.0.1$") as e:
         run(dead())
@@ -259,14 +260,14 @@ def test_retry_after_is_obeyed_then_reported(replay_site):
     replay_site.routes["/down"] = lambda q: (503, "text/plain", b"maintenance", {"Retry-After": "3600"})
 
     async def go():
-        async with Fetcher(FAST) as f:
+        async with Fetcher(allowing(replay_site, **FAST)) as f:
             ok = await f.get(f"{replay_site.base}/busy")
             with pytest.raises(FetchError) as e:
                 await f.get(f"{replay_site.base}/down")
             return ok, e.value
     ok, err = run(go())
     assert ok.status == 200 and len(calls) == 2 and calls[1] - calls[0] >= 0.95
-    assert err.status == 503 and err.transient and err.retry_after == 3600 and "Retry-After 3600s" in str(err)
+    assert err.status == 503 and not err.transient and err.retry_after == 3600 and "Retry-After 3600s" in str(err)
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412480 - 60) == 60
     assert retry_after_seconds("soon") is None
 
@@ -278,5 +279,5 @@ def test_identifiable_user_agent_and_content_type_checks(replay_site):
     assert r.error == "not a feed (content-type text/html)"
     page = run(_discover(Source(name="hp", kind="homepage", url=replay_site.feed_url("kompas"))))
     assert page.error == "not an HTML page (application/rss+xml)"
-    assert replay_site.user_agents == {FAST.user_agent}                 # robots.txt, feed and page alike
-    assert FAST.user_agent.startswith("pantau/") and "+http" in FAST.user_agent
+    assert replay_site.user_agents == {Http().user_agent}                 # robots.txt, feed and page alike
+    assert Http().user_agent.startswith("pantau/") and "+http" in Http().user_agent

@@ -1,4 +1,5 @@
 """Store, outbox ledger and alert rendering (real SQLite files, real threads)."""
+import os
 import threading
 from datetime import timedelta
 
@@ -27,15 +28,46 @@ def add_story(store, title="Menlu RI bertemu Lavrov", text="Isi berita <b>tebal<
     return sid, ids
 
 
-def test_seen_urls_and_retry_budget(tmp_path):
+def test_seen_urls_claims_backoff_and_giving_up(tmp_path):
     s = make_store(tmp_path)
-    assert s.seen.unseen(["u1", "u2"], 3) == ["u1", "u2"]
+    t0 = utcnow()
+    assert s.seen.claim(["u1", "u2"], "run-a", 3, now=t0) == ["u1", "u2"]
+    assert s.seen.claim(["u1", "u2", "u3"], "run-b", 3, now=t0) == ["u3"]       # an overlapping run: only new
     s.seen.mark("u1")
-    s.seen.mark("u2", error="HTTP 500")
-    assert s.seen.unseen(["u1", "u2"], 3) == ["u2"]
-    s.seen.mark("u2", error="HTTP 500")
-    s.seen.mark("u2", error="HTTP 500")
-    assert s.seen.unseen(["u1", "u2"], 3) == []
+    assert not s.seen.mark("u2", error="HTTP 500", now=t0)
+    assert s.seen.status("u2") == ("error", 1)
+    assert s.seen.claim(["u1", "u2"], "run-c", 3, now=t0 + timedelta(minutes=5)) == []     # backoff: 15 min
+    assert s.seen.claim(["u2"], "run-d", 3, now=t0 + timedelta(minutes=16)) == ["u2"]
+    assert not s.seen.mark("u2", error="HTTP 500", now=t0 + timedelta(minutes=16))
+    assert s.seen.claim(["u2"], "run-e", 3, now=t0 + timedelta(minutes=40)) == []          # then 1 h
+    assert s.seen.claim(["u2"], "run-e", 3, now=t0 + timedelta(minutes=80)) == ["u2"]
+    assert s.seen.mark("u2", error="HTTP 500", now=t0 + timedelta(minutes=80))             # third failure: gave up
+    assert s.seen.status("u2") == ("gave_up", 3)
+    assert s.seen.claim(["u2"], "run-f", 3, now=t0 + timedelta(days=2)) == []
+
+
+def test_a_dead_runs_claims_are_taken_over_and_released_ones_return(tmp_path):
+    s = make_store(tmp_path)
+    t0 = utcnow()
+    assert s.seen.claim(["a", "b"], "dead", 3, now=t0) == ["a", "b"]
+    assert s.seen.claim(["a"], "next", 3, now=t0 + timedelta(minutes=10)) == []           # still fresh
+    assert s.seen.claim(["a"], "next", 3, now=t0 + timedelta(minutes=31)) == ["a"]        # stale: taken over
+    s.seen.release(["b"], "dead")
+    assert s.seen.status("b") is None and s.seen.claim(["b"], "other", 3, now=t0) == ["b"]
+
+
+def test_a_killed_process_claims_are_taken_over_at_once(tmp_path):
+    import subprocess
+    import sys
+
+    from pantau.store.seen import claimer
+    s = make_store(tmp_path)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = claimer("run-x").replace(f":{os.getpid()}:", f":{gone.stdout.strip()}:")
+    alive = claimer("run-y")
+    assert s.seen.claim(["p", "q"], dead, 3) == ["p", "q"]
+    assert s.seen.claim(["r"], alive, 3) == ["r"]
+    assert s.seen.claim(["p", "q", "r"], claimer("run-z"), 3) == ["p", "q"]        # the dead one's, not the live one's
 
 
 def test_outbox_exactly_once_and_retry(tmp_path):
@@ -44,7 +76,7 @@ def test_outbox_exactly_once_and_retry(tmp_path):
     calls = []
     state = {"up": False}
 
-    def flaky(title, body, fmt):
+    def flaky(title, body, fmt, key=None):
         calls.append(title)
         if not state["up"]:
             raise DeliveryError("HTTP 503")
@@ -68,11 +100,12 @@ def test_one_failing_channel_does_not_block_another(tmp_path):
     sid, _ = add_story(s)
     got = []
     ch = [Channel.internal("broken", "text", lambda *a: (_ for _ in ()).throw(RuntimeError("boom"))),
-          Channel.internal("ok", "text", lambda t, b, f: got.append(b))]
+          Channel.internal("ok", "text", lambda t, b, f, k=None: got.append(b))]
     plan(s, sid, "t", ch)
     counts = deliver(s, ch, "r", {})
     assert {k: counts[k] for k in ("sent", "failed", "uncertain")} == {"sent": 1, "failed": 1, "uncertain": 0}
-    assert counts["by_channel"]["broken"] == {"sent": 0, "failed": 1, "last_error": "RuntimeError: boom"}
+    assert counts["by_channel"]["broken"] == {"sent": 0, "failed": 1, "uncertain": 0,
+                                              "last_error": "RuntimeError: boom"}
     assert len(got) == 1
 
 
@@ -84,7 +117,7 @@ def test_concurrent_runs_send_once(tmp_path):
     sent = []
     lock = threading.Lock()
 
-    def sender(t, b, f):
+    def sender(t, b, f, k=None):
         with lock:
             sent.append(t)
 
@@ -104,7 +137,7 @@ def test_crash_between_send_and_record_is_not_resent(tmp_path):
     row = s.outbox.rows()[0]
     assert s.outbox.claim(row.id, "dead-run")                 # the dead run claimed and (maybe) sent
     sent = []
-    ch = [Channel.internal("hook", "text", lambda t, b, f: sent.append(t))]
+    ch = [Channel.internal("hook", "text", lambda t, b, f, k=None: sent.append(t))]
     assert deliver(s, ch, "too-soon", {})["uncertain"] == 0   # within ORPHAN_AFTER the claim may still be alive
     counts = deliver(s, ch, "next-run", {}, orphan_after=timedelta(0))
     assert counts["uncertain"] == 1 and sent == []
@@ -117,8 +150,8 @@ def test_growing_story_update_and_silent_mode(tmp_path):
     s = make_store(tmp_path)
     sid, ids = add_story(s, n=1)
     out = []
-    loud = Channel.internal("loud", "text", lambda t, b, f: out.append(("loud", t, b)))
-    quiet = Channel.internal("quiet", "text", lambda t, b, f: out.append(("quiet", t, b)), update_mode="silent")
+    loud = Channel.internal("loud", "text", lambda t, b, f, k=None: out.append(("loud", t, b)))
+    quiet = Channel.internal("quiet", "text", lambda t, b, f, k=None: out.append(("quiet", t, b)), update_mode="silent")
     plan(s, sid, "t", [loud, quiet])
     deliver(s, [loud, quiet], "r1", {})
     a = Article(url="https://kompas.example/b", fetched_url="x", source="k", title="Lavrov dan Menlu RI",

@@ -33,8 +33,8 @@ def test_canonical_url_keeps_identity():
 
 def test_the_two_seeds_are_one_story_and_unrelated_items_are_not():
     from pantau.extract import clean_text
-    a = clean_text((SEEDS / "exemplars/000_d65872ee167d278c.txt").read_text())
-    b = clean_text((SEEDS / "exemplars/004_f752538dff42923b.txt").read_text())
+    a = clean_text((SEEDS / "exemplars/positive/000_d65872ee167d278c.txt").read_text())
+    b = clean_text((SEEDS / "exemplars/positive/004_f752538dff42923b.txt").read_text())
     sa, sb = signature("Blinken Bertemu Lavrov di Sela Pertemuan G20", a), signature("Rusia Tuduh Barat di G20", b)
     assert similarity(sa, sb) >= 0.4
     items = [json.loads(l) for l in (FIXTURES / "topic-sample.jsonl").read_text().splitlines()]
@@ -45,7 +45,7 @@ def test_the_two_seeds_are_one_story_and_unrelated_items_are_not():
 def test_retry_after_receiver_outage_delivers_exactly_once(tmp_path, webhook):
     s = Store(f"sqlite:///{tmp_path / 'p.db'}")
     sid, _ = add_story(s, title="Menlu Retno bertemu Lavrov")
-    ch = [Channel.internal("hook", "text", lambda t, b, f: send(webhook.apprise_url, t, b, f))]
+    ch = [Channel.internal("hook", "text", lambda t, b, f, k=None: send(webhook.apprise_url, t, b, f))]
     plan(s, sid, "t", ch)
     webhook.down = True
     assert deliver(s, ch, "r1", {})["failed"] == 1
@@ -62,7 +62,7 @@ def test_digest_batches_stories_on_its_cron(tmp_path, webhook):
 
     from cronsim import CronSim
     s = Store(f"sqlite:///{tmp_path / 'p.db'}")
-    ch = Channel.internal("digest", "text", lambda t, b, f: send(webhook.apprise_url, t, b, f), mode="digest",
+    ch = Channel.internal("digest", "text", lambda t, b, f, k=None: send(webhook.apprise_url, t, b, f), mode="digest",
                           digest_cron="0 7 * * *", timezone="Asia/Jakarta")
     for title in ("Putin menerima kunjungan Prabowo", "Zelensky bertemu Menlu RI"):
         sid, _ = add_story(s, title=title)
@@ -125,7 +125,7 @@ def test_template_override(tmp_path):
     (tmp_path / "tmpl").mkdir()
     (tmp_path / "tmpl" / "text.j2").write_text("CUSTOM {{ title }} ({{ articles|length }} outlet)")
     got = []
-    ch = [Channel.internal("c", "text", lambda t, b, f: got.append(b), template_dir=str(tmp_path / "tmpl"))]
+    ch = [Channel.internal("c", "text", lambda t, b, f, k=None: got.append(b), template_dir=str(tmp_path / "tmpl"))]
     plan(s, sid, "t", ch)
     deliver(s, ch, "r", {})
     assert got == ["CUSTOM Lavrov di KTT G20 (1 outlet)"]

@@ -1,12 +1,14 @@
 """Topic engine: normalisation, concepts, scoring, explanations, and decisions on labeled real items."""
 import json
+import re
 
 import pytest
 
 from conftest import FIXTURES, SEEDS
-from pantau.evaluate import evaluate
-from pantau.normalize import phrase_key, tokens, words
+from pantau.errors import ConfigError
 from pantau.topic import Matcher, TopicError, load_topic
+from pantau.topic.evaluate import evaluate
+from pantau.topic.normalize import phrase_key, tokens, words
 
 
 def test_spelling_variants_unify():
@@ -36,7 +38,7 @@ def test_concepts_match_surface_forms_not_colliding_stems(matcher):
 
 @pytest.mark.parametrize("name", ["000_d65872ee167d278c", "004_f752538dff42923b"])
 def test_both_seeds_are_relevant(matcher, name):
-    text = (SEEDS / "exemplars" / f"{name}.txt").read_text(encoding="utf-8")
+    text = (SEEDS / "exemplars" / "positive" / f"{name}.txt").read_text(encoding="utf-8")
     m = matcher.score("", text)
     assert m.relevant and m.score > 0.8
 
@@ -62,7 +64,7 @@ def test_sports_story_about_ukrainian_club_is_not_relevant(matcher):
 
 
 def test_explanation_names_the_evidence(matcher):
-    text = (SEEDS / "exemplars" / "000_d65872ee167d278c.txt").read_text(encoding="utf-8")
+    text = (SEEDS / "exemplars" / "positive" / "000_d65872ee167d278c.txt").read_text(encoding="utf-8")
     m = matcher.score("Blinken bertemu Lavrov di sela KTT G20", text)
     assert m.concepts["actor"][:3] and {"Rusia", "G20"} <= set(m.concepts["actor"])
     assert "pertemuan" in m.concepts["diplomacy"]
@@ -77,17 +79,14 @@ def test_negative_exemplar_pushes_lookalikes_down(tmp_path):
     import shutil
     topic_dir = tmp_path / "t"
     shutil.copytree(SEEDS, topic_dir)
-    neg = ("Pesawat penumpang Rusia MC-21 buatan Irkut diperkenalkan pada pameran MAKS, siap bersaing dengan Boeing "
-           "dan Airbus; kerja sama produksi dan perjanjian dengan maskapai.")
-    (topic_dir / "exemplars" / "negative").mkdir()
-    (topic_dir / "exemplars" / "negative" / "mc21.txt").write_text(neg, encoding="utf-8")
-    spec = (topic_dir / "topic.yaml").read_text().replace("negative: []", "negative: [exemplars/negative]")
-    spec = spec.replace("negative_weight: 1.0", "negative_weight: 2.0")
-    (topic_dir / "topic.yaml").write_text(spec)
-    base, with_neg = Matcher(load_topic(SEEDS)), Matcher(load_topic(topic_dir))
+    neg = ("Pesawat penumpang Rusia MC-21 buatan Irkut diperkenalkan pada pameran MAKS, siap bersaing dengan "
+           "Boeing dan Airbus; kerja sama produksi dan perjanjian dengan maskapai.")
     title = "Pesawat Rusia MC-21 Siap Bersaing dengan Boeing"
-    before, after = base.score(title, neg), with_neg.score(title, neg)
-    assert after.score < before.score and after.contributions["negative_penalty"] > 0
+    before = Matcher(load_topic(topic_dir)).score(title, neg)
+    (topic_dir / "exemplars" / "negative" / "mc21.txt").write_text(f"{title}\n\n{neg}\n", encoding="utf-8")
+    after = Matcher(load_topic(topic_dir)).score(title, neg)     # found without editing topic.yaml
+    assert after.score < before.score and after.nearest_negative == "mc21"
+    assert after.negative_similarity > 0.99 and after.contributions["exemplars"] < 0
 
 
 def test_evaluate_reports_counts(matcher):
@@ -97,9 +96,75 @@ def test_evaluate_reports_counts(matcher):
     assert r["fp"] + r["fn"] == sum(bool(i.get("known_error")) for i in items)
 
 
-def test_topic_errors_are_clear(tmp_path):
-    (tmp_path / "topic.yaml").write_text("name: x\nconcepts: {actor: {}}\nexemplars: {positive: []}\n")
-    with pytest.raises(TopicError, match="concepts.actor"):
-        load_topic(tmp_path)
-    with pytest.raises(TopicError, match="cannot read"):
+def _topic(tmp_path, yaml_text, positives=1):
+    (tmp_path / "topic.yaml").write_text(yaml_text, encoding="utf-8")
+    if positives:
+        (tmp_path / "exemplars" / "positive").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "exemplars" / "positive" / "a.txt").write_text("Judul\n\nIsi berita Rusia.\n")
+    return tmp_path
+
+
+@pytest.mark.parametrize("yaml_text, message", [
+    ("name: x\nconcepts: {actor: {}}\n", "concepts.actor: at least one actor concept is required"),
+    ("name: x\nthreshhold: 0.5\nsearch: {any: [a]}\n", "threshhold: unknown key (check spelling)"),
+    ("name: x\nthreshold: 2\nsearch: {any: [a]}\n", "threshold: Input should be less than or equal to 1"),
+    ("name: x\nweights: {similarity_weigth: 1}\nsearch: {any: [a]}\n", "weights.similarity_weigth: unknown"),
+    ("name: x\n", "needs concepts.actor (a lexicon) or search.any"),
+    ("name: x\nsearch: {any: [a]}\nexemplars: {positive: [a.txt]}\n", "exemplars/positive/ and exemplars/neg"),
+    ("name: [x\n", "not valid YAML"),
+    ("- a\n- b\n", "top level must be a mapping"),
+])
+def test_topic_errors_name_the_key(tmp_path, yaml_text, message):
+    with pytest.raises(TopicError, match=re.escape(message)) as e:
+        load_topic(_topic(tmp_path, yaml_text))
+    assert "topic.yaml" in str(e.value) and "\n" not in str(e.value)
+
+
+def test_topic_folder_errors(tmp_path):
+    with pytest.raises(TopicError, match="cannot read topic"):
         load_topic(tmp_path / "missing")
+    with pytest.raises(TopicError, match=r"exemplars/positive: no such folder"):
+        load_topic(_topic(tmp_path, "search: {any: [Rusia]}\n", positives=0))
+    (tmp_path / "exemplars" / "positive").mkdir(parents=True)
+    with pytest.raises(TopicError, match="no exemplar .txt files"):
+        load_topic(tmp_path)
+    assert issubclass(TopicError, ConfigError)
+
+
+def test_the_lexicon_is_optional(tmp_path):
+    t = load_topic(_topic(tmp_path, "search: {any: [Rusia]}\n"))
+    assert not t.lexicon and t.search_any == ["Rusia"] and t.threshold == 0.5
+
+
+@pytest.mark.parametrize("title, body, relevant", [
+    # the guideline: a state's official message about military matters is diplomacy …
+    ("Putin Peringatkan Barat Soal Pengiriman Rudal Jarak Jauh ke Kyiv",
+     "Presiden Rusia Vladimir Putin memperingatkan negara-negara Barat bahwa pengiriman rudal jarak jauh ke "
+     "Ukraina akan membuat NATO terlibat langsung dalam perang. Pasukan Rusia akan menanggapi.", True),
+    ("Kremlin Khawatirkan Penempatan Pasukan NATO di Polandia",
+     "Kremlin menyatakan kekhawatiran atas penempatan pasukan dan rudal NATO di Polandia. Peskov mengatakan "
+     "langkah itu mengancam keamanan Rusia.", True),
+    ("Rusia Tawarkan Jet Tempur Su-35 ke Indonesia",
+     "Rusia menawarkan jet tempur Su-35 dan sistem pertahanan udara kepada Indonesia. Duta Besar Rusia "
+     "mengatakan Moskow siap mentransfer teknologi militer.", True),
+    # … Russia as a battlefield, an industry, a spy service or a place is not
+    ("Rusia Uji Coba Rudal Hipersonik Baru",
+     "Militer Rusia menguji rudal hipersonik baru di Laut Barents. Rudal itu menghantam target sejauh "
+     "1.000 km, kata kementerian pertahanan.", False),
+    ("Rusia Luncurkan Pesawat Superjet Generasi Baru",
+     "Produsen pesawat Rusia United Aircraft meluncurkan Superjet generasi baru. Pesawat itu akan dipasarkan "
+     "ke maskapai di Asia, kata direktur perusahaan.", False),
+    ("Mata-mata Rusia Ditangkap di Belanda",
+     "Dinas intelijen Belanda menangkap dua agen Rusia yang diduga meretas organisasi pengawas senjata "
+     "kimia. Polisi menyita laptop.", False),
+])
+def test_guideline_cases_written_for_pantau(matcher, title, body, relevant):
+    assert matcher.score(title, body).relevant is relevant
+
+
+def test_datelines_and_glued_words_are_not_evidence():
+    from pantau.topic.matcher import strip_dateline
+    assert strip_dateline("Liputan6.com, Moskow -Pemerintah RI") == "Pemerintah RI"
+    assert strip_dateline("NEW DELHI, KOMPAS.com - Rusia menuduh") == "Rusia menuduh"
+    assert strip_dateline("Perang Iran-Israel: kata - dia") == "Perang Iran-Israel: kata - dia"
+    assert words("Presiden VladimirPutin danRusia") == ["presiden", "putin", "dan", "rusia"]

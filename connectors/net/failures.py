@@ -9,6 +9,8 @@ import httpx
 
 from pantau.errors import FetchError
 
+from .guard import BlockedAddress
+
 
 def _causes(e: BaseException | None) -> Iterator[BaseException]:
     seen: set[int] = set()
@@ -23,6 +25,8 @@ def connect_error(e: httpx.TransportError, url: str) -> FetchError:
     resolve five seconds later either); refused or reset connections are."""
     host = urlsplit(url).hostname or url
     for cause in _causes(e):
+        if isinstance(cause, BlockedAddress):
+            return FetchError(str(cause), blocked=True)
         if isinstance(cause, socket.gaierror):
             return FetchError(f"DNS lookup failed for {host}", network=True)
         if isinstance(cause, ConnectionRefusedError):
@@ -38,6 +42,11 @@ def connect_error(e: httpx.TransportError, url: str) -> FetchError:
 def timeout_error(url: str, seconds: float) -> FetchError:
     host = urlsplit(url).hostname or url
     return FetchError(f"{host} timed out after {seconds:g}s", transient=True, network=True)
+
+
+def deadline_error(url: str, seconds: float) -> FetchError:
+    host = urlsplit(url).hostname or url
+    return FetchError(f"{host} gave no complete answer within {seconds:g}s", transient=True, network=True)
 
 
 def status_error(status: int, retry_after: float | None) -> FetchError:

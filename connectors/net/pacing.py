@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -43,15 +44,17 @@ class HostPacer:
             self._sems[host] = asyncio.Semaphore(self.max_per_host)
         return self._sems[host]
 
-    async def wait_turn(self, url: str, interval: float) -> None:
-        """Space requests to one host at least ``interval`` seconds apart."""
+    async def wait_turn(self, url: str, interval: float,
+                        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        """Space requests to one host at least ``interval`` seconds apart (``sleep`` may refuse a
+        wait that would pass the run's deadline)."""
         host = host_of(url)
         async with self._lock:
             now = time.monotonic()
             slot = max(now, self._next_slot.get(host, 0.0))
             self._next_slot[host] = slot + interval
         if slot > now:
-            await asyncio.sleep(slot - now)
+            await sleep(slot - now)
 
     def hold(self, url: str, seconds: float) -> None:
         """Keep the host's next request at least ``seconds`` away (a Retry-After it asked for)."""

@@ -63,6 +63,8 @@ class Robots:
             try:
                 entry = RobotsFile(Protego.parse(await self._get_text(site + "/robots.txt")), None, time.time())
             except FetchError as e:
+                if e.blocked:                    # our own refusal says nothing about the site: not cached
+                    raise
                 unreachable = e.transient or e.status is None
                 entry = RobotsFile(None, e if unreachable else None, time.time())
             _CACHE[key] = entry
@@ -74,8 +76,8 @@ class Robots:
         rob = await self.file(url)
         e = rob.unreachable
         if e is not None:
-            if e.network:                        # the site itself is unreachable: say so plainly
-                raise FetchError(str(e), transient=e.transient, network=True)
+            if e.status is None:                 # the site itself is unreachable: say so plainly
+                raise FetchError(str(e), transient=e.transient, network=e.network)
             raise FetchError(f"robots.txt unreachable ({e}) — site skipped", transient=True, status=e.status)
         return rob.rules is None or rob.rules.can_fetch(url, self.user_agent)
 

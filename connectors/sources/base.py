@@ -11,9 +11,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from xml.etree import ElementTree
+
+import defusedxml.ElementTree as DefusedET
+from defusedxml import DefusedXmlException
 
 from pantau.config import Source
-from pantau.errors import FetchError
+from pantau.errors import FetchError, ParseError
 from pantau.models import FeedResult
 
 from ..net import Fetcher, Response
@@ -55,6 +59,18 @@ async def fetch_for(result: FeedResult, fetcher: Fetcher, url: str, what: str = 
         return None
     result.status = r.status
     return r
+
+
+def refuse_entity_tricks(content: bytes) -> None:
+    """Raise ParseError when an XML document declares entities (billion laughs, external entities that
+    would read local files): no feed or sitemap needs them. Checked with defusedxml before the real
+    parser sees the document; a document that is merely malformed is left to that parser."""
+    try:
+        DefusedET.fromstring(content, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as e:
+        raise ParseError(f"refused: the document declares XML entities ({type(e).__name__})") from None
+    except (ElementTree.ParseError, ValueError):
+        pass
 
 
 def _published(c) -> datetime:

@@ -11,7 +11,7 @@ from pantau.errors import ParseError
 from pantau.models import Candidate, FeedResult
 
 from ..net import Fetcher
-from .base import fetch_for
+from .base import fetch_for, refuse_entity_tricks
 
 
 def entry_published(entry) -> datetime | None:
@@ -23,9 +23,11 @@ def entry_published(entry) -> datetime | None:
 
 
 def feed_entries(content: bytes, base_url: str) -> list:
-    """The feedparser entries with an http(s) link. Raises ParseError for a document that is not a feed."""
+    """The feedparser entries that have a link (whatever it is: the pipeline drops an invalid one with a
+    note naming the source). Raises ParseError for a document that is not a feed."""
+    refuse_entity_tricks(content)
     parsed = feedparser.parse(content, response_headers={"content-location": base_url})
-    entries = [e for e in parsed.entries if (e.get("link") or "").strip().startswith(("http://", "https://"))]
+    entries = [e for e in parsed.entries if isinstance(e.get("link"), str) and e.get("link").strip()]
     if not parsed.version and not entries:
         raise ParseError("not an RSS/Atom feed (no channel, no entries)")
     if parsed.bozo and not entries:

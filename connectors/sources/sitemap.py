@@ -18,6 +18,7 @@ from pantau.extract.dates import parse_date
 from pantau.models import Candidate, FeedResult
 
 from ..net import Fetcher
+from .base import refuse_entity_tricks
 from .rss import looks_like_xml
 
 MAX_CHILDREN = 5
@@ -53,8 +54,10 @@ def _child_text(el, name: str) -> str | None:
 
 def parse_sitemap(content: bytes, source: Source) -> tuple[list[Candidate], list[tuple[str, datetime | None]]]:
     """(candidates of a urlset, child sitemaps of an index). Raises ParseError when it is not a sitemap."""
+    content = gunzip(content)
+    refuse_entity_tricks(content)
     try:
-        root = etree.fromstring(gunzip(content), parser=_PARSER)
+        root = etree.fromstring(content, parser=_PARSER)
     except etree.XMLSyntaxError as e:
         raise ParseError(f"malformed sitemap XML: {e}") from None
     kind = _local(root.tag)

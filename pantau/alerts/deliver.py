@@ -45,13 +45,28 @@ def _compose(store: Store, row: OutboxRow, ch: Channel, topic_labels: dict[str, 
                   new_ids=new_ids, template_dir=template_dir)
 
 
-def _send(ch: Channel, title: str, body: str) -> str | None:
+def _send(ch: Channel, title: str, body: str, key: str) -> DeliveryError | None:
     """Send; the error, or None when delivered."""
     try:
-        ch.send(title, body, ch.format)
+        ch.send(title, body, ch.format, key)
     except DeliveryError as e:
-        return str(e)
+        return e
     return None
+
+
+def _record(store: Store, row: OutboxRow, ch: Channel, err: DeliveryError | None, mine: dict) -> None:
+    """Record the outcome of one send: sent; uncertain (never re-sent automatically); failed (retried)."""
+    if err is None:
+        store.outbox.mark_sent(row.id)
+        mine["sent"] += 1
+    elif err.uncertain:
+        store.outbox.mark_uncertain(row.id, f"{ch.name}: {err} (check, then `pantau outbox --requeue {row.id}`)")
+        mine["uncertain"] += 1
+        mine["last_error"] = str(err)
+    else:
+        store.outbox.mark_failed(row.id, f"{ch.name}: {err}", backoff(row.attempts))
+        mine["failed"] += 1
+        mine["last_error"] = str(err)
 
 
 def deliver(store: Store, channels: list[Channel], run_id: str, topic_labels: dict[str, str],
@@ -59,13 +74,13 @@ def deliver(store: Store, channels: list[Channel], run_id: str, topic_labels: di
             orphan_after: timedelta = ORPHAN_AFTER) -> dict:
     """Send what is due on every channel; one channel's failure never touches another's rows.
     Returns totals (sent, failed, uncertain) and ``by_channel``: name → {sent, failed, last_error}."""
-    counts: dict = {"sent": 0, "failed": 0, "uncertain": 0, "by_channel": {}}
+    counts: dict = {"sent": 0, "failed": 0, "uncertain": 0, "orphaned": 0, "by_channel": {}}
     for row in store.outbox.orphaned(orphan_after):
         store.outbox.mark_uncertain(row.id, "run ended between send and record; not resent automatically "
                                             "(see `pantau outbox`, requeue with `pantau outbox --requeue ID`)")
-        counts["uncertain"] += 1
+        counts["orphaned"] += 1
     for ch in channels:
-        mine = counts["by_channel"].setdefault(ch.name, {"sent": 0, "failed": 0, "last_error": None})
+        mine = counts["by_channel"].setdefault(ch.name, {"sent": 0, "failed": 0, "uncertain": 0, "last_error": None})
         if ch.settings.mode == "digest":
             _deliver_digest(store, ch, run_id, topic_labels, now or utcnow(), mine)
             continue
@@ -76,19 +91,14 @@ def deliver(store: Store, channels: list[Channel], run_id: str, topic_labels: di
                 continue                       # another run has it
             try:
                 title, body = _compose(store, row, ch, topic_labels, template_dir or ch.template_dir)
-                err = _send(ch, title, body)
+                err = _send(ch, title, body, row.idempotency_key)
             except Exception as e:  # noqa: BLE001 - a template or sender bug is a failed delivery, not a crashed run
-                err = f"{type(e).__name__}: {e}"
-            if err is None:
-                store.outbox.mark_sent(row.id)
-                mine["sent"] += 1
-            else:
-                store.outbox.mark_failed(row.id, f"{ch.name}: {err}", backoff(row.attempts))
-                mine["failed"] += 1
-                mine["last_error"] = err
+                err = DeliveryError(f"{type(e).__name__}: {e}")
+            _record(store, row, ch, err, mine)
     for mine in counts["by_channel"].values():
-        counts["sent"] += mine["sent"]
-        counts["failed"] += mine["failed"]
+        for k in ("sent", "failed", "uncertain"):
+            counts[k] += mine[k]
+    counts["uncertain"] += counts.pop("orphaned")
     return counts
 
 
@@ -103,13 +113,13 @@ def deliver_digests(store: Store, channels: list[Channel], run_id: str, topic_la
                     now: datetime | None = None, send_now: bool = False) -> dict:
     """The digest of every channel in ``mode: digest``: the stories waiting for it, in one message —
     when its digest_cron has ticked since its last digest, or at once with ``send_now``. Returns
-    ``by_channel``: name → {sent, failed, last_error, title, body, stories} (title and body: the
+    ``by_channel``: name → {sent, failed, uncertain, last_error, title, body, stories} (title and body: the
     message sent or tried, None when nothing was due)."""
     out: dict = {"by_channel": {}}
     for ch in channels:
         if ch.settings.mode != "digest":
             continue
-        mine = out["by_channel"][ch.name] = {"sent": 0, "failed": 0, "last_error": None}
+        mine = out["by_channel"][ch.name] = {"sent": 0, "failed": 0, "uncertain": 0, "last_error": None}
         _deliver_digest(store, ch, run_id, topic_labels, now or utcnow(), mine, send_now=send_now)
     return out
 
@@ -120,8 +130,8 @@ def _deliver_digest(store: Store, ch: Channel, run_id: str, topic_labels: dict[s
     rows = store.outbox.due(ch.name, now=now)
     if not rows:
         return
-    if not send_now and not digest_due(ch, store.outbox.last_sent_at(ch.name), min(r.created_at for r in rows),
-                                         now):
+    oldest = min(r.created_at for r in rows)
+    if not send_now and not digest_due(ch, store.outbox.last_sent_at(ch.name), oldest, now):
         return
     rows = [r for r in rows[: ch.settings.max_per_run] if store.outbox.claim(r.id, run_id)]
     if not rows:
@@ -132,14 +142,8 @@ def _deliver_digest(store: Store, ch: Channel, run_id: str, topic_labels: dict[s
         title = f"[pantau] digest: {len(rows)} stor{'y' if len(rows) == 1 else 'ies'}"
         body = sep.join(body for _, body in parts)
         counts.update(title=title, body=body, stories=len(rows))
-        err = _send(ch, title, body)
+        err = _send(ch, title, body, rows[0].idempotency_key)
     except Exception as e:  # noqa: BLE001 - as in deliver()
-        err = f"{type(e).__name__}: {e}"
+        err = DeliveryError(f"{type(e).__name__}: {e}")
     for r in rows:
-        if err is None:
-            store.outbox.mark_sent(r.id)
-        else:
-            store.outbox.mark_failed(r.id, f"{ch.name}: {err}", backoff(r.attempts))
-    counts["sent" if err is None else "failed"] += len(rows)
-    if err is not None:
-        counts["last_error"] = err
+        _record(store, r, ch, err, counts)

@@ -72,6 +72,7 @@ def render(story: StoryRow, articles: list[ArticleRow], kind: str, fmt: str, top
         reason=lead.explanation.get("reason", ""), published=wib(published),
         articles=[dict(outlet=outlet_name(a), url=a.url, title=a.title, is_new=a.id in new_ids) for a in articles],
         new_outlets=sorted({outlet_name(a) for a in articles if a.id in new_ids}), excerpt=excerpt_of(lead.text),
+        story_id=story.id,                   # "Wrong alert? pantau feedback <id> --wrong" (ids start at 1)
     )
     body = _env(fmt, template_dir).get_template(f"{fmt}.j2").render(**ctx).strip()
     prefix = "[pantau] " + ("update: " if kind == "update" else "")

@@ -46,7 +46,8 @@ def demo_config(site: ReplaySite, data_dir: Path, channel_env: str | None = "PAN
     cfg = {
         "storage_url": f"sqlite:///{(data_dir / 'pantau.db').resolve()}",
         # one loopback "host" serves every outlet here, so per-host pacing is off for the demo
-        "http": {"timeout_s": 10, "retries": 1, "retry_delay_s": 0, "max_per_host": 4, "per_host_interval_s": 0},
+        "http": {"timeout_s": 10, "retries": 1, "retry_delay_s": 0, "max_per_host": 4, "per_host_interval_s": 0,
+                 "allow_private": [f"127.0.0.1:{site.port}"]},          # the replay site, and nothing else local
         "sources": [demo_source(site, o) for o in site.outlets] + (extra_sources or []),
         "topics": [{"name": "g20-russia-ukraine", "path": str((seeds / "g20-russia-ukraine").resolve())}],
         "channels": [{"name": "webhook", "url_env": channel_env}] if channel_env else [],

@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -43,6 +44,7 @@ class ReplaySite:
         self.routes: dict[str, Callable[[str], tuple[int, str, bytes, dict]]] = {}
         self.robots_txt = "User-agent: *\nDisallow: /private/\n"
         self.search_outlets = {"google_news": "kompas", "gdelt": "tempo"}
+        self.page_delay = 0.0         # seconds before an article page is answered (tests: a slow site)
         site_ref = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -52,6 +54,8 @@ class ReplaySite:
             def do_GET(self):
                 site_ref.requests.append(self.path)
                 site_ref.user_agents.add(self.headers.get("User-Agent", ""))
+                if site_ref.page_delay and self.path.startswith("/pages/"):
+                    time.sleep(site_ref.page_delay)
                 status, ctype, body, etag, extra = site_ref.respond(self.path)
                 if etag and self.headers.get("If-None-Match") == etag:
                     self.send_response(304)

@@ -5,6 +5,7 @@ died is marked ``uncertain`` and never re-sent automatically (``pantau outbox --
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select, update
@@ -28,7 +29,7 @@ class Outbox:
             with self.engine.begin() as c:
                 c.execute(insert(outbox).values(
                     key=key, story_id=story_id, channel=channel, kind=kind, state="pending", attempts=0,
-                    article_ids=json.dumps(article_ids), created_at=utcnow()))
+                    article_ids=json.dumps(article_ids), created_at=utcnow(), token=uuid.uuid4().hex))
             return True
         except IntegrityError:
             return False

@@ -95,6 +95,12 @@ class OutboxRow:
     article_ids: list[int]
     created_at: datetime
     sent_at: datetime | None
+    token: str | None = None
+
+    @property
+    def idempotency_key(self) -> str:
+        """The same on every attempt to send this alert, different for every alert ever recorded."""
+        return f"pantau-{self.token or self.key}"
 
     @classmethod
     def of(cls, m) -> OutboxRow:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    inspect,
 )
 from sqlalchemy.engine import Engine
 
@@ -36,10 +37,13 @@ feed_state = Table(
 seen_urls = Table(
     "seen_urls", metadata,
     Column("url", String(2000), primary_key=True),
-    Column("status", String(20), nullable=False),          # done | error
+    Column("status", String(20), nullable=False),          # claimed | done | error | gave_up
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text),
     Column("first_seen_at", DateTime(timezone=True)),
+    Column("next_attempt_at", DateTime(timezone=True)),     # error: not before this
+    Column("claimed_by", String(100)),                      # claimed: the run fetching it
+    Column("claimed_at", DateTime(timezone=True)),
 )
 
 stories = Table(
@@ -97,6 +101,7 @@ outbox = Table(
     Column("article_ids", Text, nullable=False, default="[]"),  # JSON: the articles this alert covers
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
+    Column("token", String(40)),                               # random: travels as the Idempotency-Key
 )
 
 
@@ -111,4 +116,18 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
     metadata.create_all(engine)
+    upgrade(engine)
     return engine
+
+
+def upgrade(engine: Engine) -> None:
+    """Add the columns a newer pantau defines to tables an older one created (all are nullable), so an
+    existing store keeps working after an upgrade."""
+    existing = inspect(engine)
+    with engine.begin() as c:
+        for table in metadata.sorted_tables:
+            have = {col["name"] for col in existing.get_columns(table.name)}
+            for col in table.columns:
+                if col.name not in have:
+                    kind = col.type.compile(dialect=engine.dialect)
+                    c.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{col.name}" {kind}')

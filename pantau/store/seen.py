@@ -1,45 +1,131 @@
-"""Every article URL pantau has fetched (or tried to): a URL done is never fetched again; one that
-failed is tried again on later runs, up to ``max_attempts``."""
+"""Every article URL pantau has fetched, is fetching or gave up on.
+
+A run *claims* the URLs it is about to fetch (``claim``): a new URL is inserted as ``claimed`` and the
+unique key lets only one of two overlapping runs win it, so each page is fetched once. After the
+fetch the URL is ``done``, or ``error`` with a backoff before the next try (15 min, 1 h, 4 h …);
+after ``max_attempts`` failures it is ``gave_up`` and reported once — never dropped silently. A claim
+left by a run that died is taken over at once when that run was a process of this machine that no
+longer exists, else after ``stale_after``; a run that stops early ``release``s the URLs it claimed
+but did not fetch.
+"""
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.engine import Engine
+import os
+import socket
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
 from ..clock import utcnow
 from .schema import seen_urls
 
 CHUNK = 500
+STALE_CLAIM = timedelta(minutes=30)
+HOST = socket.gethostname()
+
+
+def claimer(run_id: str) -> str:
+    """Who claims: ``host:pid:run`` — so a run on the same machine can tell a dead claimer at once."""
+    return f"{HOST}:{os.getpid()}:{run_id}"[:100]
+
+
+def _dead(claimed_by: str | None) -> bool:
+    """Is this claimer a process of this machine that no longer exists (killed, crashed)?"""
+    host, _, rest = (claimed_by or "").partition(":")
+    pid = rest.partition(":")[0]
+    if host != HOST or not pid.isdigit():
+        return False                                   # another machine's: only time tells
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Wait before fetching a failed URL again: 15 min, 1 h, 4 h, 16 h, at most a day."""
+    return timedelta(minutes=min(24 * 60, 15 * 4 ** max(0, attempts - 1)))
 
 
 class SeenUrls:
     def __init__(self, engine: Engine):
         self.engine = engine
 
-    def unseen(self, urls: list[str], max_attempts: int) -> list[str]:
-        """URLs never fetched to completion and not given up on, in the given order."""
-        if not urls:
-            return []
-        known: dict[str, tuple[str, int]] = {}
-        with self.engine.connect() as c:
-            for i in range(0, len(urls), CHUNK):
-                for r in c.execute(select(seen_urls.c.url, seen_urls.c.status, seen_urls.c.attempts)
-                                   .where(seen_urls.c.url.in_(urls[i:i + CHUNK]))):
-                    known[r.url] = (r.status, r.attempts)
-        out = []
-        for u in urls:
-            st = known.get(u)
-            if st is None or (st[0] == "error" and st[1] < max_attempts):
-                out.append(u)
-        return out
+    def _insert_new(self, c: Connection, rows: list[dict]) -> None:
+        """Insert claim rows, skipping URLs another run inserted first."""
+        name = self.engine.dialect.name
+        if name in ("sqlite", "postgresql"):
+            ins = (sqlite.insert if name == "sqlite" else postgresql.insert)(seen_urls)
+            c.execute(ins.on_conflict_do_nothing(index_elements=["url"]), rows)
+            return
+        for row in rows:                              # other databases: one at a time
+            try:
+                with c.begin_nested():
+                    c.execute(insert(seen_urls).values(**row))
+            except IntegrityError:
+                pass
 
-    def mark(self, url: str, error: str | None = None) -> None:
-        now = utcnow()
-        status = "error" if error else "done"
+    def claim(self, urls: list[str], run_id: str, max_attempts: int, now: datetime | None = None,
+              stale_after: timedelta = STALE_CLAIM) -> list[str]:
+        """The URLs (in the given order) this run may fetch now: new ones, failed ones whose backoff
+        has passed, and claims a dead run left behind; each won by exactly one run."""
+        now = now or utcnow()
+        won: set[str] = set()
+        for i in range(0, len(urls), CHUNK):
+            chunk = list(dict.fromkeys(urls[i:i + CHUNK]))
+            with self.engine.begin() as c:
+                known = {r.url for r in c.execute(select(seen_urls.c.url).where(seen_urls.c.url.in_(chunk)))}
+                fresh = [u for u in chunk if u not in known]
+                if fresh:
+                    self._insert_new(c, [dict(url=u, status="claimed", attempts=0, first_seen_at=now,
+                                              claimed_by=run_id, claimed_at=now) for u in fresh])
+                retry = and_(seen_urls.c.status == "error", seen_urls.c.attempts < max_attempts,
+                             or_(seen_urls.c.next_attempt_at.is_(None), seen_urls.c.next_attempt_at <= now))
+                stale = and_(seen_urls.c.status == "claimed", seen_urls.c.claimed_at < now - stale_after)
+                c.execute(update(seen_urls).where(seen_urls.c.url.in_(known), or_(retry, stale))
+                          .values(status="claimed", claimed_by=run_id, claimed_at=now))
+                others = {r.claimed_by for r in c.execute(select(seen_urls.c.claimed_by).where(
+                    seen_urls.c.url.in_(known), seen_urls.c.status == "claimed", seen_urls.c.claimed_by != run_id))}
+                for dead in filter(_dead, others):        # a killed run of this machine: take over now
+                    c.execute(update(seen_urls).where(seen_urls.c.url.in_(known), seen_urls.c.status == "claimed",
+                                                      seen_urls.c.claimed_by == dead)
+                              .values(claimed_by=run_id, claimed_at=now))
+                won |= {r.url for r in c.execute(select(seen_urls.c.url).where(
+                    seen_urls.c.url.in_(chunk), seen_urls.c.status == "claimed", seen_urls.c.claimed_by == run_id))}
+        return [u for u in urls if u in won]
+
+    def release(self, urls: list[str], run_id: str) -> None:
+        """Give back claims this run will not use (it stopped early): new URLs are forgotten, failed
+        ones return to ``error`` — either way a later run picks them up."""
+        with self.engine.begin() as c:
+            for i in range(0, len(urls), CHUNK):
+                mine = and_(seen_urls.c.url.in_(urls[i:i + CHUNK]), seen_urls.c.status == "claimed",
+                            seen_urls.c.claimed_by == run_id)
+                c.execute(delete(seen_urls).where(mine, seen_urls.c.attempts == 0))
+                c.execute(update(seen_urls).where(mine).values(status="error", claimed_by=None))
+
+    def mark(self, url: str, error: str | None = None, max_attempts: int = 3, now: datetime | None = None) -> bool:
+        """Record the outcome of fetching ``url``. True when this failure was its last try (gave up)."""
+        now = now or utcnow()
         with self.engine.begin() as c:
             row = c.execute(select(seen_urls.c.attempts).where(seen_urls.c.url == url)).first()
+            attempts = (row.attempts if row else 0) + (1 if error else 0)
+            gave_up = bool(error) and attempts >= max_attempts
+            values = dict(status="gave_up" if gave_up else "error" if error else "done", attempts=attempts,
+                          last_error=error, claimed_by=None,
+                          next_attempt_at=now + retry_delay(attempts) if error and not gave_up else None)
             if row is None:
-                c.execute(insert(seen_urls).values(url=url, status=status, attempts=1,
-                                                   last_error=error, first_seen_at=now))
+                c.execute(insert(seen_urls).values(url=url, first_seen_at=now, **values))
             else:
-                c.execute(update(seen_urls).where(seen_urls.c.url == url)
-                          .values(status=status, attempts=row.attempts + 1, last_error=error))
+                c.execute(update(seen_urls).where(seen_urls.c.url == url).values(**values))
+        return gave_up
+
+    def status(self, url: str) -> tuple[str, int] | None:
+        with self.engine.connect() as c:
+            row = c.execute(select(seen_urls.c.status, seen_urls.c.attempts).where(seen_urls.c.url == url)).first()
+        return (row.status, row.attempts) if row else None

@@ -1,6 +1,7 @@
 """Indonesian text normalisation for matching: spelling variants → one form, tokens, stopwords, stems.
 
-Order: phrase variants on the lowercased text (``menteri luar negeri`` → ``menlu``, ``g-20`` → ``g20``),
+Order: words glued by a lost space split at a lower→upper case change (``VladimirPutin``), phrase
+variants on the lowercased text (``menteri luar negeri`` → ``menlu``, ``g-20`` → ``g20``),
 then tokens, then single-word variants (``moscow``/``moskwa`` → ``moskow``), then Sastrawi stems
 (cached: a news vocabulary repeats, so each distinct word is stemmed once per process).
 """
@@ -68,6 +69,8 @@ yakni yang the of and to in a is for on that with by at from
 """.split())
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+# "danRusiamenyepakati", "VladimirPutin": scraped pages whose link texts lost their spaces
+_GLUED = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _stemmer = StemmerFactory().create_stemmer()
 
 
@@ -78,10 +81,22 @@ def stem(word: str) -> str:
     return _stemmer.stem(word) or word
 
 
+def _trigger(pattern: str) -> str:
+    """The literal start of a variant's pattern: most texts lack it, and ``in`` is far cheaper than a scan."""
+    m = re.match(r"(?:\\b)?([a-z]+)([?*{]?)", pattern)
+    if m is None:
+        return ""                                             # no literal start: always try the pattern
+    return m.group(1)[:-1] if m.group(2) else m.group(1)      # "sergey?" → "serge"
+
+
+_TRIGGERED = [(_trigger(pat.pattern), pat, rep) for pat, rep in PHRASES]
+
+
 def prepare(text: str) -> str:
-    t = text.lower()
-    for pat, rep in PHRASES:
-        t = pat.sub(rep, t)
+    t = _GLUED.sub(" ", text).lower()
+    for trigger, pat, rep in _TRIGGERED:
+        if trigger in t:
+            t = pat.sub(rep, t)
     return t
 
 

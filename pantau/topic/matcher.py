@@ -1,0 +1,335 @@
+"""Topic matching: is this article about the topic, and why?
+
+A topic lives in ``seeds/<topic>/``: ``topic.yaml`` (threshold, weights, an optional concept lexicon,
+search words) and ``exemplars/positive/`` + ``exemplars/negative/`` (article texts). The decision adds
+two kinds of evidence, both explainable:
+
+* **concept evidence** (when the topic has a lexicon) — sentences in which a topic ACTOR (Russia,
+  Ukraine, G20 and their people) and DIPLOMACY vocabulary occur *together*, weighted by where they
+  occur (title 3×, lead 2×, body 1×), diluted by OFF-TOPIC vocabulary (sport, markets, entertainment,
+  crime) that signals the actor is only a backdrop. An actor absent from title and lead is a passing
+  mention; an actor word inside a BACKDROP phrase (``perusahaan Rusia``, ``warga Rusia``) or the
+  dateline (``Liputan6.com, Moskow -``) is not the actor at all.
+* **exemplar similarity** — TF-IDF cosine (Sastrawi stems, IDF from real Indonesian news) to the
+  k nearest positive and the k nearest negative exemplars. An article that reads like a known
+  relevant article gains, one that reads like a known false alarm loses.
+
+    score = sat(co-occurrence) · centrality · focus  +  similarity_weight · (s⁺ − s⁻)
+
+clipped to [0, 1]; similarity counts only when the article names an actor (or, in a topic without a
+lexicon, one of its ``search.any`` words). Adding a positive exemplar can only raise scores and adding
+a negative one can only lower them: the IDF is fixed, so no other vector moves.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ..errors import TopicError
+from ..models import Match
+from .exemplars import Exemplar, read_exemplars
+from .normalize import STOPWORDS, phrase_key, stem, words
+from .spec import KINDS, TopicSpec, read_spec
+
+REGIONS = ("title", "lead", "body")
+SEARCH_CONCEPT = "search terms"
+# sentence ends; also ".,Next" / "word,Next": paragraphs that some corpora join with a bare comma
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+|(?<=[\w.!?\"”]),(?=[A-Z\"“])")
+_DATELINE = re.compile(r"^([^\n]{0,64}?)(?:(?<=\s)|^)[-–—]+[ \t]?")
+_NOT_DATELINE = re.compile(r"[!?\"“”:;]|\.\s")
+
+
+@dataclass
+class Topic:
+    name: str
+    label: str
+    threshold: float
+    regions: dict[str, float]
+    lead_chars: int
+    body_chars: int
+    concepts: dict[str, dict[str, list[tuple[str, ...]]]]   # kind → concept → phrases (word tuples)
+    offtopic_weights: dict[str, float]
+    positives: list[Exemplar]
+    negatives: list[Exemplar]
+    weights: dict[str, float]
+    search_any: list[str] = field(default_factory=list)      # search engines: any of these words…
+    search_context: list[str] = field(default_factory=list)  # …together with any of these (may be empty)
+    lexicon: bool = True                                      # False: the exemplars alone decide
+    diplomatic_subjects: set[str] = field(default_factory=set)  # off-topic concepts a statement can be about
+    folder: Path | None = None
+    spec: TopicSpec | None = None
+
+
+def _compile(spec: TopicSpec) -> tuple[dict, dict[str, float], set[str]]:
+    concepts: dict[str, dict[str, list[tuple[str, ...]]]] = {k: {} for k in KINDS + ("backdrop",)}
+    weights: dict[str, float] = {}
+    subjects: set[str] = set()
+
+    def keys(phrases: list[str]) -> list[tuple[str, ...]]:
+        return [k for k in (phrase_key(str(p)) for p in phrases) if k]
+
+    if spec.concepts is None:                 # no lexicon: the search words are the gate (and only that)
+        concepts["actor"][SEARCH_CONCEPT] = keys(spec.search.any)
+        return concepts, weights, subjects
+    c = spec.concepts
+    for kind in ("actor", "diplomacy", "weak", "backdrop"):
+        for name, phrases in getattr(c, kind).items():
+            concepts[kind][name] = keys(phrases)
+    for name, value in c.offtopic.items():
+        if isinstance(value, list):
+            concepts["offtopic"][name] = keys(value)
+            weights[name] = 1.0
+        else:
+            concepts["offtopic"][name] = keys(value.phrases)
+            weights[name] = value.weight
+            if value.subject_of_diplomacy:
+                subjects.add(name)
+    return concepts, weights, subjects
+
+
+def load_topic(path: str | Path, threshold: float | None = None) -> Topic:
+    """A topic folder (topic.yaml + exemplars/) as the matcher uses it. TopicError names what is wrong."""
+    base = Path(path)
+    if not base.is_dir():
+        raise TopicError(f"{base}: cannot read topic (no such folder)")
+    spec = read_spec(base)
+    concepts, off_weights, subjects = _compile(spec)
+    positives, negatives = read_exemplars(base)
+    return Topic(
+        name=spec.name or base.name,
+        label=spec.label or spec.name or base.name,
+        threshold=float(threshold if threshold is not None else spec.threshold),
+        regions=spec.regions.model_dump(),
+        lead_chars=spec.lead_chars,
+        body_chars=spec.body_chars,
+        concepts=concepts,
+        offtopic_weights=off_weights,
+        positives=positives,
+        negatives=negatives,
+        weights=spec.weights.model_dump(),
+        search_any=list(spec.search.any) or list(spec.concepts.actor if spec.concepts else []),
+        search_context=list(spec.search.context),
+        lexicon=spec.concepts is not None,
+        diplomatic_subjects=subjects,
+        folder=base,
+        spec=spec,
+    )
+
+
+def load_idf() -> tuple[dict[str, float], float]:
+    """Document frequencies of stems in a background of Indonesian news (see pantau/data/README.md)."""
+    raw = resources.files("pantau").joinpath("data/idf.json.gz").read_bytes()
+    data = json.loads(gzip.decompress(raw))
+    n = data["n_docs"]
+    idf = {t: math.log((n + 1) / (df + 1)) + 1.0 for t, df in data["df"].items()}
+    return idf, math.log(n + 1) + 1.0
+
+
+def _sat(x: float, scale: float) -> float:
+    return 1.0 - math.exp(-x / scale) if x > 0 else 0.0
+
+
+class ExemplarIndex:
+    """Cosine of one vector against many exemplar vectors at once, through an inverted index
+    (term → [(exemplar, weight)]): cost grows with the postings of the article's terms, not with the
+    number of exemplars times the article's length."""
+
+    def __init__(self, exemplars: list[Exemplar]):
+        self.exemplars = exemplars
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        for i, e in enumerate(exemplars):
+            for t, w in e.vector.items():
+                self.postings.setdefault(t, []).append((i, w))
+
+    def cosines(self, vec: dict[str, float]) -> list[float]:
+        acc = [0.0] * len(self.exemplars)
+        post = self.postings
+        for t, v in vec.items():
+            for i, w in post.get(t, ()):
+                acc[i] += v * w
+        return acc
+
+    def nearest(self, vec: dict[str, float], k: int) -> list[tuple[float, Exemplar]]:
+        sims = self.cosines(vec)
+        order = sorted(range(len(sims)), key=sims.__getitem__, reverse=True)[:k]
+        return [(sims[i], self.exemplars[i]) for i in order]
+
+
+class Matcher:
+    def __init__(self, topic: Topic, idf: tuple[dict[str, float], float] | None = None):
+        self.topic = topic
+        self.idf, self.idf_default = idf or load_idf()
+        self._exact: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+        self._prefix: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+        for kind, concepts in topic.concepts.items():
+            for concept, phrases in concepts.items():
+                for ph in phrases:
+                    first = ph[0]
+                    if first.endswith("*"):
+                        self._prefix.setdefault(first[:-1], []).append((ph, kind, concept))
+                    else:
+                        self._exact.setdefault(first, []).append((ph, kind, concept))
+        self._prefix_lengths = sorted({len(p) for p in self._prefix})
+        for e in topic.positives + topic.negatives:
+            e.vector = self.vector(e.title, e.text)
+        self.positive_index = ExemplarIndex(topic.positives)
+        self.negative_index = ExemplarIndex(topic.negatives)
+
+    # ---- pieces --------------------------------------------------------------------------
+    def _vector(self, toks: list[str]) -> dict[str, float]:
+        tf = Counter(t for t in toks if t not in STOPWORDS and len(t) > 1 and not t.isdigit())
+        vec = {t: (1.0 + math.log(c)) * self.idf.get(t, self.idf_default) for t, c in tf.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {t: v / norm for t, v in vec.items()}
+
+    def _sentences(self, title: str, text: str) -> list[tuple[str, list[str]]]:
+        """(region, normalised words) of every sentence of title, lead and body: read once, used by both
+        the concept evidence and the vector."""
+        return [(region, words(sentence)) for region, chunk in self.regions(title, text).items()
+                for sentence in _SENTENCE.split(chunk)]
+
+    def _vector_of(self, sentences: list[tuple[str, list[str]]]) -> dict[str, float]:
+        return self._vector([stem(w) for _, ws in sentences for w in ws if w not in STOPWORDS])
+
+    def vector(self, title: str, text: str) -> dict[str, float]:
+        """The TF-IDF vector (Sastrawi stems) an article is compared with exemplars by: title + scored body."""
+        return self._vector_of(self._sentences(title, text))
+
+    @staticmethod
+    def _word_matches(pattern: str, word: str) -> bool:
+        return word.startswith(pattern[:-1]) if pattern.endswith("*") else word == pattern
+
+    def _hits(self, ws: list[str]) -> list[tuple[str, str, str]]:
+        """(kind, concept, phrase) for each phrase occurrence in a word list; longest first, no overlaps."""
+        out, i, n = [], 0, len(ws)
+        while i < n:
+            w = ws[i]
+            cands = list(self._exact.get(w, ()))
+            for L in self._prefix_lengths:
+                if L <= len(w):
+                    cands.extend(self._prefix.get(w[:L], ()))
+            best = None
+            for ph, kind, concept in cands:
+                if (best is None or len(ph) > len(best[0])) and i + len(ph) <= n and \
+                        all(self._word_matches(p, ws[i + k]) for k, p in enumerate(ph)):
+                    best = (ph, kind, concept)
+            if best:
+                out.append((best[1], best[2], " ".join(best[0])))
+                i += len(best[0])
+            else:
+                i += 1
+        return out
+
+    def regions(self, title: str, text: str) -> dict[str, str]:
+        body = strip_dateline(text)[: self.topic.body_chars]
+        cut = self.topic.lead_chars
+        dot = body.find(". ", cut)            # end the lead at a sentence boundary close after lead_chars
+        if 0 <= dot < cut + 200:
+            cut = dot + 1
+        elif (space := body.find(" ", cut)) >= 0:   # else at least between two words
+            cut = space
+        return {"title": title or "", "lead": body[:cut], "body": body[cut:]}
+
+    def _exemplar_side(self, index: ExemplarIndex, vec: dict[str, float]) -> tuple[float, list]:
+        w = self.topic.weights
+        k, floor = int(w["neighbours"]), w["similarity_floor"]
+        near = index.nearest(vec, k) if index.exemplars else []
+        s = sum(max(0.0, c - floor) for c, _ in near) / (k * (1.0 - floor))
+        return s, [(e.name, round(c, 4)) for c, e in near]
+
+    # ---- the judgement ---------------------------------------------------------------------
+    def concept_evidence(self, title: str, text: str, sentences: list | None = None) -> dict:
+        t, w = self.topic, self.topic.weights
+        mass = {k: 0.0 for k in KINDS + ("backdrop",)}
+        found: dict[str, dict[str, float]] = {k: {} for k in mass}
+        co = 0.0
+        central = False
+        for region, ws in sentences if sentences is not None else self._sentences(title, text):
+            rw = t.regions[region]
+            hits = self._hits(ws)
+            n = {k: 0 for k in mass}
+            for kind, _, _ in hits:
+                n[kind] += 1
+            for kind, concept, _ in hits:
+                inc = rw
+                if kind == "offtopic":
+                    if n["actor"] and n["diplomacy"] and concept in t.diplomatic_subjects:
+                        continue            # the subject of an official message, not a backdrop
+                    inc *= t.offtopic_weights.get(concept, 1.0)
+                mass[kind] += inc
+                found[kind][concept] = found[kind].get(concept, 0.0) + inc
+            if n["actor"]:
+                central |= region != "body"
+                strength = 1.0 if n["diplomacy"] else (w["weak_factor"] if n["weak"] else 0.0)
+                if not t.lexicon:
+                    strength = 0.0
+                co += rw * min(n["actor"], 2) * strength
+        evidence = _sat(co, w["cooccurrence_scale"]) * (1.0 if central else w["passing_factor"])
+        diplomacy = mass["diplomacy"] + w["weak_factor"] * mass["weak"]
+        focus = (diplomacy + 1.0) / (diplomacy + mass["offtopic"] + 1.0)
+        return dict(co=co, central=central, evidence=evidence, focus=focus, mass=mass, found=found,
+                    diplomacy=diplomacy)
+
+    def score(self, title: str, text: str) -> Match:
+        t, w = self.topic, self.topic.weights
+        sentences = self._sentences(title, text)
+        ev = self.concept_evidence(title, text, sentences)
+        mass, found = ev["mass"], ev["found"]
+        concept_part = ev["evidence"] * ev["focus"]
+
+        vec = self._vector_of(sentences)
+        s_pos, near_pos = self._exemplar_side(self.positive_index, vec)
+        s_neg, near_neg = self._exemplar_side(self.negative_index, vec)
+        gate = mass["actor"] > 0
+        exemplar_part = w["similarity_weight"] * (s_pos - s_neg) if gate else 0.0
+        score = max(0.0, min(1.0, concept_part + exemplar_part))
+
+        nearest, sim = near_pos[0] if near_pos else (None, 0.0)
+        top_terms: list[str] = []
+        if nearest is not None:
+            ev_vec = next(e for e in t.positives if e.name == nearest).vector
+            contrib = sorted(((v * ev_vec.get(term, 0.0), term) for term, v in vec.items()), reverse=True)
+            top_terms = [term for c, term in contrib[:8] if c > 0]
+        ranked = {k: [c for c, _ in sorted(v.items(), key=lambda kv: -kv[1])] for k, v in found.items()}
+        reason = self._reason(ranked, ev, near_pos, near_neg, exemplar_part, gate)
+        return Match(
+            topic=t.name, score=round(score, 4), relevant=score >= t.threshold, reason=reason,
+            concepts=ranked, nearest_exemplar=nearest, similarity=round(sim, 4), top_terms=top_terms,
+            nearest_negative=near_neg[0][0] if near_neg else None,
+            negative_similarity=near_neg[0][1] if near_neg else 0.0,
+            contributions={"concepts": round(concept_part, 4), "exemplars": round(exemplar_part, 4),
+                           "cooccurrence": round(ev["co"], 2), "evidence": round(ev["evidence"], 4),
+                           "central": ev["central"], "focus": round(ev["focus"], 4),
+                           "positive_similarity": round(s_pos, 4), "negative_similarity": round(s_neg, 4),
+                           "actor_mass": mass["actor"], "diplomacy_mass": mass["diplomacy"],
+                           "weak_mass": mass["weak"], "offtopic_mass": round(mass["offtopic"], 2)},
+        )
+
+    def _reason(self, ranked: dict, ev: dict, near_pos: list, near_neg: list, exemplar_part: float,
+                gate: bool) -> str:
+        mass = ev["mass"]
+        bits = ranked["actor"][:3] + ranked["diplomacy"][:3]
+        reason = " · ".join(bits) if bits else "no topic evidence"
+        if not ev["central"] and mass["actor"] and self.topic.lexicon:
+            reason += " (actor only in passing)"
+        if ranked["offtopic"] and mass["offtopic"] > ev["diplomacy"]:
+            reason += f" · mostly {ranked['offtopic'][0]}"
+        if gate and near_pos and abs(exemplar_part) >= 0.02:
+            side = near_pos[0] if exemplar_part > 0 else (near_neg[0] if near_neg else near_pos[0])
+            reason += f"; {'like' if exemplar_part > 0 else 'like negative'} {side[0]}"
+        return reason
+
+
+def strip_dateline(text: str) -> str:
+    """The body without its dateline (``Liputan6.com, Moskow -``, ``MOSKOW, KOMPAS.com -``, ``Jakarta -``):
+    the place a story was filed from is not what the story is about."""
+    m = _DATELINE.match(text)
+    if m and len(m.group(1).split()) <= 6 and not _NOT_DATELINE.search(m.group(1)):
+        return text[m.end():]
+    return text
