@@ -13,8 +13,8 @@ dry_run            everything runs on a throwaway copy of the store, nothing is 
                    artifacts list what would have been sent, and nothing is recorded (the outbox, the
                    seen links and the feeds' validators are as before), so a later real run alerts
                    exactly as if the dry run had not happened
-channels           deliver to these channels only (empty: every configured channel); the others keep
-                   their alerts pending for a later run
+channels           deliver to these enabled channels only (empty: every enabled channel); the others
+                   keep their alerts pending for a later run
 max_alerts         at most this many alerts per channel in this run (0: each channel's
                    ``max_per_run``); the rest stay pending in the outbox
 =================  ==================================================================================
@@ -104,7 +104,7 @@ def form(cfg: Config, options: type[_Options]) -> type[_Options]:
                                   else cfg.sources)]
         fields["sources"] = (list[_choice(names)], own["sources"])       # type: ignore[misc]
     if "channels" in own:
-        names = [c.name for c in cfg.channels if options is not DigestOptions or c.mode == "digest"]
+        names = [c.name for c in cfg.channels if c.enabled and (options is not DigestOptions or c.mode == "digest")]
         fields["channels"] = (list[_choice(names)], own["channels"])     # type: ignore[misc]
     return create_model(options.__name__, __base__=options, __doc__=options.__doc__, **fields)
 
@@ -140,7 +140,7 @@ def apply(cfg: Config, options: _Options) -> Config:
                       for s in picked]
         update["sources"] = picked
     channels = list(cfg.channels)            # every channel still records its alerts (see ``delivered``)
-    _pick("channels", getattr(options, "channels", []), [c.name for c in channels])
+    _pick("channels", getattr(options, "channels", []), [c.name for c in channels if c.enabled])
     cap = getattr(options, "max_alerts", 0)
     if cap:
         channels = [c.model_copy(update={"max_per_run": min(c.max_per_run, cap)}) for c in channels]

@@ -21,7 +21,8 @@ def config(tmp_path, **extra):
                         {"name": "gn", "kind": "google_news", "max_age_hours": 48}],
             "topics": [{"name": "g20", "path": str(SEEDS)}, {"name": "other", "path": str(SEEDS)}],
             "channels": [{"name": "hook", "url_env": "X_HOOK", "max_per_run": 5},
-                         {"name": "daily", "url_env": "X_DAILY", "mode": "digest"}], **extra}
+                         {"name": "daily", "url_env": "X_DAILY", "mode": "digest"},
+                         {"name": "off", "url_env": "X_OFF", "enabled": False}], **extra}
     return parse_config(data, tmp_path)
 
 
@@ -30,7 +31,7 @@ def test_the_form_offers_the_configured_names_as_choices(tmp_path):
     props = ro.form(cfg, ro.IngestOptions).model_json_schema()["properties"]
     assert props["topic"]["enum"] == ["all", "g20", "other"] and props["topic"]["default"] == "all"
     assert props["sources"]["items"]["enum"] == ["feed-a", "feed-off", "maps", "gn"]
-    assert props["channels"]["items"]["enum"] == ["hook", "daily"]
+    assert props["channels"]["items"]["enum"] == ["hook", "daily"]              # enabled ones
     assert {p["title"] for p in props.values()} == {"Topic", "Sources", "Lookback (hours)", "Dry run", "Channels",
                                                      "Max alerts per channel"}
     assert all(p.get("description") for p in props.values())
@@ -46,13 +47,13 @@ def test_apply_narrows_and_adjusts_the_run(tmp_path):
     cfg = config(tmp_path)
     every = ro.apply(cfg, ro.IngestOptions())
     assert [s.name for s in every.sources] == ["feed-a", "maps", "gn"]          # enabled ones
-    assert [c.name for c in every.channels] == ["hook", "daily"] and len(every.topics) == 2
+    assert [c.name for c in every.channels] == ["hook", "daily", "off"] and len(every.topics) == 2
     run = ro.apply(cfg, ro.IngestOptions(topic="other", sources=["feed-off", "maps"], lookback_hours=100,
                                          channels=["hook"], max_alerts=2))
     assert [t.name for t in run.topics] == ["other"]
     assert [(s.name, s.enabled, s.max_age_hours) for s in run.sources] == [("feed-off", True, 48.0),
                                                                            ("maps", True, 100.0)]
-    assert [(c.name, c.max_per_run) for c in run.channels] == [("hook", 2), ("daily", 2)]
+    assert [(c.name, c.max_per_run) for c in run.channels][:2] == [("hook", 2), ("daily", 2)]
     assert cfg.sources[1].enabled is False and cfg.channels[0].max_per_run == 5     # the config is untouched
     back = ro.apply(cfg, ro.BackfillOptions())
     assert [(s.name, s.max_age_hours) for s in back.sources] == [("maps", 72.0), ("gn", 72.0)]
@@ -62,6 +63,8 @@ def test_apply_narrows_and_adjusts_the_run(tmp_path):
         ro.apply(cfg, ro.BackfillOptions(sources=["feed-a"]))              # not a sitemap or search source
     with pytest.raises(ConfigError, match="channels: no channel named 'slack'"):
         ro.apply(cfg, ro.DigestOptions(channels=["slack"]))
+    with pytest.raises(ConfigError, match="no channel named 'off'.*configured: hook, daily"):
+        ro.apply(cfg, ro.IngestOptions(channels=["off"]))                     # not enabled
 
 
 def test_a_dry_run_store_is_a_throwaway_copy(tmp_path):
