@@ -325,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             print("bench: interrupted; every server and process it started has been ended", file=sys.stderr)
             return 130
-        except Exception as e:          # report what was measured, and why the rest was not
+        except Exception as e:  # noqa: BLE001 - report what was measured, and why the rest was not
             traceback.print_exc()
             bench.problems.append(f"bench failed: {type(e).__name__}: {e}")
             failed = True

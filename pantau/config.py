@@ -162,8 +162,7 @@ class Pipeline(_Strict):
 
 class Config(_Strict):
     storage_url: str = "sqlite:///data/pantau.db"
-    schedule_cron: str = "*/15 * * * *"
-    timezone: str = "Asia/Jakarta"
+    timezone: str = Field(default="Asia/Jakarta", description="alert times and digest_cron are in this zone")
     http: Http = Http()
     pipeline: Pipeline = Pipeline()
     sources: list[Source]
@@ -214,13 +213,17 @@ class Config(_Strict):
         return url
 
 
+MOVED = {"schedule_cron": "no longer read here: schedules live in deploy/prefect.yaml, the one place "
+                          "prefect deploy and pantau serve take them from (remove this key)"}
+
+
 def _format_errors(err: ValidationError, path: Path) -> str:
     lines = [f"{path}: invalid configuration"]
     for e in err.errors():
         key = ".".join(str(p) for p in e["loc"]) or "(top level)"
         msg = e["msg"]
         if e["type"] == "extra_forbidden":
-            msg = "unknown key (check spelling)"
+            msg = MOVED.get(key, "unknown key (check spelling)")
         lines.append(f"  - {key}: {msg}")
     return "\n".join(lines)
 

@@ -248,6 +248,7 @@ def record(store: Store, analysed: list[Analysed], channels: list[alerts.Channel
             store.stories.touch(story_id)
             n.stories_updated += 1
         store.articles.set_story(article_id, story_id)
+        n.story_ids.append(story_id)
         alerts.plan(store, story_id, best.topic, channels)
     return n
 

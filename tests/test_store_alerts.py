@@ -104,7 +104,8 @@ def test_one_failing_channel_does_not_block_another(tmp_path):
     plan(s, sid, "t", ch)
     counts = deliver(s, ch, "r", {})
     assert {k: counts[k] for k in ("sent", "failed", "uncertain")} == {"sent": 1, "failed": 1, "uncertain": 0}
-    assert counts["by_channel"]["broken"] == {"sent": 0, "failed": 1, "uncertain": 0, "last_error": "RuntimeError: boom"}
+    assert counts["by_channel"]["broken"] == {"sent": 0, "failed": 1, "uncertain": 0,
+                                              "last_error": "RuntimeError: boom"}
     assert len(got) == 1
 
 

@@ -28,7 +28,8 @@ MAX_SITEMAPS = 2
 _ARTICLE_PATH = re.compile(r"/(?:19|20)\d\d[/-]?\d\d|/\d{5,}|/read/|/berita/|/[a-z0-9]+(?:-[a-z0-9]+){3,}|"
                            r"[^/]\.s?html?$", re.IGNORECASE)
 _NOT_ARTICLE = re.compile(r"/(?:tag|tags|topik|topic|kategori|category|author|penulis|search|cari|indeks|index|"
-                          r"login|register|about|tentang|kontak|contact|privacy|video|foto|galeri)(?:/|$)", re.IGNORECASE)
+                          r"login|register|about|tentang|kontak|contact|privacy|video|foto|galeri)(?:/|$)",
+                          re.IGNORECASE)
 
 
 def article_links(html: str, base: str, source: Source) -> list[Candidate]:
