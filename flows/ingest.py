@@ -148,7 +148,10 @@ async def _run(cfg, store: Store, channels: list, options: IngestOptions, name: 
 
     run_id = claimer(str(flow_run.id or uuid.uuid4()))
     deadline = time.monotonic() + cfg.pipeline.run_deadline_s
-    async with Fetcher(cfg.http, deadline=deadline) as fetcher:
+    async def shared_slots(host: str, interval: float) -> float:       # politeness across overlapping runs
+        return await asyncio.to_thread(store.hosts.reserve, host, interval)
+
+    async with Fetcher(cfg.http, deadline=deadline, shared_slots=shared_slots) as fetcher:
         results = await _discover_all(fetcher, store, enabled, topic_list, cfg.http.retries, cfg.http.retry_delay_s,
                                       cfg.pipeline.source_deadline_s)
         fresh, dropped = pipeline.select_new(store, results, cfg.pipeline.max_fetch_attempts,

@@ -94,7 +94,7 @@ def interleave(candidates: list[Candidate]) -> list[Candidate]:
 
 
 def analyse(pages: list[Page], matchers: list[Matcher], languages: list[str]) -> list[Analysed]:
-    from .extract import content_hash, extract_article     # here: a run with nothing new never loads them
+    from .extract import content_hash, extract_article  # here: a run with nothing new never loads them
     from .extract.language import detect_language
     out = []
     for p in pages:

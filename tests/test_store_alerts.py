@@ -202,3 +202,23 @@ def test_analysis_survives_a_worker_that_dies(tmp_path):
             return first, await an.analyse(pages)
     first, second = asyncio.run(go())
     assert [a.article.title for a in first] == [a.article.title for a in second] == ["Putin bertemu Erdogan"] * 4
+
+
+def test_host_slots_are_shared_by_overlapping_runs(tmp_path):
+    """Two runs (two Store objects on one file) booking the same host never get slots closer than
+    the interval, even when they book at the same moment from threads."""
+    a, b = make_store(tmp_path), Store(f"sqlite:///{tmp_path / 'p.db'}")
+    waits = []
+    lock = threading.Lock()
+
+    def book(store):
+        for _ in range(5):
+            w = store.hosts.reserve("www.kompas.com", 0.5, now=1000.0)
+            with lock:
+                waits.append(w)
+
+    threads = [threading.Thread(target=book, args=(s,)) for s in (a, b)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert sorted(waits) == [i * 0.5 for i in range(10)]          # ten distinct slots, 0.5 s apart
+    assert a.hosts.reserve("www.tempo.co", 0.5, now=1000.0) == 0.0  # another host: its own ledger

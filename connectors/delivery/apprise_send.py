@@ -41,7 +41,7 @@ def auto_format(url: str) -> str:
 
 def recognised(url: str) -> bool:
     """Can Apprise parse this URL (its scheme is known and its parameters make sense)? Sends nothing."""
-    import apprise                      # imported when a channel is used: a run with nothing to send skips it
+    import apprise  # imported when a channel is used: a run with nothing to send skips it
     return apprise.Apprise().add(url)
 
 

@@ -23,7 +23,7 @@ from pantau.extract.charset import decode_html
 from .body import BodyReader
 from .failures import connect_error, deadline_error, status_error, timeout_error
 from .guard import Guard, GuardedBackend
-from .pacing import HostPacer, retry_after_seconds
+from .pacing import HostPacer, SharedSlots, retry_after_seconds
 from .robots import Robots
 
 RATE_GRACE_S = 5.0           # the minimum transfer rate applies after this long
@@ -51,11 +51,11 @@ def guarded_transport(settings: Http) -> httpx.AsyncHTTPTransport:
 
 class Fetcher:
     def __init__(self, settings: Http, transport: httpx.AsyncBaseTransport | None = None,
-                 deadline: float | None = None):
+                 deadline: float | None = None, shared_slots: SharedSlots | None = None):
         self.settings = settings
         self.deadline = deadline              # time.monotonic() after which nothing new starts or sleeps
         self._global = asyncio.Semaphore(settings.max_connections)
-        self.pacer = HostPacer(settings.max_per_host)
+        self.pacer = HostPacer(settings.max_per_host, shared_slots)
         self.robots = Robots(settings.user_agent, self._robots_text)
         self.client = httpx.AsyncClient(
             headers={"User-Agent": settings.user_agent, "Accept-Language": "id,en;q=0.5",

@@ -30,9 +30,14 @@ def host_of(url: str) -> str:
     return urlsplit(url).hostname or ""
 
 
+# Books a request to a host in a ledger shared with other runs: (host, interval) -> seconds to wait.
+SharedSlots = Callable[[str, float], Awaitable[float]]
+
+
 class HostPacer:
-    def __init__(self, max_per_host: int):
+    def __init__(self, max_per_host: int, shared: SharedSlots | None = None):
         self.max_per_host = max_per_host
+        self.shared = shared
         self._sems: dict[str, asyncio.Semaphore] = {}
         self._next_slot: dict[str, float] = {}         # host -> monotonic time of its next request
         self._last_sent: dict[str, float] = {}         # host -> when its last request actually went out
@@ -54,8 +59,11 @@ class HostPacer:
             now = time.monotonic()
             slot = max(now, self._next_slot.get(host, 0.0))
             self._next_slot[host] = slot + interval
-        if slot > now:
-            await sleep(slot - now)
+        wait = slot - now
+        if self.shared is not None and interval > 0:        # and after other runs' requests to the host
+            wait = max(wait, await self.shared(host, interval))
+        if wait > 0:
+            await sleep(wait)
 
     async def dispatch(self, url: str, interval: float) -> None:
         """Just before a request goes out (its connection slot held): make sure it is at least

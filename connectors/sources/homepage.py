@@ -66,7 +66,7 @@ async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
     if ctype and ctype not in ("text/html", "application/xhtml+xml"):
         result.error = f"not an HTML page ({ctype})"
         return result
-    from trafilatura.feeds import FeedParameters, determine_feed      # on first use (it loads all of trafilatura)
+    from trafilatura.feeds import FeedParameters, determine_feed  # on first use (it loads all of trafilatura)
     html = r.text
     parts = urlsplit(r.url)
     feeds = [f for f in determine_feed(html, FeedParameters(r.url, parts.hostname or "", r.url))

@@ -49,7 +49,7 @@ def _body_text(tree, url: str) -> str:
     """The cleaned main text of a parsed page (the tree is pruned in place)."""
     if tree is None:
         return ""
-    import trafilatura                            # loads on first use: importing pantau.extract stays light
+    import trafilatura  # loads on first use: importing pantau.extract stays light
     prune_tree(tree)
     return clean_text(trafilatura.extract(tree, url=url, include_comments=False, favor_recall=False, fast=True) or "")
 

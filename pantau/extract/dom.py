@@ -225,7 +225,7 @@ def prune_tree(tree) -> None:
 
 def parse_html(html: str):
     """An lxml tree of ``html``; None when it is not HTML at all."""
-    from trafilatura.utils import load_html       # trafilatura loads on first use, not on import
+    from trafilatura.utils import load_html  # trafilatura loads on first use, not on import
     try:
         return load_html(html)
     except (ParserError, ValueError, TypeError):

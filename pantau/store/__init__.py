@@ -6,7 +6,8 @@ rows (``rows.py``):
 * ``store.feeds``    — source validators and results, resolved redirect links (``feeds.py``);
 * ``store.seen``     — article URLs fetched or tried (``seen.py``);
 * ``store.articles`` / ``store.stories`` — what was read and how it groups (``articles.py``);
-* ``store.outbox``   — the alert ledger (``outbox.py``).
+* ``store.outbox``   — the alert ledger (``outbox.py``);
+* ``store.hosts``    — per-host politeness shared by overlapping runs (``hosts.py``).
 
 Every write that matters for "never lose, never repeat an alert" is one atomic statement (unique
 keys, compare-and-set UPDATEs), so overlapping runs — on one SQLite file or one PostgreSQL — are safe.
@@ -25,12 +26,13 @@ from pathlib import Path
 from ..errors import ConfigError
 from .articles import Articles, Stories
 from .feeds import Feeds
+from .hosts import HostSlots
 from .outbox import Outbox
-from .rows import ArticleRow, OutboxRow, StoryRow
+from .rows import ArticleRow, FeedState, OutboxRow, StoryRow
 from .schema import make_engine
 from .seen import SeenUrls
 
-__all__ = ["Store", "ArticleRow", "OutboxRow", "StoryRow"]
+__all__ = ["Store", "ArticleRow", "FeedState", "OutboxRow", "StoryRow"]
 
 
 class Store:
@@ -41,6 +43,7 @@ class Store:
         self.articles = Articles(self.engine)
         self.stories = Stories(self.engine)
         self.outbox = Outbox(self.engine)
+        self.hosts = HostSlots(self.engine)
         self.scratch: Path | None = None          # a scratch_copy's file
 
     @classmethod

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..clock import utcnow
 from ..models import FeedResult
+from .rows import FeedState
 from .schema import feed_state, link_aliases
 
 CHUNK = 500
@@ -41,6 +42,11 @@ class Feeds:
                 c.execute(insert(feed_state).values(url=r.url, **values))
         if r.aliases:
             self.save_aliases(r.aliases)
+
+    def states(self) -> list[FeedState]:
+        """What the store remembers of every source (its last status, error, validators)."""
+        with self.engine.connect() as c:
+            return [FeedState.of(r._mapping) for r in c.execute(select(feed_state))]
 
     def aliases(self, links: list[str]) -> dict[str, str]:
         """The outlet URLs already known for these redirect links."""

@@ -24,6 +24,22 @@ def _convert(cls, mapping) -> Any:
 
 
 @dataclass(frozen=True)
+class FeedState:
+    url: str
+    source: str
+    etag: str | None
+    last_modified: str | None
+    last_status: int | None
+    last_error: str | None
+    failures: int
+    checked_at: datetime | None
+
+    @classmethod
+    def of(cls, m) -> FeedState:
+        return _convert(cls, m)
+
+
+@dataclass(frozen=True)
 class ArticleRow:
     id: int
     url: str
