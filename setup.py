@@ -1,13 +1,15 @@
 """Package layout (the rest of the metadata is in pyproject.toml).
 
-The top-level folders flows/, connectors/ and seeds/ install inside pantau's own namespace
-(pantau.flows, pantau.connectors, pantau.seeds): nothing collides with another project's "flows"
-or "connectors", and an installed wheel carries everything it needs. Every folder is listed, data
-folders included, so the demo pages, templates and seeds ship with the wheel.
+The top-level folders flows/, connectors/, seeds/ and deploy/ install inside pantau's own namespace
+(pantau.flows, pantau.connectors, pantau.seeds, pantau.deploy: `pantau serve` reads its prefect.yaml):
+nothing collides with another project's "flows" or "connectors", and an installed wheel carries
+everything it needs. Every folder is listed, data folders included, so the demo pages, templates and
+seeds ship with the wheel.
 """
 from setuptools import find_namespace_packages, setup
 
-MAPPED = {"pantau": "pantau", "pantau.flows": "flows", "pantau.connectors": "connectors", "pantau.seeds": "seeds"}
+MAPPED = {"pantau": "pantau", "pantau.flows": "flows", "pantau.connectors": "connectors", "pantau.seeds": "seeds",
+          "pantau.deploy": "deploy"}
 SKIP = ["__pycache__", "*.__pycache__", "*.egg-info"]
 
 packages = []

@@ -42,7 +42,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="folder holding corpus/ (default ../shared)")
     p.add_argument("--articles", type=int, help="pages of the speed runs (default 2000; --quick 200)")
     p.add_argument("--memory-articles", type=int, help="pages of the memory run (default 5000; --quick 400)")
-    p.add_argument("--polite-articles", type=int, help="pages of the polite run (default 400; --quick 100)")
+    p.add_argument("--polite-articles", type=int, help="pages of the polite run (default 800; --quick 100)")
     p.add_argument("--hosts", type=int, default=20, help="loopback hosts, one feed each (default 20)")
     p.add_argument("--quick", action="store_true", help="small sizes: a smoke run of a minute or two")
     p.add_argument("--only", help="comma-separated rows: " + ",".join(ROWS))
@@ -53,7 +53,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     q = a.quick
     a.articles = a.articles or (200 if q else 2000)
     a.memory_articles = a.memory_articles or (400 if q else 5000)
-    a.polite_articles = a.polite_articles or (100 if q else 400)
+    a.polite_articles = a.polite_articles or (100 if q else 800)
     rows = [r.strip() for r in a.only.split(",") if r.strip()] if a.only else list(DEFAULT_ROWS)
     unknown = sorted(set(rows) - set(ROWS))
     if unknown:
@@ -325,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             print("bench: interrupted; every server and process it started has been ended", file=sys.stderr)
             return 130
-        except Exception as e:          # report what was measured, and why the rest was not
+        except Exception as e:  # noqa: BLE001 - report what was measured, and why the rest was not
             traceback.print_exc()
             bench.problems.append(f"bench failed: {type(e).__name__}: {e}")
             failed = True

@@ -51,7 +51,7 @@ class PrefectServer:
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api"
 
-    def start(self, timeout: float = 180.0) -> "PrefectServer":
+    def start(self, timeout: float = 180.0) -> PrefectServer:
         self.home.mkdir(parents=True, exist_ok=True)
         self.log.parent.mkdir(parents=True, exist_ok=True)
         t = time.perf_counter()
@@ -85,7 +85,7 @@ class PrefectServer:
             end_group(self.proc, grace=20.0)
             self.proc = None
 
-    def __enter__(self) -> "PrefectServer":
+    def __enter__(self) -> PrefectServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -15,7 +15,7 @@ import json
 import re
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from html import escape
 
 WIB = timezone(timedelta(hours=7), "WIB")
@@ -85,7 +85,7 @@ def _card(o: dict, css: str, teaser: bool = False) -> str:
             f"{lead}</div></article>")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _menu(css: str) -> str:
     items = []
     for s in SECTIONS:

@@ -77,7 +77,7 @@ class Timeline:
     hosts_per_s: float | None = None       # distinct hosts asked for pages in a second, mean over the fetch
 
     @classmethod
-    def of(cls, hits: list[Hit], t0: float) -> "Timeline":
+    def of(cls, hits: list[Hit], t0: float) -> Timeline:
         tl = cls()
         if hits:
             tl.first_request = min(h.t for h in hits) - t0
@@ -94,7 +94,7 @@ class Timeline:
         for h in hits:
             if h.path != "/robots.txt":
                 by_host.setdefault(h.host, []).append(h.t)
-        gaps = [b - a for ts in by_host.values() for a, b in zip(sorted(ts), sorted(ts)[1:])]
+        gaps = [b - a for ts in by_host.values() for a, b in zip(sorted(ts), sorted(ts)[1:], strict=False)]
         tl.min_host_gap = min(gaps) if gaps else None
         if pages:
             start = min(h.t for h in pages)

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -51,7 +51,7 @@ class LoopbackSite:
             raise ValueError("hosts must be 1..250 (127.0.0.2 … 127.0.0.251)")
         self.articles = articles
         self.n_hosts = hosts
-        self.newest = (newest or datetime.now(timezone.utc)).replace(microsecond=0)
+        self.newest = (newest or datetime.now(UTC)).replace(microsecond=0)
         self.hits: list[Hit] = []
         self._servers: list[_Server] = []
         self._threads: list[threading.Thread] = []
@@ -59,7 +59,7 @@ class LoopbackSite:
         self.when = [render.published_at(self.newest, k) for k in range(len(articles))]
         self.section = [render.pick(render.SECTIONS[:6], a.id, "section") for a in articles]
         self._paths = [render.article_path(a.id, a.title, w, s)
-                       for a, w, s in zip(articles, self.when, self.section)]
+                       for a, w, s in zip(articles, self.when, self.section, strict=True)]
         self._by_path = {p: k for k, p in enumerate(self._paths)}
 
     # -- addresses ---------------------------------------------------------------------------
@@ -114,7 +114,7 @@ class LoopbackSite:
         if m:
             body = self.feed(host, int(m.group(1)))
             headers = {"ETag": '"' + hashlib.sha1(body).hexdigest()[:20] + '"',
-                       "Last-Modified": format_datetime(self.newest.astimezone(timezone.utc), usegmt=True)}
+                       "Last-Modified": format_datetime(self.newest.astimezone(UTC), usegmt=True)}
             return 200, "application/rss+xml; charset=utf-8", body, headers
         k = self._by_path.get(path)
         if k is not None and self.host_of(k) == host:
@@ -151,7 +151,7 @@ class LoopbackSite:
 
         return Handler
 
-    def start(self) -> "LoopbackSite":
+    def start(self) -> LoopbackSite:
         try:
             for h in range(self.n_hosts):
                 srv = _Server((f"127.0.0.{FIRST_HOST + h}", 0), self._handler(h))
@@ -167,13 +167,13 @@ class LoopbackSite:
         return self
 
     def stop(self) -> None:
-        for srv, th in zip(self._servers, self._threads):
+        for srv in self._servers:
             srv.shutdown()
         for srv in self._servers:
             srv.server_close()
         self._servers, self._threads = [], []
 
-    def __enter__(self) -> "LoopbackSite":
+    def __enter__(self) -> LoopbackSite:
         return self.start()
 
     def __exit__(self, *exc) -> None:

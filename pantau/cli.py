@@ -58,7 +58,7 @@ def _run_flow(config_path: str | None) -> dict:
     import asyncio
 
     from .flows.ingest import ingest
-    run = cast("Coroutine[Any, Any, State]", ingest(config_path=config_path, return_state=True))
+    run = cast("Coroutine[Any, Any, State]", ingest(config_path=config_path or "", return_state=True))
     state = asyncio.run(run)
     result = state.result(raise_on_failure=False)
     if isinstance(result, BaseException):
@@ -308,6 +308,43 @@ def cmd_test_alert(args) -> int:
     return 1 if failures else 0
 
 
+def cmd_serve(args) -> int:
+    from .serve import serve
+    _preflight(args.config, channels=True)          # a served run cannot start with a channel that cannot deliver
+    found, _ = find_config(args.config)
+    return serve(str(found.resolve()), args.port, args.paused, data_home())
+
+
+def read_secret(name: str) -> str:
+    """The value to store: from a hidden prompt on a terminal, else from stdin (one line, or all of it)."""
+    import getpass
+    if sys.stdin is not None and sys.stdin.isatty():
+        value = getpass.getpass(f"value for Prefect Secret block {name!r} (not shown): ")
+    else:
+        value = sys.stdin.read() if sys.stdin is not None else ""
+    value = value.strip()
+    if not value:
+        raise PantauError(f"secret {name}: empty value; nothing stored")
+    return value
+
+
+def cmd_secret(args) -> int:
+    """Store a Prefect Secret block (e.g. a channel's Apprise URL, for ``url_secret: NAME``)."""
+    import re
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", args.name):
+        raise PantauError(f"secret {args.name}: a block name takes lowercase letters, digits and dashes")
+    value = read_secret(args.name)
+    from prefect.blocks.system import Secret
+    try:
+        Secret(value=value).save(args.name, overwrite=True)      # type: ignore[arg-type]  # pydantic coerces
+    except Exception as e:  # noqa: BLE001 - no server, refused, invalid: one line, never the value
+        raise PantauError(f"secret {args.name}: not stored ({type(e).__name__}: "
+                          f"{str(e).replace(value, '***').splitlines()[0] if str(e) else 'no detail'})") from None
+    print(f"stored Prefect Secret block {args.name!r} ({len(value)} characters); a channel uses it with "
+          f"`url_secret: {args.name}`", flush=True)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pantau", description="Indonesian news → topic match → alerts")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -371,6 +408,17 @@ def build_parser() -> argparse.ArgumentParser:
     side.add_argument("--wrong", action="store_true")
     side.add_argument("--right", action="store_true")
     sp.set_defaults(fn=cmd_feedback)
+    sp = sub.add_parser("serve", help="serve deploy/prefect.yaml's deployments (schedules, UI runs) from this process")
+    common(sp, json_flag=False)
+    sp.add_argument("--port", type=int, default=4200,
+                    help="with no PREFECT_API_URL: the local Prefect server's port (default 4200)")
+    sp.add_argument("--paused", action="store_true", help="schedules off: runs start only by hand (UI, API)")
+    sp.set_defaults(fn=cmd_serve)
+    sp = sub.add_parser("secret", help="store a Prefect Secret block (a channel's url_secret)")
+    ssub = sp.add_subparsers(dest="action", required=True)
+    sp = ssub.add_parser("set", help="store NAME; the value comes from a hidden prompt, or stdin when piped")
+    sp.add_argument("name")
+    sp.set_defaults(fn=cmd_secret)
     return p
 
 

@@ -157,6 +157,9 @@ class Pipeline(_Strict):
     run_deadline_s: float = Field(default=840.0, gt=0,
                                   description="a run stops starting new work after this (links left go to the next "
                                               "run); below the schedule's 15 minutes so runs never pile up")
+    analysis_processes: int | None = Field(default=None, ge=0,
+                                           description="worker processes analysing pages beside the main one "
+                                                       "(default: one per core; 0: none, the main process does)")
     task_runner: Literal["local", "dask"] = Field(
         default="local", description="where analysis (extraction, language, topic) runs: in the flow's own process, "
                                      "or on a Dask cluster through prefect-dask (the 'dask' extra; docs/scaling.md)")
@@ -179,8 +182,7 @@ class Pipeline(_Strict):
 
 class Config(_Strict):
     storage_url: str = "sqlite:///data/pantau.db"
-    schedule_cron: str = "*/15 * * * *"
-    timezone: str = "Asia/Jakarta"
+    timezone: str = Field(default="Asia/Jakarta", description="alert times and digest_cron are in this zone")
     http: Http = Http()
     pipeline: Pipeline = Pipeline()
     sources: list[Source]
@@ -231,13 +233,17 @@ class Config(_Strict):
         return url
 
 
+MOVED = {"schedule_cron": "no longer read here: schedules live in deploy/prefect.yaml, the one place "
+                          "prefect deploy and pantau serve take them from (remove this key)"}
+
+
 def _format_errors(err: ValidationError, path: Path) -> str:
     lines = [f"{path}: invalid configuration"]
     for e in err.errors():
         key = ".".join(str(p) for p in e["loc"]) or "(top level)"
         msg = e["msg"]
         if e["type"] == "extra_forbidden":
-            msg = "unknown key (check spelling)"
+            msg = MOVED.get(key, "unknown key (check spelling)")
         lines.append(f"  - {key}: {msg}")
     return "\n".join(lines)
 

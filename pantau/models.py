@@ -140,11 +140,12 @@ class Counts:
     stories_new: int = 0
     stories_updated: int = 0
     problems: list[Problem] = field(default_factory=list)
+    story_ids: list[int] = field(default_factory=list)     # the stories this batch started or grew
 
     def __iadd__(self, other: Counts) -> Counts:
         for f in fields(self):
-            if f.name == "problems":
-                self.problems.extend(other.problems)
+            if f.name in ("problems", "story_ids"):
+                getattr(self, f.name).extend(getattr(other, f.name))
             else:
                 setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
         return self
@@ -169,6 +170,8 @@ class RunSummary:
     channels: list[ChannelOutcome] = field(default_factory=list)
     outcome: str = "ok"             # ok | no_source | undelivered (see pantau/report.py: judge)
     message: str = ""
+    dry_run: bool = False           # nothing was sent or kept; ``would_send`` lists what would have been
+    would_send: list[dict] = field(default_factory=list)     # {channel, title}
 
     def to_dict(self) -> dict:
         return asdict(self)

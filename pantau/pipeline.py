@@ -6,7 +6,12 @@ or start a story, record the alert intent). Each returns what it did; nothing is
 """
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
+import os
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
@@ -14,12 +19,10 @@ from urllib.parse import urlsplit
 from . import alerts
 from .clock import utcnow
 from .errors import Problem
-from .extract import content_hash, extract_article
-from .extract.language import detect_language
 from .models import Article, Candidate, Counts, FeedResult, Match, Page
 from .store import Store, StoryRow
 from .stories import find_story, signature
-from .topic import Matcher
+from .topic import Matcher, Topic
 from .urls import canonical_url
 
 STORY_THRESHOLD = 0.4
@@ -93,6 +96,8 @@ def interleave(candidates: list[Candidate]) -> list[Candidate]:
 
 
 def analyse(pages: list[Page], matchers: list[Matcher], languages: list[str]) -> list[Analysed]:
+    from .extract import content_hash, extract_article  # here: a run with nothing new never loads them
+    from .extract.language import detect_language
     out = []
     for p in pages:
         a = Analysed(page=p)
@@ -120,6 +125,90 @@ def analyse(pages: list[Page], matchers: list[Matcher], languages: list[str]) ->
             continue
         a.matches = [m.score(a.article.title, a.article.text) for m in matchers]
     return out
+
+
+# --- analysis on every core ---------------------------------------------------------------------
+
+_WORKER: dict = {}
+
+
+def _start_worker(topics: list[tuple[str, float | None]], languages: list[str]) -> None:
+    """A worker process: load the topics once, keep them for every chunk it analyses."""
+    from .topic import load_topic
+    _WORKER["matchers"] = [Matcher(load_topic(path, threshold)) for path, threshold in topics]
+    _WORKER["languages"] = languages
+
+
+def _analyse_in_worker(pages: list[Page]) -> list[Analysed]:
+    return analyse(pages, _WORKER["matchers"], _WORKER["languages"])
+
+
+def default_processes() -> int:
+    """One worker per core; on a single core, none (the main process analyses itself)."""
+    cores = os.cpu_count() or 1
+    return cores if cores > 1 else 0
+
+
+class Analyser:
+    """``analyse`` on every core: each batch is split between worker processes (started on first use,
+    with the topics loaded once each) while this process's event loop fetches the next batch and
+    records the last. ``processes=0`` analyses in a thread of this process instead (one core, or tests).
+
+    Measured on 2 cores (bench/, 2,000 pages on 20 loopback hosts): two workers beside the main
+    process beat one worker plus a thread of the main process, whose event loop, store writes and
+    analysis then share one interpreter lock."""
+
+    def __init__(self, loaded: list[Topic], topics: list[tuple[str, float | None]], languages: list[str],
+                 processes: int | None = None):
+        self.loaded, self.topics, self.languages = loaded, topics, languages
+        self.processes = default_processes() if processes is None else processes
+        self._pool: ProcessPoolExecutor | None = None
+        self._matchers: list[Matcher] | None = None
+
+    @property
+    def matchers(self) -> list[Matcher]:
+        """Built on first use: a run with nothing new never pays for them."""
+        if self._matchers is None:
+            self._matchers = [Matcher(t) for t in self.loaded]
+        return self._matchers
+
+    def _workers(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_start_worker, initargs=(self.topics, self.languages))
+        return self._pool
+
+    async def analyse(self, pages: list[Page]) -> list[Analysed]:
+        if not pages:
+            return []
+        if self.processes == 0:
+            return await asyncio.to_thread(analyse, pages, self.matchers, self.languages)
+        shares = [pages[i::self.processes] for i in range(self.processes)]
+        loop = asyncio.get_running_loop()
+        for attempt in (1, 2):
+            try:
+                jobs = [loop.run_in_executor(self._workers(), _analyse_in_worker, share) for share in shares if share]
+                parts = await asyncio.gather(*jobs)
+                break
+            except BrokenProcessPool:             # a worker died (killed, or a page crashed its parser)
+                self.close()
+                if attempt == 2:                  # twice: report the batch, never crash the run on it
+                    return [Analysed(page=p, error="analysis failed: its worker process died") for p in pages]
+        out: list[Analysed] = [None] * len(pages)  # type: ignore[list-item]
+        for i, part in enumerate(parts):              # share i holds pages i, i+n, i+2n … : put them back
+            out[i::len(shares)] = part
+        return out
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Analyser:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def record(store: Store, analysed: list[Analysed], channels: list[alerts.Channel], max_attempts: int = 3) -> Counts:
@@ -161,6 +250,7 @@ def record(store: Store, analysed: list[Analysed], channels: list[alerts.Channel
             store.stories.touch(story_id)
             n.stories_updated += 1
         store.articles.set_story(article_id, story_id)
+        n.story_ids.append(story_id)
         alerts.plan(store, story_id, best.topic, channels)
     return n
 

@@ -13,12 +13,18 @@ exit  outcome          meaning
 
 (2 is a configuration or usage error, 1 an unexpected error.) Both non-ok outcomes end the Prefect
 flow run in a ``Failed`` state carrying the verdict as its message, so automations can react.
+
+The run's artifacts (stable keys, the flow's name first): ``<flow>-summary`` (``summary_markdown``),
+``<flow>-stories`` (``stories_table``: the stories the run started or grew), a digest run's
+``digest`` (``digest_report``) and a backfill's ``backfill-progress``.
 """
 from __future__ import annotations
 
+from .alerts.render import outlet_name
 from .config import Source
 from .errors import Problem
 from .models import Candidate, ChannelOutcome, Counts, FeedResult, RunSummary, SourceOutcome
+from .store import Store
 
 EXIT_CODES = {"ok": 0, "no_source": 3, "undelivered": 4}
 
@@ -48,13 +54,18 @@ def judge(s: RunSummary) -> tuple[str, str]:
                                "outbox and retried on the next run")
     sent = s.alerts_sent
     bad = f", {len(failed)} source{'s' if len(failed) != 1 else ''} failed" if failed else ""
-    return "ok", f"{sent} alert{'s' if sent != 1 else ''} sent, {s.stories_new} new stor" \
-                 f"{'y' if s.stories_new == 1 else 'ies'}{bad}"
+    stories = f"{s.stories_new} new stor{'y' if s.stories_new == 1 else 'ies'}{bad}"
+    if s.dry_run:
+        return "ok", (f"dry run: {sent} alert{'s' if sent != 1 else ''} would be sent, {stories} — "
+                      "nothing sent, nothing kept")
+    return "ok", f"{sent} alert{'s' if sent != 1 else ''} sent, {stories}"
 
 
 def summarise(sources: list[Source], results: list[FeedResult], fresh: list[Candidate], done: Counts,
-              delivered: dict, skipped: dict[str, str], outbox: dict[str, int]) -> RunSummary:
-    """The run's report from what each stage returned, with its verdict."""
+              delivered: dict, skipped: dict[str, str], outbox: dict[str, int],
+              would_send: list[dict] | None = None) -> RunSummary:
+    """The run's report from what each stage returned, with its verdict. ``would_send``: a dry run's
+    notes of what its channels were given (pantau/run_options.py), None for a real run."""
     new_by_source: dict[str, int] = {}
     for c in fresh:
         new_by_source[c.source] = new_by_source.get(c.source, 0) + 1
@@ -68,10 +79,13 @@ def summarise(sources: list[Source], results: list[FeedResult], fresh: list[Cand
         errors=done.problems,
         sources=[SourceOutcome(src.name, src.kind, links=len(r.candidates), new=new_by_source.get(src.name, 0),
                                not_modified=r.not_modified, error=r.error, unreachable=r.unreachable)
-                 for src, r in zip(sources, results)],
+                 for src, r in zip(sources, results, strict=True)],
         channels=[ChannelOutcome(name, v["sent"], v["failed"], v["uncertain"], last_error=v["last_error"])
                   for name, v in real.items()]
-        + [ChannelOutcome(name, skipped=why) for name, why in skipped.items()])
+        + [ChannelOutcome(name, skipped=why) for name, why in skipped.items()],
+        dry_run=would_send is not None,
+        would_send=[{"channel": n["channel"], "title": n["title"]} for n in would_send or []
+                    if n["channel"] != "console"])
     s.outcome, s.message = judge(s)
     return s
 
@@ -114,6 +128,8 @@ def summary_text(d: dict) -> str:
             out.append(f"{x['name']:<{wn}}  {x['kind']:<{wk}}  {_source_result(SourceOutcome(**x))}")
     for c in d.get("channels") or []:
         out.append(f"channel {c['name']}: {_channel_result(ChannelOutcome(**c))}")
+    for n in d.get("would_send") or []:
+        out.append(f"dry run, would send to {n['channel']}: {n['title']}")
     other = [e for e in d.get("errors", []) if _beyond_table(Problem(**e))]
     if other:
         out.append(f"{len(other)} link{'s' if len(other) != 1 else ''} or page{'s' if len(other) != 1 else ''} "
@@ -133,9 +149,9 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "/").replace("\n", " ")
 
 
-def summary_markdown(s: RunSummary) -> str:
-    """The run's Prefect artifact."""
-    lines = [f"# pantau ingest — {s.outcome}", "", f"**{_cell(s.message)}**", "",
+def summary_markdown(s: RunSummary, flow: str = "ingest") -> str:
+    """The run's summary artifact (``<flow>-summary``)."""
+    lines = [f"# pantau {flow} — {s.outcome}", "", f"**{_cell(s.message)}**", "",
              "| stage | count |", "|---|---|"]
     lines += [f"| {k} | {getattr(s, k)} |" for k in STAGES]
     lines += ["", "## Sources", "", "| source | kind | result |", "|---|---|---|"]
@@ -146,6 +162,13 @@ def summary_markdown(s: RunSummary) -> str:
         lines += [f"| {c.name} | {_cell(_channel_result(c))} |" for c in s.channels]
     else:
         lines.append("none configured")
+    if s.dry_run:
+        lines += ["", f"## Dry run: would have sent ({len(s.would_send)})", ""]
+        if s.would_send:
+            lines += ["| channel | alert |", "|---|---|"]
+            lines += [f"| {n['channel']} | {_cell(n['title'])} |" for n in s.would_send]
+        else:
+            lines.append("nothing")
     other = [e for e in s.errors if _beyond_table(e)]
     lines += ["", f"## Links and pages that failed ({len(other)})", ""]
     if other:
@@ -156,3 +179,47 @@ def summary_markdown(s: RunSummary) -> str:
     else:
         lines.append("none")
     return "\n".join(lines)
+
+
+def stories_table(store: Store, story_ids: list[int]) -> list[dict]:
+    """The stories a run started or grew, one row each (``<flow>-stories``): the story's title, its
+    outlets, the score of its best article, why that matched, and its link."""
+    rows = []
+    for story_id in dict.fromkeys(story_ids):
+        story = store.stories.get(story_id)
+        arts = store.articles.of_story(story_id)
+        if not arts:
+            continue
+        lead = max(arts, key=lambda a: a.score or 0)
+        rows.append({"title": story.title, "outlets": ", ".join(sorted({outlet_name(a) for a in arts})),
+                     "score": round(lead.score or 0.0, 3), "why": lead.explanation.get("reason", ""),
+                     "link": lead.url})
+    return rows
+
+
+def digest_report(by_channel: dict, dry_run: bool) -> tuple[str, str, str]:
+    """(outcome, one-line message, markdown) of a digest run: per channel the digest it sent (or
+    would have sent, or failed to send), or that none was due."""
+    failed = [name for name, c in by_channel.items() if c["failed"] or c.get("uncertain")]
+    sent = [name for name, c in by_channel.items() if c["sent"]]
+    verb = "would be sent" if dry_run else "sent"
+    if failed:
+        outcome, message = "undelivered", (f"digest not delivered ({', '.join(failed)}); kept in the outbox and "
+                                           "retried on the next run")
+    elif not by_channel:
+        outcome, message = "ok", "no channel in mode: digest"
+    else:
+        outcome = "ok"
+        each = ", ".join(f"{n}: {by_channel[n]['sent']} stories" for n in sent)
+        message = f"{len(sent)} digest{'s' if len(sent) != 1 else ''} {verb}" + (
+            f" ({each})" if sent else " (nothing waiting, or no digest_cron tick since the last digest)")
+    lines = [f"# pantau digest — {outcome}", "", f"**{_cell(message)}**"]
+    for name, c in by_channel.items():
+        lines += ["", f"## {name}", ""]
+        if c.get("title") is None:
+            lines.append("nothing due")
+            continue
+        state = verb if c["sent"] else f"FAILED: {c['last_error']}"
+        lines += [f"**{_cell(c['title'])}** — {c['stories']} stor{'y' if c['stories'] == 1 else 'ies'}, {state}",
+                  "", "```", c["body"], "```"]
+    return outcome, message, "\n".join(lines)

@@ -1,8 +1,9 @@
 """Stories: one event told by many outlets is one story.
 
-Three layers, cheapest first: the canonical URL (``pantau/urls.py``), the exact content hash (syndicated copies), and same-event similarity — the overlap of each
-article's most distinctive terms (TF-IDF top terms: names, places, the event's own words) between
-articles of the same topic published within a time window.
+Three layers, cheapest first: the canonical URL (``pantau/urls.py``), the exact content hash
+(syndicated copies), and same-event similarity — the overlap of each article's most distinctive terms
+(TF-IDF top terms: names, places, the event's own words) between articles of the same topic published
+within a time window.
 """
 from __future__ import annotations
 

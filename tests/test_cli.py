@@ -1,6 +1,8 @@
 """The CLI as a user runs it (in-process), on committed fixtures."""
 import json
 
+import yaml
+
 from conftest import FIXTURES, PROJECT, SEEDS
 from pantau.cli import main as cli
 from pantau.demo import SITE
@@ -61,3 +63,22 @@ def test_channel_url_from_prefect_secret_block(prefect_server, tmp_path, webhook
     assert webhook.received[0]["title"] == "t"
     assert list(skipped) == ["gone"] and "no-such-block" in skipped["gone"]
     assert all(webhook.apprise_url not in w for w in skipped.values())
+
+
+def test_serve_says_in_one_line_when_it_cannot_start(capsys, tmp_path, monkeypatch):
+    from pantau.demo import ReplaySite, demo_config
+    site = ReplaySite()          # not started: only its URLs are needed
+    cfg = demo_config(site, tmp_path, channel_env="PANTAU_CLI_SERVE_HOOK")
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    monkeypatch.setenv("PANTAU_CONFIG", str(path))           # serve sets it; restored after the test
+    monkeypatch.delenv("PANTAU_CLI_SERVE_HOOK", raising=False)
+    assert cli(["serve", "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "channels.webhook: $PANTAU_CLI_SERVE_HOOK is not set" in err
+    monkeypatch.setenv("PANTAU_CLI_SERVE_HOOK", "json://127.0.0.1:9/hook")
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    assert cli(["serve", "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no Prefect server answers at PREFECT_API_URL=http://127.0.0.1:9/api" in err
+    site.httpd.server_close()

@@ -48,7 +48,7 @@ def test_analysis_on_a_dask_cluster_gives_the_local_runners_results(prefect_serv
                                          dask_address=cluster.scheduler_address)
         ran = Counter(t["key"].rsplit("-", 1)[0] for t in stream.data)
     batches = -(-local["fetched"] // 10)
-    assert ran == {"analyse_batch": batches}                            # every batch went to the cluster
+    assert ran == {"analyse_pages": batches}                            # every batch went to the cluster
     for key in ("fetched", "extracted", "indonesian", "matched", "stories_new", "stories_updated"):
         assert remote[key] == local[key], key
     assert remote_stories == local_stories

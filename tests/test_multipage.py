@@ -39,7 +39,8 @@ def _kompas(site, with_all: bool):
         if with_all:
             links += f"<a class='paging__link--show' href='{path}?page=all'>Show All</a>"
         body = " ".join(PARTS) if n == "all" else PARTS[int(n) - 1]
-        return 200, "text/html; charset=utf-8", _page("Retno Bertemu Lavrov", body, f"<div class='paging'>{links}</div>"), {}
+        page = _page("Retno Bertemu Lavrov", body, f"<div class='paging'>{links}</div>")
+        return 200, "text/html; charset=utf-8", page, {}
     site.routes[path] = route
     return site.base + path
 
@@ -84,8 +85,8 @@ def test_next_pages_followed_and_merged_in_order(replay_site):
 
 def test_rel_next_chain_limit_and_broken_page(replay_site):
     url = _detik(replay_site)
-    assert pagination(_page("t", PARTS[0], "<a rel='next' href='/berita/d-6595000/retno-bertemu-lavrov/2'>Selanjutnya</a>").decode(),
-                      url) == (None, url + "/2")
+    nxt = "<a rel='next' href='/berita/d-6595000/retno-bertemu-lavrov/2'>Selanjutnya</a>"
+    assert pagination(_page("t", PARTS[0], nxt).decode(), url) == (None, url + "/2")
     assert len(_fetch(url).more_html) == 2
     assert len(_fetch(url, max_pages=2).more_html) == 1
     broken = _fetch(_detik(replay_site, broken_third=True))

@@ -64,7 +64,8 @@ def test_sitemap_age_filter_and_bad_documents(replay_site):
     old = Source(name="sm", kind="sitemap", url=f"{replay_site.base}/sitemaps/index.xml", max_age_hours=48)
     dated = [c for c in run(_discover(old)).candidates if c.published]
     assert dated == []                                    # 2019 articles are older than two days
-    replay_site.extra_pages["/sitemaps/bomb.xml.gz"] = ("application/x-gzip", gzip.compress(b"<urlset>" + b" " * 60_000_000))
+    bomb = gzip.compress(b"<urlset>" + b" " * 60_000_000)
+    replay_site.extra_pages["/sitemaps/bomb.xml.gz"] = ("application/x-gzip", bomb)
     replay_site.extra_pages["/sitemaps/html.xml"] = ("application/xml", b"<html><body>hi</body></html>")
     replay_site.extra_pages["/sitemaps/entity.xml"] = (
         "application/xml", b'<?xml version="1.0"?><!DOCTYPE u [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
@@ -127,7 +128,8 @@ def test_google_news_ids_and_unresolvable_links(replay_site):
     body = replay_site.respond("/gn/rss/search")[2].replace(b"AU_yqL1x1?oc", b"AU_yqL1x999?oc")
     replay_site.extra_pages["/gn/rss/search"] = ("application/xml", body)
     r = run(_discover(src))
-    assert r.error == f"1 of {len(replay_site.items('sindonews'))} Google News links could not be resolved to an outlet URL"
+    n = len(replay_site.items("sindonews"))
+    assert r.error == f"1 of {n} Google News links could not be resolved to an outlet URL"
     assert len(r.candidates) == len(replay_site.items("sindonews")) - 1
 
 
@@ -174,7 +176,8 @@ def test_gdelt_requests_are_five_seconds_apart(replay_site):
 def test_homepage_feeds_and_article_links(replay_site):
     with_feed = run(_discover(Source(name="hp", kind="homepage", url=f"{replay_site.base}/outlets/kompas/?feed=1")))
     assert "/feeds/kompas.xml" in replay_site.requests
-    assert {c.url for c in with_feed.candidates} == {f"{replay_site.base}/{m['path']}" for m in replay_site.items("kompas")}
+    kompas = {f"{replay_site.base}/{m['path']}" for m in replay_site.items("kompas")}
+    assert {c.url for c in with_feed.candidates} == kompas
     assert any(c.published for c in with_feed.candidates)           # feed items bring their dates
     links = homepage.article_links(
         '<a href="/tag/politik">Politik dan pemerintahan hari ini</a><a href="/read/2023/03/03/x">Menlu Retno '
@@ -250,7 +253,9 @@ def test_retry_after_is_obeyed_then_reported(replay_site):
 
     def busy(q):
         calls.append(time.monotonic())
-        return (429, "text/plain", b"slow down", {"Retry-After": "1"}) if len(calls) == 1 else (200, "text/plain", b"ok", {})
+        if len(calls) == 1:
+            return 429, "text/plain", b"slow down", {"Retry-After": "1"}
+        return 200, "text/plain", b"ok", {}
     replay_site.routes["/busy"] = busy
     replay_site.routes["/down"] = lambda q: (503, "text/plain", b"maintenance", {"Retry-After": "3600"})
 
@@ -268,7 +273,8 @@ def test_retry_after_is_obeyed_then_reported(replay_site):
 
 
 def test_identifiable_user_agent_and_content_type_checks(replay_site):
-    replay_site.routes["/notafeed.xml"] = lambda q: (200, "text/html", b"<html><body>a page, not a feed</body></html>", {})
+    page = b"<html><body>a page, not a feed</body></html>"
+    replay_site.routes["/notafeed.xml"] = lambda q: (200, "text/html", page, {})
     r = run(_discover(Source(name="x", url=f"{replay_site.base}/notafeed.xml")))
     assert r.error == "not a feed (content-type text/html)"
     page = run(_discover(Source(name="hp", kind="homepage", url=replay_site.feed_url("kompas"))))

@@ -178,3 +178,48 @@ def test_escaping_untrusted_text(store_url):
     assert "<script>" not in html and "href='https://evil" not in html and "alert(1)&lt;/script&gt;" in html
     assert f'href="{arts[0].url}"' in html
     assert slack_escape("a <b> @c") == "a \u2039b\u203a \uff20c"
+
+
+def test_analysis_survives_a_worker_that_dies(tmp_path):
+    """A worker process killed mid-batch: the batch is analysed again in a fresh pool."""
+    import asyncio
+    import signal
+
+    from pantau import pipeline
+    from pantau.models import Candidate, Page
+    from pantau.paths import seeds_dir
+    from pantau.topic import load_topic
+    topic = seeds_dir() / "g20-russia-ukraine"
+    html = "<html><body><h1>Putin bertemu Erdogan</h1>" + "<p>Presiden Rusia bertemu Presiden Turki.</p>" * 20
+    pages = [Page(candidate=Candidate(url=f"https://a.example/{i}", source="s"), final_url=f"https://a.example/{i}",
+                  status=200, html=html + "</body></html>") for i in range(4)]
+
+    async def go():
+        with pipeline.Analyser([load_topic(topic)], [(str(topic), None)], ["id"], processes=2) as an:
+            first = await an.analyse(pages)
+            for pid in list(an._workers()._processes):            # kill every worker between batches
+                os.kill(pid, signal.SIGKILL)
+            await asyncio.sleep(0.5)
+            return first, await an.analyse(pages)
+    first, second = asyncio.run(go())
+    assert [a.article.title for a in first] == [a.article.title for a in second] == ["Putin bertemu Erdogan"] * 4
+
+
+def test_host_slots_are_shared_by_overlapping_runs(store_url):
+    """Two runs (two Store objects on one store) booking the same host never get slots closer than
+    the interval, even when they book at the same moment from threads."""
+    a, b = make_store(store_url), Store(store_url)
+    waits = []
+    lock = threading.Lock()
+
+    def book(store):
+        for _ in range(5):
+            w = store.hosts.reserve("www.kompas.com", 0.5, now=1000.0)
+            with lock:
+                waits.append(w)
+
+    threads = [threading.Thread(target=book, args=(s,)) for s in (a, b)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert sorted(waits) == [i * 0.5 for i in range(10)]          # ten distinct slots, 0.5 s apart
+    assert a.hosts.reserve("www.tempo.co", 0.5, now=1000.0) == 0.0  # another host: its own ledger

@@ -214,3 +214,8 @@ def test_links_left_for_a_later_run_are_not_hidden_from_it_by_a_304(store_url):
     second, _ = pipeline.select_new(s, [a, b], max_attempts=3, limit=3, run_id="run-2")
     assert [c.url for c in second] == [f"https://a.example/{i}" for i in (2, 3, 4)]
     s.close()
+
+
+def test_racing_runs_book_a_hosts_slots_one_after_another(store_url):
+    waits = race(6, lambda i: Store(store_url).hosts.reserve("outlet.example", 0.5, now=1000.0))
+    assert sorted(waits) == [0.0, 0.5, 1.0, 1.5, 2.0, 2.5]                # politeness across runs holds

@@ -15,8 +15,6 @@ import logging
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import apprise
-
 from pantau.errors import DeliveryError
 
 _URLISH = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.IGNORECASE)
@@ -24,8 +22,6 @@ MARKDOWN_SCHEMES = {"slack", "discord", "mattermost", "mmost", "rocket", "msteam
 HTML_SCHEMES = {"mailto", "mailtos", "email", "ses", "sendgrid", "mailgun", "smtp"}
 WEBHOOK_SCHEMES = {"json", "jsons", "form", "forms", "xml", "xmls"}
 MAIL_SCHEMES = {"mailto", "mailtos", "email"}
-FORMATS = {"markdown": apprise.NotifyFormat.MARKDOWN, "html": apprise.NotifyFormat.HTML,
-           "text": apprise.NotifyFormat.TEXT}
 
 
 def mask(text: str, secret: str | None = None) -> str:
@@ -45,6 +41,7 @@ def auto_format(url: str) -> str:
 
 def recognised(url: str) -> bool:
     """Can Apprise parse this URL (its scheme is known and its parameters make sense)? Sends nothing."""
+    import apprise  # imported when a channel is used: a run with nothing to send skips it
     return apprise.Apprise().add(url)
 
 
@@ -69,12 +66,13 @@ def send(url: str, title: str, body: str, body_format: str = "markdown", key: st
          timeout_s: float = 30.0) -> None:
     """Send one message to one Apprise URL; raises DeliveryError (URL masked) when not delivered, with
     ``uncertain`` set when the message may have arrived."""
+    import apprise
     ap = apprise.Apprise()
     if not ap.add(with_options(url, timeout_s, key)):
         raise DeliveryError("Apprise does not recognise this URL (check the scheme and its parameters)")
     with apprise.LogCapture(level=logging.DEBUG) as logs:
         try:
-            ok = ap.notify(title=title, body=body, body_format=FORMATS[body_format])
+            ok = ap.notify(title=title, body=body, body_format=apprise.NotifyFormat(body_format))
         except Exception as e:  # noqa: BLE001 - a plugin bug must not take the run down
             raise DeliveryError(mask(f"{type(e).__name__}: {e}", url)) from None
         captured = logs.getvalue()

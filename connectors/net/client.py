@@ -23,7 +23,7 @@ from pantau.extract.charset import decode_html
 from .body import BodyReader
 from .failures import connect_error, deadline_error, status_error, timeout_error
 from .guard import Guard, GuardedBackend
-from .pacing import HostPacer, retry_after_seconds
+from .pacing import HostPacer, SharedSlots, retry_after_seconds
 from .robots import Robots
 
 RATE_GRACE_S = 5.0           # the minimum transfer rate applies after this long
@@ -51,11 +51,11 @@ def guarded_transport(settings: Http) -> httpx.AsyncHTTPTransport:
 
 class Fetcher:
     def __init__(self, settings: Http, transport: httpx.AsyncBaseTransport | None = None,
-                 deadline: float | None = None):
+                 deadline: float | None = None, shared_slots: SharedSlots | None = None):
         self.settings = settings
         self.deadline = deadline              # time.monotonic() after which nothing new starts or sleeps
         self._global = asyncio.Semaphore(settings.max_connections)
-        self.pacer = HostPacer(settings.max_per_host)
+        self.pacer = HostPacer(settings.max_per_host, shared_slots)
         self.robots = Robots(settings.user_agent, self._robots_text)
         self.client = httpx.AsyncClient(
             headers={"User-Agent": settings.user_agent, "Accept-Language": "id,en;q=0.5",
@@ -87,7 +87,9 @@ class Fetcher:
     # -- manners ------------------------------------------------------------------------------
 
     async def _robots_text(self, url: str) -> str:
-        return (await self._request("GET", url, None, None, True)).text
+        """robots.txt itself: paced like any request to its site."""
+        await self.pacer.wait_turn(url, self.settings.per_host_interval_s, self._sleep)
+        return (await self._request("GET", url, None, None, True, self.settings.per_host_interval_s)).text
 
     async def robots_sitemaps(self, url: str) -> list[str]:
         """The ``Sitemap:`` URLs of the robots.txt of ``url``'s site."""
@@ -114,7 +116,7 @@ class Fetcher:
         while True:
             await self.pacer.wait_turn(url, interval, self._sleep)
             try:
-                return await self._request("GET", url, headers, None, follow_redirects)
+                return await self._request("GET", url, headers, None, follow_redirects, interval)
             except FetchError as e:
                 if e.status not in (429, 503) or e.retry_after is None:
                     raise
@@ -131,13 +133,14 @@ class Fetcher:
     async def post(self, url: str, content: bytes, headers: dict[str, str] | None = None, *,
                    min_interval: float | None = None) -> Response:
         """POST to an API endpoint (no robots.txt: APIs are not crawled), paced like GET."""
-        await self.pacer.wait_turn(url, await self._interval(url, False, min_interval), self._sleep)
-        return await self._request("POST", url, headers, content, False)
+        interval = await self._interval(url, False, min_interval)
+        await self.pacer.wait_turn(url, interval, self._sleep)
+        return await self._request("POST", url, headers, content, False, interval)
 
     # -- the request ----------------------------------------------------------------------------
 
     async def _request(self, method: str, url: str, headers: dict[str, str] | None, content: bytes | None,
-                       follow_redirects: bool) -> Response:
+                       follow_redirects: bool, interval: float = 0.0) -> Response:
         limit = self.settings.request_deadline_s
         left = self.remaining()
         if left is not None:
@@ -145,6 +148,7 @@ class Fetcher:
                 raise FetchError("run deadline reached")
             limit = min(limit, left)
         async with self._global, self.pacer.slot(url):
+            await self.pacer.dispatch(url, interval)
             try:
                 async with asyncio.timeout(limit):
                     return await self._stream(method, url, headers, content, follow_redirects)

@@ -30,11 +30,17 @@ def host_of(url: str) -> str:
     return urlsplit(url).hostname or ""
 
 
+# Books a request to a host in a ledger shared with other runs: (host, interval) -> seconds to wait.
+SharedSlots = Callable[[str, float], Awaitable[float]]
+
+
 class HostPacer:
-    def __init__(self, max_per_host: int):
+    def __init__(self, max_per_host: int, shared: SharedSlots | None = None):
         self.max_per_host = max_per_host
+        self.shared = shared
         self._sems: dict[str, asyncio.Semaphore] = {}
         self._next_slot: dict[str, float] = {}         # host -> monotonic time of its next request
+        self._last_sent: dict[str, float] = {}         # host -> when its last request actually went out
         self._lock = asyncio.Lock()
 
     def slot(self, url: str) -> asyncio.Semaphore:
@@ -53,8 +59,21 @@ class HostPacer:
             now = time.monotonic()
             slot = max(now, self._next_slot.get(host, 0.0))
             self._next_slot[host] = slot + interval
-        if slot > now:
-            await sleep(slot - now)
+        wait = slot - now
+        if self.shared is not None and interval > 0:        # and after other runs' requests to the host
+            wait = max(wait, await self.shared(host, interval))
+        if wait > 0:
+            await sleep(wait)
+
+    async def dispatch(self, url: str, interval: float) -> None:
+        """Just before a request goes out (its connection slot held): make sure it is at least
+        ``interval`` after the last one that went out to the host — a request that waited for a
+        connection must not then follow its predecessor too closely."""
+        host = host_of(url)
+        gap = time.monotonic() - self._last_sent.get(host, -1e9)
+        if gap < interval:
+            await asyncio.sleep(interval - gap)
+        self._last_sent[host] = time.monotonic()
 
     def hold(self, url: str, seconds: float) -> None:
         """Keep the host's next request at least ``seconds`` away (a Retry-After it asked for)."""

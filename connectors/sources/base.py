@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from xml.etree import ElementTree
 from datetime import datetime
+from xml.etree import ElementTree
 
 import defusedxml.ElementTree as DefusedET
 from defusedxml import DefusedXmlException

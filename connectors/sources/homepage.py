@@ -14,7 +14,6 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
-from trafilatura.feeds import FeedParameters, determine_feed
 
 from pantau.config import Source
 from pantau.errors import FetchError
@@ -29,7 +28,8 @@ MAX_SITEMAPS = 2
 _ARTICLE_PATH = re.compile(r"/(?:19|20)\d\d[/-]?\d\d|/\d{5,}|/read/|/berita/|/[a-z0-9]+(?:-[a-z0-9]+){3,}|"
                            r"[^/]\.s?html?$", re.IGNORECASE)
 _NOT_ARTICLE = re.compile(r"/(?:tag|tags|topik|topic|kategori|category|author|penulis|search|cari|indeks|index|"
-                          r"login|register|about|tentang|kontak|contact|privacy|video|foto|galeri)(?:/|$)", re.IGNORECASE)
+                          r"login|register|about|tentang|kontak|contact|privacy|video|foto|galeri)(?:/|$)",
+                          re.IGNORECASE)
 
 
 def article_links(html: str, base: str, source: Source) -> list[Candidate]:
@@ -66,6 +66,7 @@ async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
     if ctype and ctype not in ("text/html", "application/xhtml+xml"):
         result.error = f"not an HTML page ({ctype})"
         return result
+    from trafilatura.feeds import FeedParameters, determine_feed  # on first use (it loads all of trafilatura)
     html = r.text
     parts = urlsplit(r.url)
     feeds = [f for f in determine_feed(html, FeedParameters(r.url, parts.hostname or "", r.url))

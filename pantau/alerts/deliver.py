@@ -109,12 +109,29 @@ def digest_due(ch: Channel, last_sent: datetime | None, oldest_pending: datetime
     return next(CronSim(ch.settings.digest_cron, since)) <= now
 
 
+def deliver_digests(store: Store, channels: list[Channel], run_id: str, topic_labels: dict[str, str],
+                    now: datetime | None = None, send_now: bool = False) -> dict:
+    """The digest of every channel in ``mode: digest``: the stories waiting for it, in one message —
+    when its digest_cron has ticked since its last digest, or at once with ``send_now``. Returns
+    ``by_channel``: name → {sent, failed, uncertain, last_error, title, body, stories} (title and body: the
+    message sent or tried, None when nothing was due)."""
+    out: dict = {"by_channel": {}}
+    for ch in channels:
+        if ch.settings.mode != "digest":
+            continue
+        mine = out["by_channel"][ch.name] = {"sent": 0, "failed": 0, "uncertain": 0, "last_error": None}
+        _deliver_digest(store, ch, run_id, topic_labels, now or utcnow(), mine, send_now=send_now)
+    return out
+
+
 def _deliver_digest(store: Store, ch: Channel, run_id: str, topic_labels: dict[str, str], now: datetime,
-                    counts: dict) -> None:
+                    counts: dict, send_now: bool = False) -> None:
+    counts.update(title=None, body=None, stories=0)
     rows = store.outbox.due(ch.name, now=now)
     if not rows:
         return
-    if not digest_due(ch, store.outbox.last_sent_at(ch.name), min(r.created_at for r in rows), now):
+    oldest = min(r.created_at for r in rows)
+    if not send_now and not digest_due(ch, store.outbox.last_sent_at(ch.name), oldest, now):
         return
     rows = [r for r in rows[: ch.settings.max_per_run] if store.outbox.claim(r.id, run_id)]
     if not rows:
@@ -123,7 +140,9 @@ def _deliver_digest(store: Store, ch: Channel, run_id: str, topic_labels: dict[s
         parts = [_compose(store, r, ch, topic_labels, ch.template_dir) for r in rows]
         sep = "\n\n<hr>\n\n" if ch.format == "html" else "\n\n———\n\n"
         title = f"[pantau] digest: {len(rows)} stor{'y' if len(rows) == 1 else 'ies'}"
-        err = _send(ch, title, sep.join(body for _, body in parts), rows[0].idempotency_key)
+        body = sep.join(body for _, body in parts)
+        counts.update(title=title, body=body, stories=len(rows))
+        err = _send(ch, title, body, rows[0].idempotency_key)
     except Exception as e:  # noqa: BLE001 - as in deliver()
         err = DeliveryError(f"{type(e).__name__}: {e}")
     for r in rows:

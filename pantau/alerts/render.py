@@ -33,8 +33,8 @@ def _env(fmt: str, override_dir: str | None) -> Environment:
     loader: BaseLoader = PackageLoader("pantau", "templates")
     if override_dir:                          # user templates win; missing ones fall back to ours
         loader = ChoiceLoader([FileSystemLoader(override_dir), loader])
-    env = Environment(loader=loader, autoescape=select_autoescape(enabled_extensions=("j2",)) if fmt == "html" else False,
-                      trim_blocks=False, keep_trailing_newline=False)
+    autoescape = select_autoescape(enabled_extensions=("j2",)) if fmt == "html" else False
+    env = Environment(loader=loader, autoescape=autoescape, trim_blocks=False, keep_trailing_newline=False)
     if fmt == "markdown":
         env.finalize = lambda v: slack_escape(v) if isinstance(v, str) else v
     elif fmt == "text":

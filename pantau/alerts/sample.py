@@ -16,7 +16,8 @@ def sample_alert(fmt: str, template_dir: str | None = None) -> tuple[str, str]:
         return ArticleRow(id=id, site=outlet, url=url, fetched_url=url, source=outlet.lower(), title=title,
                           text=text, published=now, author=None, language="id", content_hash="", topic="test",
                           score=score, relevant=True, story_id=0,
-                          explanation={"reason": "Rusia · G20 · Ukraina · pertemuan · diplomat; like 000_d65872ee167d278c"})
+                          explanation={"reason": "Rusia · G20 · Ukraina · pertemuan · diplomat; "
+                                                 "like 000_d65872ee167d278c"})
 
     arts = [article(1, "Liputan6", "Blinken Desak Lavrov Akhiri Perang", 0.97,
                     "Menteri Luar Negeri AS Antony Blinken meminta Menlu Rusia Sergei Lavrov mengakhiri perang "

@@ -64,9 +64,11 @@ class RunningDemo:
 
     def where_alerts_went(self) -> str:
         n = len(self.receiver.received)
-        return (f"Alerts went to: the console (above), and the loopback webhook {self.receiver.apprise_url.split('://')[1]} "
+        hook = self.receiver.apprise_url.split("://")[1]
+        return (f"Alerts went to: the console (above), and the loopback webhook {hook} "
                 f"via Apprise json:// — {n} received this run, all kept in {self.receiver.log_path}.\n"
-                f"The store is {self.data_dir / 'pantau.db'}; `pantau outbox --config {self.config_path}` lists the ledger.")
+                f"The store is {self.data_dir / 'pantau.db'}; `pantau outbox --config {self.config_path}` "
+                "lists the ledger.")
 
 
 @contextlib.contextmanager
@@ -76,7 +78,8 @@ def running(data_dir: Path, port: int = DEMO_PORT):
     try:
         site = ReplaySite(port=port).start()
     except OSError as e:
-        raise SystemExit(f"cannot start the replay site on 127.0.0.1:{port} ({e.strerror}); is another demo running?")
+        raise SystemExit(f"cannot start the replay site on 127.0.0.1:{port} ({e.strerror}); "
+                         "is another demo running?") from None
     receiver = WebhookReceiver(log_path=data_dir / "alerts.jsonl").start()
     os.environ["PANTAU_DEMO_WEBHOOK_URL"] = receiver.apprise_url
     config_path = data_dir / "config.yaml"

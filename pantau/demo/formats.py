@@ -76,7 +76,8 @@ def google_news_rss(base: str, items: list[dict]) -> bytes:
         style = i % GN_STYLES
         token = google_news_id(f"{base}/{it['path']}") if style == 0 else f"AU_yqL{style}x{i}"
         link = f"{base}/gn/rss/articles/{token}?oc=5"
-        pub = f"<pubDate>{format_datetime(datetime.fromisoformat(it['published']))}</pubDate>" if it.get("published") else ""
+        pub = (f"<pubDate>{format_datetime(datetime.fromisoformat(it['published']))}</pubDate>"
+               if it.get("published") else "")
         outlet = it["outlet"].capitalize()
         out.append(f"<item><title>{escape(it['title'])} - {escape(outlet)}</title><link>{link}</link>"
                    f'<guid isPermaLink="false">{token}</guid>{pub}'

@@ -116,7 +116,8 @@ class ReplaySite:
             if not items:
                 return 404, "text/plain", b"no such feed", None, None
             body = feed_xml(self.base, items[0]["outlet"], items)
-            return 200, "application/rss+xml; charset=utf-8", body, '"' + hashlib.sha1(body).hexdigest()[:16] + '"', None
+            etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+            return 200, "application/rss+xml; charset=utf-8", body, etag, None
         if path == "/sitemaps/index.xml":
             locs = [f"{self.base}/sitemaps/{o}.xml.gz" for o, k in DEMO_KINDS.items() if k == "sitemap"]
             return 200, "application/xml", sitemap_index_xml(locs), None, None
@@ -138,7 +139,8 @@ class ReplaySite:
             return self._google_redirect(path)
         if path == "/gdelt/api/v2/doc/doc":
             self.searches.append(("gdelt", query))
-            return 200, "application/json; charset=utf-8", gdelt_json(self.base, self.items(self.search_outlets["gdelt"])), None, None
+            body = gdelt_json(self.base, self.items(self.search_outlets["gdelt"]))
+            return 200, "application/json; charset=utf-8", body, None, None
         for m in self.manifest:
             if path == "/" + m["path"]:
                 return 200, f"text/html; charset={m['charset']}", (self.site / m["path"]).read_bytes(), None, None

@@ -19,9 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from urllib.parse import urlsplit
 
-import trafilatura
-from trafilatura.metadata import extract_metadata, set_date_params
-
 from .charset import decode_html
 from .dates import WIB, parse_date, stamp_time
 from .dom import parse_html, prune_tree
@@ -52,8 +49,9 @@ def _body_text(tree, url: str) -> str:
     """The cleaned main text of a parsed page (the tree is pruned in place)."""
     if tree is None:
         return ""
+    import trafilatura  # loads on first use: importing pantau.extract stays light
     prune_tree(tree)
-    return clean_text(trafilatura.extract(tree, url=url, include_comments=False, favor_recall=False) or "")
+    return clean_text(trafilatura.extract(tree, url=url, include_comments=False, favor_recall=False, fast=True) or "")
 
 
 def _drop_headline(text: str, title: str) -> str:
@@ -72,6 +70,7 @@ def _drop_headline(text: str, title: str) -> str:
 def extract_article(html: str, url: str, more: list[str] | tuple[str, ...] = ()) -> Extracted | None:
     """Main text and metadata of an article page; None when the page has no article text.
     ``more``: the HTML of the article's later pages, in order (their text is appended)."""
+    from trafilatura.metadata import extract_metadata, set_date_params
     tree = parse_html(html)
     if tree is None:
         return None

@@ -49,7 +49,8 @@ def stamp_time(tree, day: datetime, title: str = "", window: int = 40) -> dateti
     def in_heading(t) -> bool:
         return any(a.tag in HEADINGS for a in t.getparent().iterancestors()) or t.getparent().tag in HEADINGS
 
-    named = [i for i, t in enumerate(texts) if key and len(key) > 10 and norm(str(t)) == key]
+    near = range(len(key) // 2, 2 * len(key) + 20)       # only texts about the title's length can be it
+    named = [i for i, t in enumerate(texts) if key and len(key) > 10 and len(t) in near and norm(str(t)) == key]
     anchor = next((i for i in named if in_heading(texts[i])), named[0] if named else None)
     if anchor is None:
         anchor = next((i for i, t in enumerate(texts) if t.getparent().tag == "h1"

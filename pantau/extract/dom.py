@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-import trafilatura.utils
 from lxml import html as lxml_html
 from lxml.etree import ParserError
 
@@ -35,6 +34,40 @@ def _words(el) -> int:
 
 def _link_words(el) -> int:
     return sum(len(" ".join(a.itertext()).split()) for a in el.iter("a"))
+
+
+class WordCounts:
+    """Words, words inside links and links of every element's subtree, counted once bottom-up and
+    kept right as subtrees are dropped — the box and teaser passes ask this of every block, and
+    counting each subtree afresh made them quadratic in the page's size."""
+
+    def __init__(self, tree):
+        self.words: dict = {}
+        self.link_words: dict = {}
+        self.links: dict = {}
+        for el in reversed(list(tree.iter())):        # every element after all of its descendants
+            own = len((el.text or "").split()) if isinstance(el.tag, str) else 0
+            w = lw = n = 0
+            for child in el:
+                own += len((child.tail or "").split())
+                w += self.words.get(child, 0)
+                lw += self.link_words.get(child, 0)
+                n += self.links.get(child, 0) + (child.tag == "a")
+            self.words[el] = own + w
+            self.link_words[el] = own + w if el.tag == "a" else lw
+            self.links[el] = n
+
+    def drop(self, el) -> None:
+        """Drop ``el`` from the tree (its tail stays) and from its ancestors' counts."""
+        w, lw, n = self.words[el], self.link_words[el], self.links[el] + (el.tag == "a")
+        for up in el.iterancestors():
+            self.words[up] -= w
+            self.links[up] -= n
+            if up.tag != "a":
+                self.link_words[up] -= lw
+            else:
+                self.link_words[up] -= w
+        el.drop_tree()
 
 
 def _story_paragraphs(tree, skip=frozenset()) -> dict:
@@ -98,12 +131,12 @@ def _starts_with_link(el, max_lead: int = 8) -> bool:
     return False
 
 
-def _is_teaser(el) -> bool:
+def _is_teaser(el, counts: WordCounts) -> bool:
     """A short block that leads with a headline link to another page: a related/popular teaser."""
-    n = _words(el)
+    n = counts.words[el]
     if n == 0 or n > 80:
         return False
-    lw = _link_words(el)
+    lw = counts.link_words[el]
     if el.tag == "p":
         return lw >= 3 and lw / n >= 0.8          # a paragraph that is only a link
     heading_link = any(a.getparent() is not None and a.getparent().tag in HEADINGS for a in el.iter("a"))
@@ -167,13 +200,14 @@ def prune_tree(tree) -> None:
         cells = [c for c in cells if c]
         if cells and sum(bool(re.fullmatch(r"[\d.,:%+-]+", c)) for c in cells) >= 0.4 * len(cells):
             table.drop_tree()
+    counts = WordCounts(tree)
     for el in reversed(list(tree.iter(*_BOX_TAGS))):   # innermost first: boxes of links
-        n = _words(el)
-        if el.getparent() is not None and n and len(el.findall(".//a")) >= 3 and _link_words(el) / n > 0.5:
-            el.drop_tree()
+        n = counts.words[el]
+        if el.getparent() is not None and n and counts.links[el] >= 3 and counts.link_words[el] / n > 0.5:
+            counts.drop(el)
     for el in reversed(list(tree.iter(*_TEASER_TAGS))):
-        if el.getparent() is not None and _is_teaser(el):
-            el.drop_tree()
+        if el.getparent() is not None and _is_teaser(el, counts):
+            counts.drop(el)
     _captions(tree)
     paragraphs = _story_paragraphs(tree)
     total = sum(paragraphs.values())
@@ -191,7 +225,8 @@ def prune_tree(tree) -> None:
 
 def parse_html(html: str):
     """An lxml tree of ``html``; None when it is not HTML at all."""
+    from trafilatura.utils import load_html  # trafilatura loads on first use, not on import
     try:
-        return trafilatura.utils.load_html(html)
+        return load_html(html)
     except (ParserError, ValueError, TypeError):
         return None

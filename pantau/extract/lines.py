@@ -51,7 +51,8 @@ def clean_text(text: str) -> str:
     for raw in text.splitlines():
         line = re.sub(r"[ \t]{2,}", " ", _INLINE_NOISE.sub("", raw)).strip()
         bare = re.sub(r"\s*\|\s*(?::\s*\|?)?\s*", " : ", line).strip(" :") if line.startswith("|") else line
-        if not bare or re.fullmatch(r"[^\W\d_]+", bare) or _BOILERPLATE_LINE.match(bare) or _DATE_STAMP.match(bare) or re.fullmatch(r"[|:\s-]+", bare):
+        if (not bare or re.fullmatch(r"[^\W\d_]+", bare) or _BOILERPLATE_LINE.match(bare) or _DATE_STAMP.match(bare)
+                or re.fullmatch(r"[|:\s-]+", bare)):
             continue
         out.append(line)
     return "\n".join(out)

@@ -20,6 +20,19 @@ def _article_key(url: str) -> tuple[str, str]:
     return (parts.hostname or "").removeprefix("www.").removeprefix("m."), path
 
 
+# Any of these in the raw HTML may mark a multi-page article; a page with none of them (most pages)
+# is answered without parsing it (the fetch stage asks this of every page it fetches).
+_HINT_WORDS = ("next", "tampilkan semua", "lihat semua", "semua halaman", "satu halaman", "show all", "view all",
+               "single page", "page=all", "single=1", "showall=1", "show=all", "view=all", "full=1",
+               "selanjutnya", "berikutnya", "›", "»", "&rsaquo;", "&raquo;")
+_HINT_SHAPES = re.compile(r">\s*(?:&gt;|\d{1,2})\s*</a")
+
+
+def _may_paginate(html: str) -> bool:
+    low = html.lower()                                 # plain substring tests: fast on a 50 KB page
+    return any(w in low for w in _HINT_WORDS) or bool(_HINT_SHAPES.search(low))
+
+
 def pagination(html: str, url: str) -> tuple[str | None, str | None]:
     """(show-all URL, next-page URL) of a multi-page article, each None when absent.
 
@@ -27,6 +40,8 @@ def pagination(html: str, url: str) -> tuple[str | None, str | None]:
     (``page=all``, ``single=1``…) or whose text says so ("Tampilkan semua", "Show all"); a next page
     from ``rel="next"`` or a "Selanjutnya"/"Next"/"2" link to the same article.
     """
+    if not _may_paginate(html):
+        return None, None
     tree = parse_html(html)
     if tree is None:
         return None, None
@@ -36,15 +51,19 @@ def pagination(html: str, url: str) -> tuple[str | None, str | None]:
     page_no = int(current.group(1)) if current else 1
     show_all = nxt = None
     for a in tree.xpath("//a[@href]|//link[@href][@rel]"):
-        href = urljoin(url, a.get("href").strip())
-        parts = urlsplit(href)
-        if parts.scheme not in ("http", "https") or href.split("#")[0] == url or _article_key(href) != key:
-            continue
+        raw = a.get("href").strip()
         text = " ".join(" ".join(a.itertext()).split()) if a.tag == "a" else ""
-        if show_all is None and (_ALL_QUERY.search(parts.query) or _ALL_TEXT.search(text)):
-            show_all = href
         rel = (a.get("rel") or "").lower().split()
-        if nxt is None and ("next" in rel or _NEXT_TEXT.match(text) or text == str(page_no + 1)):
+        says_all = bool(_ALL_QUERY.search(raw.partition("?")[2]) or _ALL_TEXT.search(text))
+        says_next = "next" in rel or bool(_NEXT_TEXT.match(text)) or text == str(page_no + 1)
+        if not (says_all and show_all is None) and not (says_next and nxt is None):
+            continue                                  # most links: no need to resolve them
+        href = urljoin(url, raw)
+        if urlsplit(href).scheme not in ("http", "https") or href.split("#")[0] == url or _article_key(href) != key:
+            continue
+        if says_all and show_all is None:
+            show_all = href
+        if says_next and nxt is None:
             nxt = href
     return show_all, nxt
 

@@ -6,15 +6,27 @@ rows (``rows.py``):
 * ``store.feeds``    — source validators and results, resolved redirect links (``feeds.py``);
 * ``store.seen``     — article URLs fetched or tried (``seen.py``);
 * ``store.articles`` / ``store.stories`` — what was read and how it groups (``articles.py``);
-* ``store.outbox``   — the alert ledger (``outbox.py``).
+* ``store.outbox``   — the alert ledger (``outbox.py``);
+* ``store.hosts``    — per-host politeness shared by overlapping runs (``hosts.py``).
 
 Every write that matters for "never lose, never repeat an alert" is one atomic statement (unique
 keys, compare-and-set UPDATEs), so overlapping runs — on one SQLite file or one PostgreSQL — are safe.
+
+``Store.scratch_copy(url)`` is a throwaway copy for a dry run: everything a real run would write goes
+there, and closing it deletes it.
 """
 from __future__ import annotations
 
+import os
+import sqlite3
+import tempfile
+from contextlib import closing
+from pathlib import Path
+
+from ..errors import ConfigError
 from .articles import Articles, Stories
 from .feeds import Feeds
+from .hosts import HostSlots
 from .outbox import Outbox
 from .rows import ArticleRow, FeedState, OutboxRow, StoryRow
 from .schema import make_engine
@@ -31,6 +43,28 @@ class Store:
         self.articles = Articles(self.engine)
         self.stories = Stories(self.engine)
         self.outbox = Outbox(self.engine)
+        self.hosts = HostSlots(self.engine)
+        self.scratch: Path | None = None          # a scratch_copy's file
+
+    @classmethod
+    def scratch_copy(cls, url: str) -> Store:
+        """A copy of the SQLite store at ``url`` in a temporary file (an empty store when there is none
+        yet), deleted by ``close()``. Other databases: a ConfigError (a dry run needs a SQLite store)."""
+        prefix = "sqlite:///"
+        if not url.startswith(prefix):
+            raise ConfigError(f"a dry run needs a SQLite store; storage_url is {url.split(':', 1)[0]}:…")
+        fd, name = tempfile.mkstemp(prefix="pantau-dry-run-", suffix=".db")
+        os.close(fd)
+        source = Path(url[len(prefix):])
+        if url != "sqlite:///:memory:" and source.is_file():
+            with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(name)) as dst:
+                src.backup(dst)
+        store = cls(prefix + name)
+        store.scratch = Path(name)
+        return store
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.scratch is not None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.scratch}{suffix}").unlink(missing_ok=True)

@@ -44,6 +44,7 @@ class Feeds:
                           .values(etag=None, last_modified=None))
 
     def states(self) -> list[FeedState]:
+        """What the store remembers of every source (its last status, error, validators)."""
         with self.engine.connect() as c:
             return [FeedState.of(r._mapping) for r in c.execute(select(feed_state))]
 

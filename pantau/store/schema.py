@@ -116,6 +116,12 @@ articles = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+host_slots = Table(                # per-host politeness shared by every run on this store
+    "host_slots", metadata,
+    Column("host", String(300), primary_key=True),
+    Column("next_at", Float, nullable=False),                  # epoch seconds of the host's next free slot
+)
+
 link_aliases = Table(              # redirect links (Google News) already resolved to the outlet's URL
     "link_aliases", metadata,
     Column("alias", String(2000), primary_key=True),

@@ -37,7 +37,6 @@ from .exemplars import Exemplar, read_exemplars
 from .normalize import STOPWORDS, phrase_key, stem, words
 from .spec import KINDS, TopicSpec, read_spec
 
-REGIONS = ("title", "lead", "body")
 SEARCH_CONCEPT = "search terms"
 # sentence ends; also ".,Next" / "word,Next": paragraphs that some corpora join with a bare comma
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+|(?<=[\w.!?\"”]),(?=[A-Z\"“])")

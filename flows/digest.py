@@ -1,0 +1,53 @@
+"""Prefect flow ``digest``: for every channel in ``mode: digest``, the stories waiting for it in one
+message (pantau/alerts: deliver_digests), on the deployment's daily schedule. Posts the digests it sent
+as the ``digest`` artifact; ends ``Failed`` with the verdict when a channel could not deliver."""
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import acreate_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+from prefect.states import Completed, Failed, State
+
+from pantau import alerts, run_options
+from pantau.connectors.delivery import require_channels
+from pantau.errors import PantauError
+from pantau.report import digest_report
+from pantau.run_options import DigestOptions
+from pantau.store import Store
+from pantau.topic import load_topic
+
+DEFAULTS = DigestOptions()
+
+
+@task(name="deliver-digests", cache_policy=NO_CACHE)
+def deliver_digests(store: Store, channels: list, run_id: str, labels: dict, send_now: bool) -> dict:
+    return alerts.deliver_digests(store, channels, run_id, labels, send_now=send_now)
+
+
+@flow(name="digest")
+async def digest(options: DigestOptions = DEFAULTS, config_path: str = "") -> State:
+    """Send each digest channel the stories waiting for it, in one message.
+
+    Args:
+        options: Which digest channels, whether to send before their digest_cron ticks, dry run.
+        config_path: The config file (empty: $PANTAU_CONFIG, else ./config.yaml, else pantau's own).
+    """
+    try:
+        cfg = run_options.configure(config_path, options)
+        channels = require_channels(cfg)                # every enabled channel can deliver, or a ConfigError
+        store = run_options.open_store(cfg, options)
+    except PantauError as e:
+        return Failed(message=str(e))
+    try:
+        labels = {t.name: load_topic(cfg.topic_dir(t), t.threshold).label for t in cfg.topics}
+        channels = [c for c in run_options.delivered(channels, options) if c.settings.mode == "digest"]
+        if options.dry_run:
+            channels, _ = run_options.dry_run_senders(channels)
+        done = deliver_digests(store, channels, str(flow_run.id or "local"), labels, options.send_now)
+    finally:
+        store.close()
+    outcome, message, markdown = digest_report(done["by_channel"], options.dry_run)
+    await acreate_markdown_artifact(key="digest", markdown=markdown, description="the digests this run sent")
+    if outcome != "ok":
+        return Failed(message=message, data=done)
+    get_run_logger().info("%s", message)
+    return Completed(message=message, data=done)

@@ -1,0 +1,37 @@
+"""Per-host politeness across runs: every run on one store (one SQLite file, or one PostgreSQL shared
+by several machines) books its requests to a host in the same ledger, so two overlapping runs — an
+ingest and a backfill, or runs on two workers — still keep ``per_host_interval_s`` between them."""
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from .schema import host_slots
+
+
+class HostSlots:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def reserve(self, host: str, interval: float, now: float | None = None) -> float:
+        """Book the host's next free slot; the seconds to wait for it (compare-and-set, retried)."""
+        while True:
+            t = time.time() if now is None else now
+            with self.engine.begin() as c:
+                row = c.execute(select(host_slots.c.next_at).where(host_slots.c.host == host)).first()
+                slot = max(t, row.next_at) if row else t
+                if row is None:
+                    try:
+                        with c.begin_nested():
+                            c.execute(insert(host_slots).values(host=host, next_at=slot + interval))
+                    except IntegrityError:
+                        continue                          # another run booked it first: read again
+                    return slot - t
+                done = c.execute(update(host_slots).where(host_slots.c.host == host,
+                                                          host_slots.c.next_at == row.next_at)
+                                 .values(next_at=slot + interval))
+                if done.rowcount == 1:
+                    return slot - t
