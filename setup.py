@@ -6,10 +6,16 @@ nothing collides with another project's "flows" or "connectors", and an installe
 everything it needs. Every folder is listed, data folders included, so the demo pages, templates and
 seeds ship with the wheel.
 """
+
 from setuptools import find_namespace_packages, setup
 
-MAPPED = {"pantau": "pantau", "pantau.flows": "flows", "pantau.connectors": "connectors", "pantau.seeds": "seeds",
-          "pantau.deploy": "deploy"}
+MAPPED = {
+    "pantau": "pantau",
+    "pantau.flows": "flows",
+    "pantau.connectors": "connectors",
+    "pantau.seeds": "seeds",
+    "pantau.deploy": "deploy",
+}
 SKIP = ["__pycache__", "*.__pycache__", "*.egg-info"]
 
 packages = []

@@ -5,6 +5,7 @@ and measures, in one run, trafilatura alone on all cores, the plain sequential s
 ``pantau run`` cold / steady / polite / at scale. Prints progress, a table and, as the last line, one
 JSON object. Exit status 1 when a run did not fetch every page it should have (or failed).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,19 @@ from .procs import run_measured
 from .runs import ROOT, PantauRun, make_config, progress, run_pantau, shipped
 from .site import FIRST_HOST, LoopbackSite
 
-ROWS = ("scoring", "extraction", "raw", "plain", "cold", "steady", "startup", "polite", "memory",
-        "ephemeral", "profile")
+ROWS = (
+    "scoring",
+    "extraction",
+    "raw",
+    "plain",
+    "cold",
+    "steady",
+    "startup",
+    "polite",
+    "memory",
+    "ephemeral",
+    "profile",
+)
 DEFAULT_ROWS = tuple(r for r in ROWS if r != "profile")
 SERVER_ROWS = {"cold", "steady", "startup", "polite", "memory", "profile"}
 T0 = time.perf_counter()
@@ -38,16 +50,14 @@ def say(msg: str) -> None:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[1])
-    p.add_argument("shared", nargs="?", default="../shared",
-                   help="folder holding corpus/ (default ../shared)")
+    p.add_argument("shared", nargs="?", default="../shared", help="folder holding corpus/ (default ../shared)")
     p.add_argument("--articles", type=int, help="pages of the speed runs (default 2000; --quick 200)")
     p.add_argument("--memory-articles", type=int, help="pages of the memory run (default 5000; --quick 400)")
     p.add_argument("--polite-articles", type=int, help="pages of the polite run (default 800; --quick 100)")
     p.add_argument("--hosts", type=int, default=20, help="loopback hosts, one feed each (default 20)")
     p.add_argument("--quick", action="store_true", help="small sizes: a smoke run of a minute or two")
     p.add_argument("--only", help="comma-separated rows: " + ",".join(ROWS))
-    p.add_argument("--profile", action="store_true",
-                   help="also run pantau cold under cProfile; print the top 15")
+    p.add_argument("--profile", action="store_true", help="also run pantau cold under cProfile; print the top 15")
     p.add_argument("--keep", action="store_true", help="keep the work folder (configs, stores, logs)")
     a = p.parse_args(argv)
     q = a.quick
@@ -61,7 +71,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     if a.profile and "profile" not in rows:
         rows.append("profile")
     if "steady" in rows and "cold" not in rows:
-        rows.append("cold")                      # steady state re-reads the cold run's store
+        rows.append("cold")  # steady state re-reads the cold run's store
     a.rows = [r for r in ROWS if r in rows]
     return a
 
@@ -81,7 +91,7 @@ class Bench:
         self.work = work
         self.cores = os.cpu_count() or 1
         self.hosts = max(args.hosts, math.ceil(max(args.articles, args.memory_articles) / 1000))
-        self.home = work / "prefect"                 # PREFECT_HOME of every run (the server's database)
+        self.home = work / "prefect"  # PREFECT_HOME of every run (the server's database)
         self.results: dict[str, object] = {}
         self.problems: list[str] = []
         self.site: LoopbackSite | None = None
@@ -111,30 +121,50 @@ class Bench:
         n = self.args.articles
         say(f"plain: feedparser → httpx → trafilatura, one page after another, {n} pages")
         mark = self.site.mark()
-        m = run_measured([sys.executable, "-m", "bench.plain", *self.site.feed_urls(n)],
-                         child_env(self.home, None), self.work / "logs" / "plain.out", cwd=ROOT,
-                         on_poll=progress("plain", self.site, mark, n))
+        m = run_measured(
+            [sys.executable, "-m", "bench.plain", *self.site.feed_urls(n)],
+            child_env(self.home, None),
+            self.work / "logs" / "plain.out",
+            cwd=ROOT,
+            on_poll=progress("plain", self.site, mark, n),
+        )
         out = m.last_json() or {}
         if m.returncode != 0 or out.get("pages") != n:
-            self.problems.append(f"plain: fetched {out.get('pages')} of {n} pages (exit {m.returncode}, "
-                                 f"log {m.log})")
+            self.problems.append(f"plain: fetched {out.get('pages')} of {n} pages (exit {m.returncode}, log {m.log})")
         self.results["plain"] = (m, out, self.site.since(mark))
         say(f"plain: {out.get('pages', 0) / m.wall_s:.1f} pages/s ({m.wall_s:.1f} s)")
 
-    def _pantau(self, name: str, count: int, expected: int, server: PrefectServer | None, *,
-                folder: str | None = None, polite: bool = False, sources: bool = True,
-                profile: bool = False) -> PantauRun:
+    def _pantau(
+        self,
+        name: str,
+        count: int,
+        expected: int,
+        server: PrefectServer | None,
+        *,
+        folder: str | None = None,
+        polite: bool = False,
+        sources: bool = True,
+        profile: bool = False,
+    ) -> PantauRun:
         d = self.work / (folder or name)
-        cfg = (d / "config.yaml" if folder
-               else make_config(self.site, count, d, polite=polite, sources=sources))
-        run = run_pantau(name, cfg, self.site, home=self.home, api_url=server.api_url if server else None,
-                         expected=expected, log_dir=self.work / "logs",
-                         profile_to=self.work / "pantau.prof" if profile else None)
+        cfg = d / "config.yaml" if folder else make_config(self.site, count, d, polite=polite, sources=sources)
+        run = run_pantau(
+            name,
+            cfg,
+            self.site,
+            home=self.home,
+            api_url=server.api_url if server else None,
+            expected=expected,
+            log_dir=self.work / "logs",
+            profile_to=self.work / "pantau.prof" if profile else None,
+        )
         self.problems.extend(run.problems)
         self.results[name] = run
         pps = f"{run.pps:.1f} pages/s, " if run.pps else ""
-        say(f"{name}: {pps}{run.wall_s:.1f} s wall, peak RSS {run.measured.peak_rss_mb:.0f} MB"
-            + (" — " + "; ".join(run.problems) if run.problems else ""))
+        say(
+            f"{name}: {pps}{run.wall_s:.1f} s wall, peak RSS {run.measured.peak_rss_mb:.0f} MB"
+            + (" — " + "; ".join(run.problems) if run.problems else "")
+        )
         return run
 
     def pantau_rows(self) -> None:
@@ -172,8 +202,10 @@ class Bench:
         rows = self.args.rows
         if "scoring" in rows:
             self.scoring()
-        say(f"serving {len(self.articles)} articles over {self.hosts} loopback hosts "
-            f"(127.0.0.2 … 127.0.0.{self.hosts + 1})")
+        say(
+            f"serving {len(self.articles)} articles over {self.hosts} loopback hosts "
+            f"(127.0.0.2 … 127.0.0.{self.hosts + 1})"
+        )
         with LoopbackSite(self.articles, self.hosts) as site:
             self.site = site
             try:
@@ -181,12 +213,13 @@ class Bench:
                     if row in rows:
                         getattr(self, row)()
                 self.pantau_rows()
-            finally:                     # every request the site saw, for a look with --keep
+            finally:  # every request the site saw, for a look with --keep
                 (self.work / "logs").mkdir(parents=True, exist_ok=True)
                 with (self.work / "logs" / "requests.tsv").open("w", encoding="utf-8") as f:
                     f.write("t_s\thost\tstatus\tpath\n")
-                    f.writelines(f"{h.t - T0:.4f}\t127.0.0.{FIRST_HOST + h.host}\t{h.status}\t{h.path}\n"
-                                 for h in site.hits)
+                    f.writelines(
+                        f"{h.t - T0:.4f}\t127.0.0.{FIRST_HOST + h.host}\t{h.status}\t{h.path}\n" for h in site.hits
+                    )
 
     # -- the report -----------------------------------------------------------------------------
 
@@ -206,7 +239,9 @@ class Bench:
         rss_run = memory or max(runs, key=lambda r: r.measured.peak_rss_mb, default=None)
         scoring, extraction = R.get("scoring"), R.get("extraction")
         return {
-            "raw_pps": _r(raw_pps, 1), "plain_pps": _r(plain_pps, 1), "pantau_pps": _r(pantau_pps, 1),
+            "raw_pps": _r(raw_pps, 1),
+            "plain_pps": _r(plain_pps, 1),
+            "pantau_pps": _r(pantau_pps, 1),
             "pantau_vs_raw": _r(_ratio(pantau_pps, raw_pps), 3),
             "pantau_vs_plain": _r(_ratio(pantau_pps, plain_pps), 3),
             "steady_state_s": _r(steady.wall_s if steady else None),
@@ -215,7 +250,8 @@ class Bench:
             "polite_vs_limit": _r(_ratio(polite.pps if polite else None, limit), 3),
             "peak_rss_mb": _r(rss_run.measured.peak_rss_mb, 0) if rss_run else None,
             "machine": self.cores,
-            "articles": self.args.articles, "hosts": self.hosts,
+            "articles": self.args.articles,
+            "hosts": self.hosts,
             "raw_pps_cpu": _r(self.cores * 1000 / R["raw"].cpu_ms_per_page, 1) if "raw" in R else None,
             "pantau_ephemeral_pps": _r(eph.pps if eph else None, 1),
             "empty_run_s": _r(startup.wall_s if startup else None),
@@ -229,8 +265,7 @@ class Bench:
     def table(self, fig: dict) -> str:
         R = self.results
         raw_pps, plain_pps = fig["raw_pps"], fig["plain_pps"]
-        head = (f"{'row':<34}{'pages':>6}{'wall s':>8}{'pages/s':>9}{'×raw':>7}{'×plain':>8}{'RSS MB':>8}"
-                "  notes")
+        head = f"{'row':<34}{'pages':>6}{'wall s':>8}{'pages/s':>9}{'×raw':>7}{'×plain':>8}{'RSS MB':>8}  notes"
         lines = [head, "-" * len(head)]
 
         def row(name, pages, wall, pps, rss=None, notes="", ratios=True):
@@ -239,38 +274,61 @@ class Bench:
             wall_s = "" if wall is None else f"{wall:.1f}"
             rate = "" if not pps else f"{pps:.1f}"
             rss_mb = "" if rss is None else f"{rss:.0f}"
-            lines.append(f"{name:<34}{pages if pages is not None else '':>6}{wall_s:>8}{rate:>9}{vr}{vp}"
-                         f"{rss_mb:>8}  {notes}")
+            lines.append(
+                f"{name:<34}{pages if pages is not None else '':>6}{wall_s:>8}{rate:>9}{vr}{vp}{rss_mb:>8}  {notes}"
+            )
 
         if "raw" in R:
             r = R["raw"]
-            row(f"raw trafilatura, {r.workers} processes", r.pages, r.seconds, r.pps,
+            row(
+                f"raw trafilatura, {r.workers} processes",
+                r.pages,
+                r.seconds,
+                r.pps,
                 notes=f"pages from memory, workers warm; CPU {r.cpu_ms_per_page:.1f} ms a page, "
-                      f"{r.cpu_s / r.seconds:.2f} cores busy")
+                f"{r.cpu_s / r.seconds:.2f} cores busy",
+            )
         if "plain" in R:
             m, out, hits = R["plain"]
             first = min((h.t for h in hits), default=m.started) - m.started
-            row("plain script, sequential", out.get("pages"), m.wall_s, fig["plain_pps"], m.peak_rss_mb,
+            row(
+                "plain script, sequential",
+                out.get("pages"),
+                m.wall_s,
+                fig["plain_pps"],
+                m.peak_rss_mb,
                 f"start→1st request {first:.1f} s; CPU {m.cpu_s / m.wall_s:.2f} cores "
-                f"(site {m.bench_cpu_s / m.wall_s:.2f})")
-        for key, label in (("cold", "pantau cold, running server"),
-                           ("ephemeral", "pantau cold, ephemeral server"),
-                           ("memory", "pantau cold, memory run"), ("profile", "pantau cold under cProfile")):
+                f"(site {m.bench_cpu_s / m.wall_s:.2f})",
+            )
+        for key, label in (
+            ("cold", "pantau cold, running server"),
+            ("ephemeral", "pantau cold, ephemeral server"),
+            ("memory", "pantau cold, memory run"),
+            ("profile", "pantau cold under cProfile"),
+        ):
             if key in R:
                 run = R[key]
                 tl, m = run.timeline, run.measured
-                notes = (f"start→1st request {tl.first_request or 0:.1f} s, pages {tl.first_page or 0:.1f}"
-                         f"–{tl.last_page or 0:.1f} s, exit +{m.wall_s - (tl.last_page or 0):.1f} s; "
-                         f"CPU {m.cpu_s / m.wall_s:.2f} cores (site {m.bench_cpu_s / m.wall_s:.2f})")
+                notes = (
+                    f"start→1st request {tl.first_request or 0:.1f} s, pages {tl.first_page or 0:.1f}"
+                    f"–{tl.last_page or 0:.1f} s, exit +{m.wall_s - (tl.last_page or 0):.1f} s; "
+                    f"CPU {m.cpu_s / m.wall_s:.2f} cores (site {m.bench_cpu_s / m.wall_s:.2f})"
+                )
                 if key == "ephemeral":
                     notes += f"; with server {m.peak_rss_all_mb:.0f} MB"
                 row(label, (run.summary or {}).get("fetched"), run.wall_s, run.pps, m.peak_rss_mb, notes)
         if "steady" in R:
             run = R["steady"]
             tl = run.timeline
-            row("pantau steady state, nothing new", (run.summary or {}).get("fetched"), run.wall_s, None,
-                run.measured.peak_rss_mb, f"start→1st request {tl.first_request or 0:.1f} s; feeds "
-                f"{tl.not_modified}/{tl.feed_requests} answered 304")
+            row(
+                "pantau steady state, nothing new",
+                (run.summary or {}).get("fetched"),
+                run.wall_s,
+                None,
+                run.measured.peak_rss_mb,
+                f"start→1st request {tl.first_request or 0:.1f} s; feeds "
+                f"{tl.not_modified}/{tl.feed_requests} answered 304",
+            )
         if "startup" in R:
             run = R["startup"]
             row("pantau, zero sources", 0, run.wall_s, None, run.measured.peak_rss_mb, "start-up + shutdown")
@@ -278,21 +336,37 @@ class Bench:
             run = R["polite"]
             tl = run.timeline
             gap = f"{tl.min_host_gap:.2f}" if tl.min_host_gap is not None else "?"
-            row("pantau polite, config.yaml http", (run.summary or {}).get("fetched"), run.wall_s, run.pps,
-                run.measured.peak_rss_mb, f"limit {fig['polite_limit_pps']} pages/s → "
+            row(
+                "pantau polite, config.yaml http",
+                (run.summary or {}).get("fetched"),
+                run.wall_s,
+                run.pps,
+                run.measured.peak_rss_mb,
+                f"limit {fig['polite_limit_pps']} pages/s → "
                 f"{fig['polite_vs_limit']}×; {tl.hosts_per_s or 0:.1f} of {self.hosts} hosts busy a second; "
-                f"least gap per host {gap} s; robots.txt {tl.robots_requests}×")
+                f"least gap per host {gap} s; robots.txt {tl.robots_requests}×",
+            )
         if "scoring" in R:
             s = R["scoring"]
-            row("topic scoring, 1 core (CPU time)", None, s.cpu_s, None,
+            row(
+                "topic scoring, 1 core (CPU time)",
+                None,
+                s.cpu_s,
+                None,
                 notes=f"{s.per_s:.0f} articles/s ({s.items}) = {s.per_s / stages.SCORING_TARGET:.2f}× the "
-                      f"{stages.SCORING_TARGET:.0f}/s target")
+                f"{stages.SCORING_TARGET:.0f}/s target",
+            )
         if "extraction" in R:
             e = R["extraction"]
             per_core = raw_pps / R["raw"].workers if raw_pps and "raw" in R else None
-            row("pantau.extract, 1 core (CPU time)", e.items, e.cpu_s, e.per_s,
+            row(
+                "pantau.extract, 1 core (CPU time)",
+                e.items,
+                e.cpu_s,
+                e.per_s,
                 notes=f"trafilatura alone: {per_core:.1f} pages/s a process (wall)" if per_core else "",
-                ratios=False)
+                ratios=False,
+            )
         return "\n".join(lines)
 
 
@@ -313,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="pantau-bench-"))
     say(f"{len(articles)} articles; rows: {', '.join(args.rows)}; work folder {work}")
     signal.signal(signal.SIGTERM, _terminate)
-    signal.signal(signal.SIGINT, signal.default_int_handler)     # also when started in the background
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started in the background
     bench = Bench(args, articles, work)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     if load > 0.5:
@@ -342,6 +416,7 @@ def report(bench: Bench, args: argparse.Namespace, work: Path, load: float, fail
     print(bench.table(fig))
     if "profile" in bench.results and (work / "pantau.prof").exists():
         from .profile import top
+
         print()
         print("pantau cold under cProfile — top 15 by own time:")
         print(top(work / "pantau.prof", 15))

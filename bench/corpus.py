@@ -1,4 +1,5 @@
 """The articles the bench renders: the shared pool (real Indonesian news), cleaned into paragraphs."""
+
 from __future__ import annotations
 
 import gzip
@@ -10,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 POOL = Path("corpus") / "articles" / "pool-dev.jsonl.gz"
-MIN_CHARS = 400            # shorter texts (empty scrapes, captions only) are left out
-SEED = 13                  # fixed shuffle: the same articles in the same order on every run
+MIN_CHARS = 400  # shorter texts (empty scrapes, captions only) are left out
+SEED = 13  # fixed shuffle: the same articles in the same order on every run
 
 # CLICK-ID exports joined paragraphs with commas ("… musim ini.,Lorenzo mengatakan …",
 # "Honda,,, mengaku"): a sentence end followed by commas, or a run of 2+ commas, is a break.

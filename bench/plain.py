@@ -6,6 +6,7 @@ one page after another, with one keep-alive HTTP client.
 prints one JSON object (feeds, pages, extracted, chars, errors). The bench runs it as a subprocess, so
 its wall time, like pantau's, includes starting Python and importing the libraries.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,7 @@ def run(feed_urls: list[str], keep_texts: bool = False) -> dict:
 
     out = {"feeds": 0, "pages": 0, "extracted": 0, "chars": 0, "errors": []}
     texts: dict[str, str] = {}
-    with httpx.Client(timeout=20, follow_redirects=True,
-                      headers={"User-Agent": "plain-script/1.0"}) as client:
+    with httpx.Client(timeout=20, follow_redirects=True, headers={"User-Agent": "plain-script/1.0"}) as client:
         for feed in feed_urls:
             try:
                 r = client.get(feed)

@@ -1,5 +1,6 @@
 """A real Prefect API server for the bench's runs: ``prefect server start`` on 127.0.0.1, its own
 PREFECT_HOME (so its SQLite database is the bench's, not the user's), ended with its process group."""
+
 from __future__ import annotations
 
 import os
@@ -30,10 +31,12 @@ def tool(name: str, module: str) -> list[str]:
 def child_env(home: Path, api_url: str | None) -> dict[str, str]:
     """The environment of every process the bench starts: loopback only (no proxy), no outside Prefect
     API, the bench's PREFECT_HOME; ``api_url``: the running server's API (None: ephemeral)."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("PREFECT_API_") and k != "PANTAU_CONFIG" and not k.lower().endswith("_proxy")}
-    env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1",
-               PYTHONUNBUFFERED="1")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PREFECT_API_") and k != "PANTAU_CONFIG" and not k.lower().endswith("_proxy")
+    }
+    env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1", PYTHONUNBUFFERED="1")
     if api_url:
         env["PREFECT_API_URL"] = api_url
     return env
@@ -56,11 +59,15 @@ class PrefectServer:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         t = time.perf_counter()
         with self.log.open("wb") as out:
-            argv = [*tool("prefect", "prefect"), "server", "start", "--host", "127.0.0.1",
-                    "--port", str(self.port)]
+            argv = [*tool("prefect", "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(self.port)]
             self.proc = subprocess.Popen(
-                argv, env=child_env(self.home, None), stdout=out, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True)
+                argv,
+                env=child_env(self.home, None),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         try:
             while True:
                 if self.proc.poll() is not None:

@@ -2,6 +2,7 @@
 always ended — each runs in its own session, and its whole process group is terminated on the way
 out (normal exit, error or Ctrl-C), so no server or worker outlives the bench.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-try:                                    # psutil when installed; /proc otherwise
+try:  # psutil when installed; /proc otherwise
     import psutil
-except ImportError:                     # pragma: no cover - depends on the environment
+except ImportError:  # pragma: no cover - depends on the environment
     psutil = None
 
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -32,9 +33,12 @@ def _proc_table() -> dict[int, tuple[int, str, int, float]]:
             try:
                 info = p.info
                 cpu = info["cpu_times"]
-                out[p.pid] = (info["ppid"] or 0, " ".join(info["cmdline"] or []),
-                              info["memory_info"].rss if info["memory_info"] else 0,
-                              (cpu.user + cpu.system) if cpu else 0.0)
+                out[p.pid] = (
+                    info["ppid"] or 0,
+                    " ".join(info["cmdline"] or []),
+                    info["memory_info"].rss if info["memory_info"] else 0,
+                    (cpu.user + cpu.system) if cpu else 0.0,
+                )
             except (psutil.Error, TypeError):
                 continue
         return out
@@ -51,7 +55,7 @@ def _proc_table() -> dict[int, tuple[int, str, int, float]]:
                 cmd = f.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()
         except (OSError, IndexError, ValueError):
             continue
-        fields = stat[stat.rfind(")") + 2:].split()      # after "pid (comm) "
+        fields = stat[stat.rfind(")") + 2 :].split()  # after "pid (comm) "
         out[int(name)] = (int(fields[1]), cmd, rss_pages * PAGE, (int(fields[11]) + int(fields[12])) / tick)
     return out
 
@@ -106,14 +110,14 @@ def _group_alive(pgid: int) -> bool:
 class Measured:
     argv: list[str]
     returncode: int | None = None
-    started: float = 0.0                   # time.perf_counter() just before the process was started
-    ended: float = 0.0                     # ... and when it had exited
-    cpu_s: float = 0.0                     # user + system CPU of the process and the children it reaped
-    server_cpu_s: float = 0.0              # of that, Prefect API server processes (last seen)
-    bench_cpu_s: float = 0.0               # the bench's own process meanwhile: the loopback site, sampling
-    peak_rss_mb: float = 0.0               # peak of the tree's summed RSS, Prefect server excluded
-    peak_rss_all_mb: float = 0.0           # the same with the server
-    log: Path | None = None                # standard output; standard error is beside it (.err)
+    started: float = 0.0  # time.perf_counter() just before the process was started
+    ended: float = 0.0  # ... and when it had exited
+    cpu_s: float = 0.0  # user + system CPU of the process and the children it reaped
+    server_cpu_s: float = 0.0  # of that, Prefect API server processes (last seen)
+    bench_cpu_s: float = 0.0  # the bench's own process meanwhile: the loopback site, sampling
+    peak_rss_mb: float = 0.0  # peak of the tree's summed RSS, Prefect server excluded
+    peak_rss_all_mb: float = 0.0  # the same with the server
+    log: Path | None = None  # standard output; standard error is beside it (.err)
     timed_out: bool = False
     samples: int = 0
     output: str = field(default="", repr=False)
@@ -135,8 +139,15 @@ class Measured:
         return None
 
 
-def run_measured(argv: list[str], env: dict[str, str], log: Path, timeout: float = 3600.0,
-                 poll_s: float = 0.1, cwd: Path | None = None, on_poll=None) -> Measured:
+def run_measured(
+    argv: list[str],
+    env: dict[str, str],
+    log: Path,
+    timeout: float = 3600.0,
+    poll_s: float = 0.1,
+    cwd: Path | None = None,
+    on_poll=None,
+) -> Measured:
     """Run ``argv`` to completion in its own session, sampling its tree's memory every ``poll_s``
     (``on_poll(seconds_since_start)`` is called after each sample: progress lines)."""
     m = Measured(argv=list(argv), log=log)
@@ -146,8 +157,9 @@ def run_measured(argv: list[str], env: dict[str, str], log: Path, timeout: float
     done = threading.Event()
     with log.open("wb") as out, log.with_suffix(".err").open("wb") as err:
         m.started = time.perf_counter()
-        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                start_new_session=True, cwd=cwd)
+        proc = subprocess.Popen(
+            argv, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL, start_new_session=True, cwd=cwd
+        )
 
         def waiter():
             proc.wait()
@@ -173,7 +185,7 @@ def run_measured(argv: list[str], env: dict[str, str], log: Path, timeout: float
                     break
             m.server_cpu_s = sum(server_cpu.values())
         finally:
-            end_group(proc)             # stragglers too (e.g. an ephemeral server left behind)
+            end_group(proc)  # stragglers too (e.g. an ephemeral server left behind)
             done.wait(10)
     if not m.ended:
         m.ended = time.perf_counter()

@@ -1,6 +1,7 @@
 """Where a cold ``pantau run`` spends its time: its cProfile stats (main thread only: threads and the
 Prefect server are not in them) as the top entries by own time, pantau's own functions by cumulative
 time, and own time summed per top-level package."""
+
 from __future__ import annotations
 
 import pstats
@@ -8,8 +9,10 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-_SITE = re.compile(r".*/site-packages/([^/]+)/|.*/lib/python3\.\d+/([^/]+?)(?:\.py)?/"
-                   r"|.*/(pantau|connectors|flows)/")
+_SITE = re.compile(
+    r".*/site-packages/([^/]+)/|.*/lib/python3\.\d+/([^/]+?)(?:\.py)?/"
+    r"|.*/(pantau|connectors|flows)/"
+)
 
 
 def _package(filename: str) -> str:
@@ -33,8 +36,11 @@ def top(stats_path: Path, n: int = 15) -> str:
         where = re.sub(r".*/(pantau|connectors|flows)/", r"\1/", where)
         where = where if len(where) <= 60 else "…" + where[-59:]
         out.append(f"{tt:8.2f} {ct:8.2f} {nc:9d}  {name} ({where}:{line})")
-    own = [(ct, fn, line, name) for (fn, line, name), (_cc, _nc, _tt, ct, _callers) in st.stats.items()
-           if re.search(r"/(pantau|connectors|flows)/", fn) and not name.startswith("<")]
+    own = [
+        (ct, fn, line, name)
+        for (fn, line, name), (_cc, _nc, _tt, ct, _callers) in st.stats.items()
+        if re.search(r"/(pantau|connectors|flows)/", fn) and not name.startswith("<")
+    ]
     out.append("")
     out.append("pantau's own functions by cumulative time (wrappers included):")
     for ct, fn, line, name in sorted(own, reverse=True)[:n]:
@@ -48,4 +54,3 @@ def top(stats_path: Path, n: int = 15) -> str:
     for pkg, tt in sorted(per.items(), key=lambda kv: kv[1], reverse=True)[:12]:
         out.append(f"  {pkg:<28} {tt:7.2f} s  {100 * tt / total:5.1f} %")
     return "\n".join(out)
-

@@ -6,6 +6,7 @@ first page handed out to the last result back. No network, no parsing of feeds, 
 The workers' CPU time per page is kept too: on a machine busy with other work the pool gets less than
 all cores, and ``cores × 1000 / cpu_ms_per_page`` says what it would do with them free.
 """
+
 from __future__ import annotations
 
 import multiprocessing as mp
@@ -18,8 +19,8 @@ from .plain import EXTRACT_KW
 
 def _warm() -> None:
     import trafilatura
-    trafilatura.extract("<html><body><article><p>" + "kata " * 60 + "</p></article></body></html>",
-                        **EXTRACT_KW)
+
+    trafilatura.extract("<html><body><article><p>" + "kata " * 60 + "</p></article></body></html>", **EXTRACT_KW)
 
 
 def _ping(_: int) -> int:
@@ -30,6 +31,7 @@ def _ping(_: int) -> int:
 def _extract(item: tuple[str, str]) -> tuple[int, float]:
     """(length of the extracted text, CPU seconds it took)."""
     import trafilatura
+
     url, html = item
     t = time.process_time()
     n = len(trafilatura.extract(html, url=url, **EXTRACT_KW) or "")
@@ -42,7 +44,7 @@ class RawResult:
     extracted: int
     seconds: float
     workers: int
-    cpu_s: float = 0.0          # CPU time of the extractions (the workers' own), for a busy machine
+    cpu_s: float = 0.0  # CPU time of the extractions (the workers' own), for a busy machine
 
     @property
     def cpu_ms_per_page(self) -> float:
@@ -59,7 +61,7 @@ def run(pages: list[tuple[str, str]], workers: int | None = None) -> RawResult:
     with ctx.Pool(workers, initializer=_warm) as pool:
         ready: set[int] = set()
         deadline = time.monotonic() + 120
-        while len(ready) < workers and time.monotonic() < deadline:     # every worker initialised
+        while len(ready) < workers and time.monotonic() < deadline:  # every worker initialised
             ready.update(pool.map(_ping, range(workers * 2), chunksize=1))
         t = time.perf_counter()
         done = list(pool.imap_unordered(_extract, pages, chunksize=4))

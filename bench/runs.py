@@ -5,6 +5,7 @@ loopback host, the project's topic by absolute path, no channels, SQLite in the 
 runs switch politeness off (``per_host_interval_s: 0``, no robots.txt, 4 connections a host); the
 polite run takes config.yaml's own ``http:`` block.
 """
+
 from __future__ import annotations
 
 import math
@@ -30,13 +31,13 @@ def shipped() -> dict:
     return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
 
 
-def make_config(site: LoopbackSite, count: int, folder: Path, *, polite: bool = False,
-                sources: bool = True) -> Path:
+def make_config(site: LoopbackSite, count: int, folder: Path, *, polite: bool = False, sources: bool = True) -> Path:
     """Write ``folder/config.yaml`` for a run over the first ``count`` articles; returns its path."""
     from pantau.config import Http, Source
+
     base = shipped()
     http = dict(base.get("http") or {}) if polite else dict(SPEED_HTTP)
-    if "allow_private" in Http.model_fields:        # pantau refuses private addresses unless listed
+    if "allow_private" in Http.model_fields:  # pantau refuses private addresses unless listed
         http["allow_private"] = ["127.0.0.0/8"]
     per_host = math.ceil(count / site.n_hosts)
     srcs = []
@@ -66,15 +67,16 @@ def make_config(site: LoopbackSite, count: int, folder: Path, *, polite: bool = 
 @dataclass
 class Timeline:
     """When the loopback site saw the run's requests, in seconds from the process start."""
-    first_request: float | None = None     # start-up: imports, config, Prefect, store
+
+    first_request: float | None = None  # start-up: imports, config, Prefect, store
     first_page: float | None = None
     last_page: float | None = None
     page_requests: int = 0
     feed_requests: int = 0
     not_modified: int = 0
     robots_requests: int = 0
-    min_host_gap: float | None = None      # least time between two requests to one host (robots.txt aside)
-    hosts_per_s: float | None = None       # distinct hosts asked for pages in a second, mean over the fetch
+    min_host_gap: float | None = None  # least time between two requests to one host (robots.txt aside)
+    hosts_per_s: float | None = None  # distinct hosts asked for pages in a second, mean over the fetch
 
     @classmethod
     def of(cls, hits: list[Hit], t0: float) -> Timeline:
@@ -109,7 +111,7 @@ class Timeline:
 @dataclass
 class PantauRun:
     name: str
-    expected: int                           # pages that must be fetched
+    expected: int  # pages that must be fetched
     measured: Measured
     summary: dict | None
     timeline: Timeline
@@ -134,22 +136,41 @@ def progress(name: str, site: LoopbackSite, mark: int, expected: int, every: flo
             last[0] = elapsed
             pages = sum(1 for h in site.since(mark) if h.path.endswith(".html"))
             print(f"           … {name}: {pages}/{expected} pages served after {elapsed:.0f} s", flush=True)
+
     return tick
 
 
-def run_pantau(name: str, config: Path, site: LoopbackSite, *, home: Path, api_url: str | None,
-               expected: int, log_dir: Path, profile_to: Path | None = None,
-               timeout: float = 3600.0) -> PantauRun:
+def run_pantau(
+    name: str,
+    config: Path,
+    site: LoopbackSite,
+    *,
+    home: Path,
+    api_url: str | None,
+    expected: int,
+    log_dir: Path,
+    profile_to: Path | None = None,
+    timeout: float = 3600.0,
+) -> PantauRun:
     """``pantau run --config CONFIG --json`` to completion; its summary checked against ``expected``.
 
     ``api_url``: an already-running Prefect server (None: pantau starts its ephemeral server).
     ``profile_to``: run it under cProfile, writing the stats there."""
     args = ["run", "--config", str(config), "--json"]
-    argv = ([sys.executable, "-m", "cProfile", "-o", str(profile_to), "-m", "pantau.cli", *args]
-            if profile_to else tool("pantau", "pantau.cli") + args)
+    argv = (
+        [sys.executable, "-m", "cProfile", "-o", str(profile_to), "-m", "pantau.cli", *args]
+        if profile_to
+        else tool("pantau", "pantau.cli") + args
+    )
     mark = site.mark()
-    m = run_measured(argv, child_env(home, api_url), log_dir / f"{name}.out", timeout=timeout,
-                     cwd=config.parent, on_poll=progress(name, site, mark, expected))
+    m = run_measured(
+        argv,
+        child_env(home, api_url),
+        log_dir / f"{name}.out",
+        timeout=timeout,
+        cwd=config.parent,
+        on_poll=progress(name, site, mark, expected),
+    )
     summary = m.last_json()
     run = PantauRun(name, expected, m, summary, Timeline.of(site.since(mark), m.started))
     if m.timed_out:
@@ -161,10 +182,12 @@ def run_pantau(name: str, config: Path, site: LoopbackSite, *, home: Path, api_u
     else:
         fetched, extracted = summary.get("fetched", 0), summary.get("extracted", 0)
         if fetched != expected:
-            run.problems.append(f"{name}: pantau fetched {fetched} of {expected} pages "
-                                f"(discovered {summary.get('discovered')}, "
-                                f"new {summary.get('new_candidates')}, "
-                                f"{summary.get('errors', 0)} errors; log: {m.log})")
+            run.problems.append(
+                f"{name}: pantau fetched {fetched} of {expected} pages "
+                f"(discovered {summary.get('discovered')}, "
+                f"new {summary.get('new_candidates')}, "
+                f"{summary.get('errors', 0)} errors; log: {m.log})"
+            )
         elif extracted < expected:
             run.problems.append(f"{name}: pantau extracted {extracted} of {expected} fetched pages")
     return run

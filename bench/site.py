@@ -6,6 +6,7 @@ Last-Modified, answering 304 to a conditional GET when nothing changed) — one 
 sizes, so each run of the bench reads its own article set. Pages are rendered when requested.
 Every request is logged with its arrival time (``time.perf_counter``) for the bench's timings.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -21,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from . import render
 from .corpus import Article
 
-FIRST_HOST = 2          # 127.0.0.1 is left to everything else on the machine
+FIRST_HOST = 2  # 127.0.0.1 is left to everything else on the machine
 _FEED = re.compile(r"/rss/n(\d+)\.xml")
 NOT_FOUND = b"<html><body><h1>404</h1>Halaman tidak ditemukan</body></html>"
 
@@ -58,8 +59,9 @@ class LoopbackSite:
         self.bases: list[str] = []
         self.when = [render.published_at(self.newest, k) for k in range(len(articles))]
         self.section = [render.pick(render.SECTIONS[:6], a.id, "section") for a in articles]
-        self._paths = [render.article_path(a.id, a.title, w, s)
-                       for a, w, s in zip(articles, self.when, self.section, strict=True)]
+        self._paths = [
+            render.article_path(a.id, a.title, w, s) for a, w, s in zip(articles, self.when, self.section, strict=True)
+        ]
         self._by_path = {p: k for k, p in enumerate(self._paths)}
 
     # -- addresses ---------------------------------------------------------------------------
@@ -83,15 +85,30 @@ class LoopbackSite:
             if j == k:
                 break
             a = self.articles[j]
-            out.append({"id": a.id, "title": a.title, "url": self.url(j), "when": self.when[j],
-                        "section": self.section[j], "lead": a.paragraphs[0]})
+            out.append(
+                {
+                    "id": a.id,
+                    "title": a.title,
+                    "url": self.url(j),
+                    "when": self.when[j],
+                    "section": self.section[j],
+                    "lead": a.paragraphs[0],
+                }
+            )
         return out
 
     def page(self, k: int) -> str:
         a, h = self.articles[k], self.host_of(k)
-        return render.page_html(base=self.bases[h], outlet=render.outlet_name(h), art_id=a.id, title=a.title,
-                                paragraphs=a.paragraphs, when=self.when[k], section=self.section[k],
-                                others=self._others(k))
+        return render.page_html(
+            base=self.bases[h],
+            outlet=render.outlet_name(h),
+            art_id=a.id,
+            title=a.title,
+            paragraphs=a.paragraphs,
+            when=self.when[k],
+            section=self.section[k],
+            others=self._others(k),
+        )
 
     def pages(self, count: int) -> list[tuple[str, str]]:
         """(url, html) of the first ``count`` articles — what the raw extraction row reads."""
@@ -99,11 +116,22 @@ class LoopbackSite:
 
     def feed(self, host: int, count: int) -> bytes:
         ks = range(host, min(count, len(self.articles)), self.n_hosts)
-        items = [{"title": self.articles[k].title, "url": self.url(k), "published": self.when[k],
-                  "section": self.section[k], "description": self.articles[k].paragraphs[0][:200]}
-                 for k in ks]
-        return render.feed_xml(base=self.bases[host], outlet=render.outlet_name(host), items=items,
-                               built=self.when[ks[0]] if ks else self.newest)
+        items = [
+            {
+                "title": self.articles[k].title,
+                "url": self.url(k),
+                "published": self.when[k],
+                "section": self.section[k],
+                "description": self.articles[k].paragraphs[0][:200],
+            }
+            for k in ks
+        ]
+        return render.feed_xml(
+            base=self.bases[host],
+            outlet=render.outlet_name(host),
+            items=items,
+            built=self.when[ks[0]] if ks else self.newest,
+        )
 
     def respond(self, host: int, path: str) -> tuple[int, str, bytes, dict]:
         path = path.split("?", 1)[0]
@@ -113,8 +141,10 @@ class LoopbackSite:
         m = _FEED.fullmatch(path)
         if m:
             body = self.feed(host, int(m.group(1)))
-            headers = {"ETag": '"' + hashlib.sha1(body).hexdigest()[:20] + '"',
-                       "Last-Modified": format_datetime(self.newest.astimezone(UTC), usegmt=True)}
+            headers = {
+                "ETag": '"' + hashlib.sha1(body).hexdigest()[:20] + '"',
+                "Last-Modified": format_datetime(self.newest.astimezone(UTC), usegmt=True),
+            }
             return 200, "application/rss+xml; charset=utf-8", body, headers
         k = self._by_path.get(path)
         if k is not None and self.host_of(k) == host:
@@ -127,8 +157,8 @@ class LoopbackSite:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"        # keep-alive, as real servers
-            disable_nagle_algorithm = True       # headers and body are two writes: no 40 ms delayed-ACK stall
+            protocol_version = "HTTP/1.1"  # keep-alive, as real servers
+            disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
 
             def log_message(self, *a):
                 pass

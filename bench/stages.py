@@ -1,5 +1,6 @@
 """pantau's CPU stages alone, one core, CPU time (the figures the old scripts/bench.py printed):
 topic scoring per article, and pantau's own extraction (``pantau.extract.extract_article``) per page."""
+
 from __future__ import annotations
 
 import time
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from .corpus import Article
 from .runs import TOPIC
 
-SCORING_TARGET = 200.0        # articles/s on one core: the target the old bench reported against
+SCORING_TARGET = 200.0  # articles/s on one core: the target the old bench reported against
 
 
 @dataclass
@@ -23,9 +24,10 @@ class Rate:
 
 def scoring(articles: list[Article]) -> Rate:
     from pantau.topic import Matcher, load_topic
+
     m = Matcher(load_topic(TOPIC))
     for a in articles[:50]:
-        m.score(a.title, a.text)           # warm the caches
+        m.score(a.title, a.text)  # warm the caches
     t = time.process_time()
     for a in articles:
         m.score(a.title, a.text)
@@ -34,6 +36,7 @@ def scoring(articles: list[Article]) -> Rate:
 
 def extraction(pages: list[tuple[str, str]]) -> Rate:
     from pantau.extract import extract_article
+
     for url, html in pages[:5]:
         extract_article(html, url)
     t = time.process_time()

@@ -2,6 +2,7 @@
 search sources, through the same pipeline as ``ingest`` (flows/ingest.py: run_pipeline). The window
 reaches the connectors as each source's ``max_age_hours`` (pantau/run_options.py). Artifacts:
 ``backfill-progress`` (updated after every batch), ``backfill-summary`` and ``backfill-stories``."""
+
 from uuid import UUID
 
 from prefect import flow

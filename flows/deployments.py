@@ -7,6 +7,7 @@ form's choices (pantau/run_options.py: form), so the Prefect UI offers drop-down
 A worker or a served run imports this module again and checks a run's fields against the same
 choices. ``deployments`` builds the deployments of deploy/prefect.yaml for ``pantau serve``.
 """
+
 from __future__ import annotations
 
 import functools
@@ -29,23 +30,26 @@ from pantau.flows.ingest import ingest as _ingest
 def typed(f: Flow, options: type) -> Flow:
     """``f`` with its ``options`` parameter typed as ``options`` (same name, same code)."""
     sig = inspect.signature(f.fn)
-    params = [p.replace(annotation=options, default=options()) if p.name == "options" else p
-              for p in sig.parameters.values()]
+    params = [
+        p.replace(annotation=options, default=options()) if p.name == "options" else p for p in sig.parameters.values()
+    ]
 
     async def run(*args: Any, **kwargs: Any) -> Any:
         return await f.fn(*args, **kwargs)
 
     functools.update_wrapper(run, f.fn)
-    run.__signature__ = sig.replace(parameters=params)          # type: ignore[attr-defined]
+    run.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
     run.__annotations__ = {**run.__annotations__, "options": options}
-    run.__module__ = __name__                                     # the deployment's entrypoint is this module
+    run.__module__ = __name__  # the deployment's entrypoint is this module
     return flow(name=f.name, description=f.description)(run)
 
 
 def typed_flows(cfg: Config) -> dict[str, Flow]:
-    return {"ingest": typed(_ingest, run_options.form(cfg, run_options.IngestOptions)),
-            "digest": typed(_digest, run_options.form(cfg, run_options.DigestOptions)),
-            "backfill": typed(_backfill, run_options.form(cfg, run_options.BackfillOptions))}
+    return {
+        "ingest": typed(_ingest, run_options.form(cfg, run_options.IngestOptions)),
+        "digest": typed(_digest, run_options.form(cfg, run_options.DigestOptions)),
+        "backfill": typed(_backfill, run_options.form(cfg, run_options.BackfillOptions)),
+    }
 
 
 FLOWS = typed_flows(load_config())
@@ -61,10 +65,21 @@ def deployments(specs: list[Deployment], config_path: str, paused: bool = False)
     for d in specs:
         limit: ConcurrencyLimitConfig | int | None = d.concurrency_limit
         if d.concurrency_limit and d.collision_strategy:
-            limit = ConcurrencyLimitConfig(limit=d.concurrency_limit,
-                                           collision_strategy=ConcurrencyLimitStrategy(d.collision_strategy))
+            limit = ConcurrencyLimitConfig(
+                limit=d.concurrency_limit, collision_strategy=ConcurrencyLimitStrategy(d.collision_strategy)
+            )
         schedules = [Cron(d.cron, timezone=d.timezone, active=not paused)] if d.cron else None
-        out.append(cast(RunnerDeployment, flows[d.flow].to_deployment(
-            name=d.name, description=d.description, schedules=schedules, concurrency_limit=limit,
-            parameters={**d.parameters, "config_path": config_path}, tags=d.tags)))
+        out.append(
+            cast(
+                RunnerDeployment,
+                flows[d.flow].to_deployment(
+                    name=d.name,
+                    description=d.description,
+                    schedules=schedules,
+                    concurrency_limit=limit,
+                    parameters={**d.parameters, "config_path": config_path},
+                    tags=d.tags,
+                ),
+            )
+        )
     return out

@@ -1,6 +1,7 @@
 """Prefect flow ``digest``: for every channel in ``mode: digest``, the stories waiting for it in one
 message (pantau/alerts: deliver_digests), on the deployment's daily schedule. Posts the digests it sent
 as the ``digest`` artifact; ends ``Failed`` with the verdict when a channel could not deliver."""
+
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact
 from prefect.cache_policies import NO_CACHE
@@ -33,7 +34,7 @@ async def digest(options: DigestOptions = DEFAULTS, config_path: str = "") -> St
     """
     try:
         cfg = run_options.configure(config_path, options)
-        channels = require_channels(cfg)                # every enabled channel can deliver, or a ConfigError
+        channels = require_channels(cfg)  # every enabled channel can deliver, or a ConfigError
         store = run_options.open_store(cfg, options)
     except PantauError as e:
         return Failed(message=str(e))

@@ -9,6 +9,7 @@ store and alerts stay in the flow's process either way. docs/scaling.md says whe
 
 prefect-dask (the ``dask`` extra) is imported only here and only when asked for.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -32,14 +33,20 @@ def task_runner(settings: Pipeline) -> Any | None:
     try:
         from prefect_dask import DaskTaskRunner
     except ImportError:
-        raise ConfigError("pipeline.task_runner: dask needs prefect-dask, which is not installed: "
-                          "pip install 'pantau[dask]'") from None
+        raise ConfigError(
+            "pipeline.task_runner: dask needs prefect-dask, which is not installed: pip install 'pantau[dask]'"
+        ) from None
     if settings.dask_address:
         return DaskTaskRunner(address=settings.dask_address)
-    return DaskTaskRunner(cluster_kwargs={
-        "n_workers": settings.dask_workers or os.cpu_count() or 1, "threads_per_worker": 1, "processes": True,
-        "host": "127.0.0.1", "dashboard_address": None,                 # nothing listens beyond loopback
-    })
+    return DaskTaskRunner(
+        cluster_kwargs={
+            "n_workers": settings.dask_workers or os.cpu_count() or 1,
+            "threads_per_worker": 1,
+            "processes": True,
+            "host": "127.0.0.1",
+            "dashboard_address": None,  # nothing listens beyond loopback
+        }
+    )
 
 
 @task(name="analyse-on-dask", cache_policy=NO_CACHE)
@@ -59,8 +66,9 @@ class DaskAnalyser(pipeline.Analyser):
         if not pages:
             return []
         # plain arguments: prefect-dask's submit turns a quote() into a bare tuple
-        future = self.runner.submit(analyse_pages, {"pages": pages, "matchers": self.matchers,
-                                                    "languages": self.languages})
+        future = self.runner.submit(
+            analyse_pages, {"pages": pages, "matchers": self.matchers, "languages": self.languages}
+        )
         return await asyncio.to_thread(future.result)
 
     def __getstate__(self) -> dict:

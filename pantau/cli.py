@@ -4,6 +4,7 @@ Every expected failure (a bad config, a missing topic folder, an unusable storag
 cannot be read) is one line on stderr and exit code 2; an unexpected one keeps its traceback.
 ``pantau run`` exit codes: see pantau/report.py (0 ok, 3 no source reachable, 4 alerts undelivered).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,7 +20,7 @@ from .prefect_env import prepare
 if TYPE_CHECKING:
     from prefect.states import State
 
-prepare()                                    # before anything imports Prefect
+prepare()  # before anything imports Prefect
 
 from .errors import ConfigError, PantauError  # noqa: E402
 from .paths import CONFIG_NAME, data_home, default_config, find_config, seeds_dir  # noqa: E402
@@ -36,6 +37,7 @@ def _preflight(config_path: str | None, channels: bool = False):
     from .config import load_config
     from .store import Store
     from .topic import TopicError, load_topic
+
     cfg = load_config(config_path)
     for t in cfg.topics:
         try:
@@ -49,6 +51,7 @@ def _preflight(config_path: str | None, channels: bool = False):
         raise ConfigError(f"{cfg.origin}: storage_url: cannot open the store ({reason})") from None
     if channels:
         from .connectors.delivery import require_channels
+
         require_channels(cfg)
     return cfg
 
@@ -58,16 +61,18 @@ def _run_flow(config_path: str | None) -> dict:
     import asyncio
 
     from .flows.ingest import ingest
+
     run = cast("Coroutine[Any, Any, State]", ingest(config_path=config_path or "", return_state=True))
     state = asyncio.run(run)
     result = state.result(raise_on_failure=False)
     if isinstance(result, BaseException):
-        raise result                         # a crash (a bug): keep its traceback
+        raise result  # a crash (a bug): keep its traceback
     return result
 
 
 def _summary_out(summary: dict, as_json: bool) -> int:
     from .report import EXIT_CODES, summary_text
+
     print(flush=True)
     print(summary_text(summary), flush=True)
     if as_json:
@@ -86,15 +91,22 @@ def _config_arg(path: str | None) -> str | None:
 
 def cmd_run(args) -> int:
     cfg = _preflight(args.config, channels=True)
-    where = "pantau's default config (no ./config.yaml; `pantau init` writes one to edit)" \
-        if _config_arg(args.config) is None else cfg.origin
-    print(f"pantau run · {where} · {sum(s.enabled for s in cfg.sources)} sources · "
-          f"{len(cfg.topics)} topic{'s' if len(cfg.topics) != 1 else ''}", flush=True)
+    where = (
+        "pantau's default config (no ./config.yaml; `pantau init` writes one to edit)"
+        if _config_arg(args.config) is None
+        else cfg.origin
+    )
+    print(
+        f"pantau run · {where} · {sum(s.enabled for s in cfg.sources)} sources · "
+        f"{len(cfg.topics)} topic{'s' if len(cfg.topics) != 1 else ''}",
+        flush=True,
+    )
     return _summary_out(_run_flow(_config_arg(args.config)), args.json)
 
 
 def cmd_demo(args) -> int:
     from . import demo
+
     data_dir = Path(args.data_dir) if args.data_dir else data_home() / "demo"
     with demo.running(data_dir) as d:
         print(f"pantau demo · replay site {d.site.base} · data in {data_dir}", flush=True)
@@ -107,6 +119,7 @@ def cmd_demo(args) -> int:
 def cmd_init(args) -> int:
     """A config.yaml and copies of the topic folders to edit, in DIR."""
     import yaml
+
     target = Path(args.dir)
     target.mkdir(parents=True, exist_ok=True)
     cfg_path = target / CONFIG_NAME
@@ -127,47 +140,59 @@ def cmd_init(args) -> int:
         written.append(dst)
     for w in written:
         print(f"wrote {w}")
-    print(f"next: edit {cfg_path} (sources, channels) and the topic in {target / 'seeds'}, then "
-          f"`cd {target} && pantau run`")
+    print(
+        f"next: edit {cfg_path} (sources, channels) and the topic in {target / 'seeds'}, then "
+        f"`cd {target} && pantau run`"
+    )
     return 0
 
 
 def _matchers(config_path: str | None, threshold: float | None):
     from .topic import Matcher, load_topic
+
     cfg = _preflight(config_path)
-    return [Matcher(load_topic(cfg.topic_dir(t), threshold if threshold is not None else t.threshold))
-            for t in cfg.topics]
+    return [
+        Matcher(load_topic(cfg.topic_dir(t), threshold if threshold is not None else t.threshold)) for t in cfg.topics
+    ]
 
 
 def cmd_evaluate(args) -> int:
     from .topic.evaluate import evaluate, format_errors, format_report, summary
+
     matcher = _matchers(args.config, args.threshold)[0]
-    report = evaluate(matcher, Path(args.path))     # a missing or bad file: DataError, one line
+    report = evaluate(matcher, Path(args.path))  # a missing or bad file: DataError, one line
     t = matcher.topic
     print(f"topic {t.name}: {len(t.positives)} positive, {len(t.negatives)} negative exemplars")
     print(format_report(report))
     if args.errors:
         print(format_errors(report))
     if args.json:
-        _print_json({**summary(report, with_errors=True),
-                     "exemplars": {"positive": len(t.positives), "negative": len(t.negatives)}})
+        _print_json(
+            {
+                **summary(report, with_errors=True),
+                "exemplars": {"positive": len(t.positives), "negative": len(t.negatives)},
+            }
+        )
     return 0
 
 
 def _load_document(target: str, config_path: str | None):
     """(title, text, url) of a local file (HTML or plain text) or a URL."""
     from .extract import decode_html, extract_article
+
     if target.startswith(("http://", "https://")):
         import asyncio
 
         from .connectors.net import Fetcher
         from .connectors.net.pages import fetch_page
         from .models import Candidate
+
         cfg = _preflight(config_path)
 
         async def get():
-            async with Fetcher(cfg.http) as f:        # robots.txt, pacing, size cap; pages followed
+            async with Fetcher(cfg.http) as f:  # robots.txt, pacing, size cap; pages followed
                 return await fetch_page(f, Candidate(url=target, source="cli"), cfg.pipeline.max_pages)
+
         page = asyncio.run(get())
         if page.error:
             raise PantauError(f"{target}: {page.error}")
@@ -180,7 +205,7 @@ def _load_document(target: str, config_path: str | None):
         except OSError as e:
             raise PantauError(f"{target}: cannot read ({e.strerror})") from None
         html, url, more = decode_html(raw), Path(target).resolve().as_uri(), []
-        if "<" not in html[:2000]:        # plain text: first line is the title
+        if "<" not in html[:2000]:  # plain text: first line is the title
             first, _, rest = html.partition("\n")
             return first.strip(), rest.strip() or first.strip(), url, None
     x = extract_article(html, url, more)
@@ -191,6 +216,7 @@ def _load_document(target: str, config_path: str | None):
 
 def cmd_explain(args) -> int:
     from .topic.evaluate import format_match
+
     matchers = _matchers(args.config, args.threshold)
     title, text, url, _ = _load_document(args.target, args.config)
     for m in matchers:
@@ -204,6 +230,7 @@ def cmd_explain(args) -> int:
 def cmd_exemplar_add(args) -> int:
     from .config import load_config
     from .topic.feedback import add_exemplar, read_text_file, topic_dir
+
     folder = topic_dir(load_config(args.config), args.topic)
     target = args.target
     is_url = target.startswith(("http://", "https://"))
@@ -214,7 +241,7 @@ def cmd_exemplar_add(args) -> int:
         title, text, meta = read_text_file(Path(target))
         source, published = meta.get("source") or Path(target).resolve().as_uri(), meta.get("date")
     else:
-        title, text, source, x = _load_document(target, args.config)     # failures: PantauError, one line
+        title, text, source, x = _load_document(target, args.config)  # failures: PantauError, one line
         published = x.published if x else None
     polarity = "positive" if args.positive else "negative"
     path = add_exemplar(folder, polarity, title, text, source, published)
@@ -231,6 +258,7 @@ def cmd_feedback(args) -> int:
 
     from .store import Store
     from .topic.feedback import feedback
+
     cfg = _preflight(args.config)
     store = Store(cfg.resolved_storage_url())
 
@@ -240,6 +268,7 @@ def cmd_feedback(args) -> int:
         except NoResultFound:
             return None
         return {**asdict(story), "articles": [asdict(a) for a in store.articles.of_story(story_id)]}
+
     folders = {t.name: cfg.topic_dir(t) for t in cfg.topics}
     path, lead = feedback(args.story_id, args.right, read_story, folders)
     kind = "positive" if args.right else "negative"
@@ -252,18 +281,27 @@ def cmd_feedback(args) -> int:
 
 def cmd_extract(args) -> int:
     from .extract.language import detect_language
+
     title, text, url, x = _load_document(args.target, args.config)
     lang, _ = detect_language(f"{title}\n{text}")
     print(title)
     print(text)
     if args.json:
-        _print_json({"title": title, "text": text, "date": x.published.isoformat() if x and x.published else None,
-                     "url": url, "language": lang})
+        _print_json(
+            {
+                "title": title,
+                "text": text,
+                "date": x.published.isoformat() if x and x.published else None,
+                "url": url,
+                "language": lang,
+            }
+        )
     return 0
 
 
 def cmd_outbox(args) -> int:
     from .store import Store
+
     cfg = _preflight(args.config)
     store = Store(cfg.resolved_storage_url())
     if args.requeue:
@@ -272,8 +310,10 @@ def cmd_outbox(args) -> int:
         return 0 if ok else 1
     for r in store.outbox.rows():
         if args.all or r.state != "sent":
-            print(f"{r.id:>5} {r.state:<9} {r.channel:<12} {r.kind:<7} story {r.story_id:<5} "
-                  f"attempts {r.attempts} {r.last_error or ''}")
+            print(
+                f"{r.id:>5} {r.state:<9} {r.channel:<12} {r.kind:<7} story {r.story_id:<5} "
+                f"attempts {r.attempts} {r.last_error or ''}"
+            )
     print(json.dumps(store.outbox.counts()))
     return 0
 
@@ -283,12 +323,16 @@ def cmd_test_alert(args) -> int:
     from .config import load_config
     from .connectors.delivery import resolve_channels
     from .errors import DeliveryError
+
     cfg = load_config(args.config)
     channels, skipped = resolve_channels(cfg)
     for name, why in skipped.items():
         print(f"{name:<12} skipped: {why}")
-    chosen = [c for c in channels if (not args.channel or c.name == args.channel)
-              and (not args.tag or args.tag in c.settings.tags)]
+    chosen = [
+        c
+        for c in channels
+        if (not args.channel or c.name == args.channel) and (not args.tag or args.tag in c.settings.tags)
+    ]
     if not chosen:
         print(f"no channel matches {args.channel or args.tag!r}", file=sys.stderr)
         return 2
@@ -310,7 +354,8 @@ def cmd_test_alert(args) -> int:
 
 def cmd_serve(args) -> int:
     from .serve import serve
-    _preflight(args.config, channels=True)          # a served run cannot start with a channel that cannot deliver
+
+    _preflight(args.config, channels=True)  # a served run cannot start with a channel that cannot deliver
     found, _ = find_config(args.config)
     return serve(str(found.resolve()), args.port, args.paused, data_home())
 
@@ -318,6 +363,7 @@ def cmd_serve(args) -> int:
 def read_secret(name: str) -> str:
     """The value to store: from a hidden prompt on a terminal, else from stdin (one line, or all of it)."""
     import getpass
+
     if sys.stdin is not None and sys.stdin.isatty():
         value = getpass.getpass(f"value for Prefect Secret block {name!r} (not shown): ")
     else:
@@ -331,17 +377,24 @@ def read_secret(name: str) -> str:
 def cmd_secret(args) -> int:
     """Store a Prefect Secret block (e.g. a channel's Apprise URL, for ``url_secret: NAME``)."""
     import re
+
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", args.name):
         raise PantauError(f"secret {args.name}: a block name takes lowercase letters, digits and dashes")
     value = read_secret(args.name)
     from prefect.blocks.system import Secret
+
     try:
-        Secret(value=value).save(args.name, overwrite=True)      # type: ignore[arg-type]  # pydantic coerces
+        Secret(value=value).save(args.name, overwrite=True)  # type: ignore[arg-type]  # pydantic coerces
     except Exception as e:  # noqa: BLE001 - no server, refused, invalid: one line, never the value
-        raise PantauError(f"secret {args.name}: not stored ({type(e).__name__}: "
-                          f"{str(e).replace(value, '***').splitlines()[0] if str(e) else 'no detail'})") from None
-    print(f"stored Prefect Secret block {args.name!r} ({len(value)} characters); a channel uses it with "
-          f"`url_secret: {args.name}`", flush=True)
+        raise PantauError(
+            f"secret {args.name}: not stored ({type(e).__name__}: "
+            f"{str(e).replace(value, '***').splitlines()[0] if str(e) else 'no detail'})"
+        ) from None
+    print(
+        f"stored Prefect Secret block {args.name!r} ({len(value)} characters); a channel uses it with "
+        f"`url_secret: {args.name}`",
+        flush=True,
+    )
     return 0
 
 
@@ -350,8 +403,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd", required=True)
 
     def common(sp, json_flag=True):
-        sp.add_argument("--config", default=None,
-                        help=f"config file (default: $PANTAU_CONFIG, else ./{CONFIG_NAME}, else pantau's own)")
+        sp.add_argument(
+            "--config",
+            default=None,
+            help=f"config file (default: $PANTAU_CONFIG, else ./{CONFIG_NAME}, else pantau's own)",
+        )
         if json_flag:
             sp.add_argument("--json", action="store_true", help="print one JSON object as the last line")
 
@@ -410,8 +466,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(fn=cmd_feedback)
     sp = sub.add_parser("serve", help="serve deploy/prefect.yaml's deployments (schedules, UI runs) from this process")
     common(sp, json_flag=False)
-    sp.add_argument("--port", type=int, default=4200,
-                    help="with no PREFECT_API_URL: the local Prefect server's port (default 4200)")
+    sp.add_argument(
+        "--port", type=int, default=4200, help="with no PREFECT_API_URL: the local Prefect server's port (default 4200)"
+    )
     sp.add_argument("--paused", action="store_true", help="schedules off: runs start only by hand (UI, API)")
     sp.set_defaults(fn=cmd_serve)
     sp = sub.add_parser("secret", help="store a Prefect Secret block (a channel's url_secret)")

@@ -3,6 +3,7 @@
 Secrets never live here: a channel names the *environment variable* (or Prefect Secret block)
 that holds its Apprise URL, and the URL is resolved only at delivery time.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -38,10 +39,14 @@ class Source(_Strict):
     google_news — Google News search RSS for Indonesia; gdelt — the GDELT DOC 2.0 API. The last two
     search with ``query``, or with the search terms of ``topic`` (default: the first topic).
     """
+
     name: str
     kind: Literal["rss", "sitemap", "google_news", "gdelt", "homepage"] = "rss"
-    url: str = Field(default="", description="feed/sitemap/homepage URL; for google_news and gdelt the "
-                                             "API endpoint (defaults to the public one)")
+    url: str = Field(
+        default="",
+        description="feed/sitemap/homepage URL; for google_news and gdelt the "
+        "API endpoint (defaults to the public one)",
+    )
     outlet: str | None = None
     enabled: bool = True
     topic: str | None = Field(default=None, description="google_news/gdelt: topic whose search terms build the query")
@@ -98,6 +103,7 @@ class Channel(_Strict):
         from datetime import datetime
 
         from cronsim import CronSim, CronSimError
+
         try:
             CronSim(v, datetime.now(UTC))
         except CronSimError as e:
@@ -119,19 +125,23 @@ class Http(_Strict):
     max_body_bytes: int = Field(default=5_000_000, ge=10_000)
     retries: int = Field(default=2, ge=0, description="Prefect retries of a source that failed transiently")
     retry_delay_s: float = Field(default=2.0, ge=0, description="seconds before such a retry")
-    retry_after_waits: int = Field(default=1, ge=0,
-                                   description="times one request waits out a 429/503 Retry-After")
+    retry_after_waits: int = Field(default=1, ge=0, description="times one request waits out a 429/503 Retry-After")
     respect_robots: bool = Field(default=True, description="honour robots.txt (and its Crawl-delay)")
     per_host_interval_s: float = Field(default=0.5, ge=0, description="least time between requests to one host")
     max_crawl_delay_s: float = Field(default=30.0, ge=0, description="a robots.txt Crawl-delay is capped here")
-    max_retry_after_s: float = Field(default=60.0, ge=0,
-                                     description="wait out a 429/503 Retry-After up to this; longer ones fail")
-    request_deadline_s: float = Field(default=60.0, gt=0,
-                                      description="most time one request may take, from connecting to the last byte")
-    min_bytes_per_s: float = Field(default=512.0, ge=0,
-                                   description="a body arriving slower than this (after 5 s) is given up")
-    allow_private: list[str] = Field(default=[], description="loopback/private addresses that may be fetched: "
-                                                             "'host:port' or a CIDR such as 10.0.0.0/8")
+    max_retry_after_s: float = Field(
+        default=60.0, ge=0, description="wait out a 429/503 Retry-After up to this; longer ones fail"
+    )
+    request_deadline_s: float = Field(
+        default=60.0, gt=0, description="most time one request may take, from connecting to the last byte"
+    )
+    min_bytes_per_s: float = Field(
+        default=512.0, ge=0, description="a body arriving slower than this (after 5 s) is given up"
+    )
+    allow_private: list[str] = Field(
+        default=[],
+        description="loopback/private addresses that may be fetched: 'host:port' or a CIDR such as 10.0.0.0/8",
+    )
 
     @field_validator("allow_private")
     @classmethod
@@ -154,20 +164,33 @@ class Pipeline(_Strict):
     max_pages: int = Field(default=10, ge=1, description="multi-page articles: most pages fetched per article")
     languages: list[str] = ["id"]
     source_deadline_s: float = Field(default=180.0, gt=0, description="most time one source may take to list links")
-    run_deadline_s: float = Field(default=840.0, gt=0,
-                                  description="a run stops starting new work after this (links left go to the next "
-                                              "run); below the schedule's 15 minutes so runs never pile up")
-    analysis_processes: int | None = Field(default=None, ge=0,
-                                           description="worker processes analysing pages beside the main one "
-                                                       "(default: one per core; 0: none, the main process does)")
+    run_deadline_s: float = Field(
+        default=840.0,
+        gt=0,
+        description="a run stops starting new work after this (links left go to the next "
+        "run); below the schedule's 15 minutes so runs never pile up",
+    )
+    analysis_processes: int | None = Field(
+        default=None,
+        ge=0,
+        description="worker processes analysing pages beside the main one "
+        "(default: one per core; 0: none, the main process does)",
+    )
     task_runner: Literal["local", "dask"] = Field(
-        default="local", description="where analysis (extraction, language, topic) runs: in the flow's own process, "
-                                     "or on a Dask cluster through prefect-dask (the 'dask' extra; docs/scaling.md)")
-    dask_address: str = Field(default="", description="task_runner dask: the scheduler, e.g. tcp://10.0.0.5:8786; "
-                                                      "empty: a LocalCluster on this machine for the run")
-    dask_workers: int | None = Field(default=None, ge=1,
-                                     description="task_runner dask without an address: the LocalCluster's worker "
-                                                 "processes (default: one per core)")
+        default="local",
+        description="where analysis (extraction, language, topic) runs: in the flow's own process, "
+        "or on a Dask cluster through prefect-dask (the 'dask' extra; docs/scaling.md)",
+    )
+    dask_address: str = Field(
+        default="",
+        description="task_runner dask: the scheduler, e.g. tcp://10.0.0.5:8786; "
+        "empty: a LocalCluster on this machine for the run",
+    )
+    dask_workers: int | None = Field(
+        default=None,
+        ge=1,
+        description="task_runner dask without an address: the LocalCluster's worker processes (default: one per core)",
+    )
 
     @model_validator(mode="after")
     def _dask_settings(self) -> Pipeline:
@@ -188,9 +211,9 @@ class Config(_Strict):
     sources: list[Source]
     topics: list[Topic]
     channels: list[Channel] = []
-    base_dir: Path = Field(default=Path("."), exclude=True)       # the config file's folder
-    data_dir: Path = Field(default=Path("."), exclude=True)       # where relative storage paths point
-    origin: str = Field(default="config.yaml", exclude=True)      # the file it came from
+    base_dir: Path = Field(default=Path("."), exclude=True)  # the config file's folder
+    data_dir: Path = Field(default=Path("."), exclude=True)  # where relative storage paths point
+    origin: str = Field(default="config.yaml", exclude=True)  # the file it came from
 
     @model_validator(mode="after")
     def _unique_names(self) -> Config:
@@ -198,8 +221,11 @@ class Config(_Strict):
         for i, src in enumerate(self.sources):
             if src.topic is not None and src.topic not in topics:
                 raise ValueError(f"sources[{i}].topic: no topic named {src.topic!r} (have: {sorted(topics)})")
-        for label, names in (("sources", [s.name for s in self.sources]), ("topics", [t.name for t in self.topics]),
-                             ("channels", [c.name for c in self.channels])):
+        for label, names in (
+            ("sources", [s.name for s in self.sources]),
+            ("topics", [t.name for t in self.topics]),
+            ("channels", [c.name for c in self.channels]),
+        ):
             seen: set[str] = set()
             for i, name in enumerate(names):
                 if name in seen:
@@ -226,15 +252,17 @@ class Config(_Strict):
         url = self.storage_url
         prefix = "sqlite:///"
         if url.startswith(prefix) and url != "sqlite:///:memory:":
-            rest = url[len(prefix):]
+            rest = url[len(prefix) :]
             path = Path(rest) if rest.startswith("/") else self.data_dir / rest
             ensure_dir(path.parent)
             return prefix + str(path.resolve())
         return url
 
 
-MOVED = {"schedule_cron": "no longer read here: schedules live in deploy/prefect.yaml, the one place "
-                          "prefect deploy and pantau serve take them from (remove this key)"}
+MOVED = {
+    "schedule_cron": "no longer read here: schedules live in deploy/prefect.yaml, the one place "
+    "prefect deploy and pantau serve take them from (remove this key)"
+}
 
 
 def _format_errors(err: ValidationError, path: Path) -> str:
@@ -264,17 +292,21 @@ def require_extras(cfg: Config) -> None:
     (a plain ``pip install pantau`` has neither psycopg nor prefect-dask)."""
     for module, what, extra in _extras_needed(cfg):
         if importlib.util.find_spec(module) is None:
-            raise ConfigError(f"{cfg.origin}: {what} needs {module.replace('_', '-')}, which is not installed: "
-                              f"pip install 'pantau[{extra}]'")
+            raise ConfigError(
+                f"{cfg.origin}: {what} needs {module.replace('_', '-')}, which is not installed: "
+                f"pip install 'pantau[{extra}]'"
+            )
 
 
-def parse_config(data: dict, base_dir: Path, origin: Path | str = "config.yaml",
-                 data_dir: Path | None = None) -> Config:
+def parse_config(
+    data: dict, base_dir: Path, origin: Path | str = "config.yaml", data_dir: Path | None = None
+) -> Config:
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: top level must be a mapping of keys")
     try:
-        cfg = Config.model_validate({**data, "base_dir": base_dir, "data_dir": data_dir or base_dir,
-                                     "origin": str(origin)})
+        cfg = Config.model_validate(
+            {**data, "base_dir": base_dir, "data_dir": data_dir or base_dir, "origin": str(origin)}
+        )
     except ValidationError as e:
         raise ConfigError(_format_errors(e, Path(origin))) from None
     require_extras(cfg)

@@ -2,6 +2,7 @@
 concurrency limits and parameters are written. ``prefect deploy --all`` reads that file itself;
 ``pantau serve`` reads it here, so both ways of running pantau schedule the same runs.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,14 +19,14 @@ FLOWS = ("ingest", "digest", "backfill")
 @dataclass(frozen=True)
 class Deployment:
     name: str
-    flow: str                                  # the entrypoint's function: ingest, digest or backfill
+    flow: str  # the entrypoint's function: ingest, digest or backfill
     description: str = ""
-    cron: str | None = None                    # None: on demand only
+    cron: str | None = None  # None: on demand only
     timezone: str | None = None
     parameters: dict = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)
     concurrency_limit: int | None = None
-    collision_strategy: str | None = None      # ENQUEUE | CANCEL_NEW
+    collision_strategy: str | None = None  # ENQUEUE | CANCEL_NEW
 
     @property
     def schedule(self) -> str:
@@ -55,11 +56,19 @@ def load_deployments(path: Path | None = None) -> list[Deployment]:
         first = schedules[0] if schedules else {}
         limit = d.get("concurrency_limit")
         options = limit if isinstance(limit, dict) else {"limit": limit}
-        out.append(Deployment(
-            name=d["name"], flow=flow, description=d.get("description") or "",
-            cron=first.get("cron"), timezone=first.get("timezone"),
-            parameters=dict(d.get("parameters") or {}), tags=list(d.get("tags") or []),
-            concurrency_limit=options.get("limit"), collision_strategy=options.get("collision_strategy")))
+        out.append(
+            Deployment(
+                name=d["name"],
+                flow=flow,
+                description=d.get("description") or "",
+                cron=first.get("cron"),
+                timezone=first.get("timezone"),
+                parameters=dict(d.get("parameters") or {}),
+                tags=list(d.get("tags") or []),
+                concurrency_limit=options.get("limit"),
+                collision_strategy=options.get("collision_strategy"),
+            )
+        )
     if not out:
         raise ConfigError(f"{path}: no deployments")
     return out

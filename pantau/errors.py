@@ -7,6 +7,7 @@ escapes is a bug and keeps its traceback.
 A stage that *reports* rather than raises (one broken feed among twenty, one page that cannot be
 extracted) returns a :class:`Problem` row instead.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -31,8 +32,15 @@ class FetchError(PantauError):
     ``network``: the host could not be reached at all (DNS, refused, reset, timed out);
     ``blocked``: pantau itself refused to connect (an address that is not public, see http.allow_private)."""
 
-    def __init__(self, message: str, transient: bool = False, status: int | None = None,
-                 retry_after: float | None = None, network: bool = False, blocked: bool = False):
+    def __init__(
+        self,
+        message: str,
+        transient: bool = False,
+        status: int | None = None,
+        retry_after: float | None = None,
+        network: bool = False,
+        blocked: bool = False,
+    ):
         super().__init__(message)
         self.transient = transient
         self.status = status
@@ -57,6 +65,7 @@ class DeliveryError(PantauError):
 @dataclass(frozen=True)
 class Problem:
     """A failure a stage reports and moves past: which stage, where (source name or URL), why."""
+
     stage: str
     where: str
     reason: str

@@ -2,6 +2,7 @@
 
 (The topic half of evaluation lives in ``pantau.topic.evaluate``.)
 """
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,12 @@ def evaluate_extraction(gold_path: Path, pages_dir: Path) -> list[dict]:
         path = next(pages_dir.glob(f"*__{name}"))
         x = extract_article(decode_html(path.read_bytes()), e["url"])
         text = x.text if x else ""
-        rows.append({"name": name, "f1": token_f1(text, e.get("content") or ""),
-                     "boilerplate": sorted({m.lower() for m in BOILERPLATE.findall(text)}),
-                     "published": x.published if x else None})
+        rows.append(
+            {
+                "name": name,
+                "f1": token_f1(text, e.get("content") or ""),
+                "boilerplate": sorted({m.lower() for m in BOILERPLATE.findall(text)}),
+                "published": x.published if x else None,
+            }
+        )
     return rows

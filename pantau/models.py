@@ -1,4 +1,5 @@
 """Plain data passed between stages: candidate → fetched page → article → match → alert."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -18,8 +19,9 @@ Sender = Callable[[str, str, str, "str | None"], None]
 @dataclass
 class Channel:
     """A resolved channel (connectors/delivery builds them; pantau/alerts sends through them)."""
+
     settings: ChannelSettings
-    format: str                               # markdown | html | text (``auto`` resolved from the URL)
+    format: str  # markdown | html | text (``auto`` resolved from the URL)
     send: Sender
     timezone: str = "Asia/Jakarta"
     template_dir: str | None = None
@@ -41,6 +43,7 @@ class Channel:
 @dataclass(frozen=True)
 class Candidate:
     """A link a source says exists; nothing has been fetched yet."""
+
     url: str
     source: str
     title: str = ""
@@ -51,6 +54,7 @@ class Candidate:
 @dataclass
 class FeedResult:
     """What one source yielded in one run, plus the state to remember for the next."""
+
     source: str
     url: str
     candidates: list[Candidate] = field(default_factory=list)
@@ -59,25 +63,26 @@ class FeedResult:
     etag: str | None = None
     last_modified: str | None = None
     error: str | None = None
-    unreachable: bool = False             # the error is that the host could not be reached at all
-    aliases: dict[str, str] = field(default_factory=dict)   # redirect link → outlet URL, newly resolved
+    unreachable: bool = False  # the error is that the host could not be reached at all
+    aliases: dict[str, str] = field(default_factory=dict)  # redirect link → outlet URL, newly resolved
 
 
 @dataclass
 class Page:
     """A fetched article page (or the reason it could not be fetched)."""
+
     candidate: Candidate
     final_url: str
     status: int | None = None
     html: str | None = None
     error: str | None = None
-    more_html: list[str] = field(default_factory=list)    # later pages of a multi-page article, in order
-    notes: list[str] = field(default_factory=list)        # e.g. a later page that could not be fetched
+    more_html: list[str] = field(default_factory=list)  # later pages of a multi-page article, in order
+    notes: list[str] = field(default_factory=list)  # e.g. a later page that could not be fetched
 
 
 @dataclass
 class Article:
-    url: str                 # canonical URL
+    url: str  # canonical URL
     fetched_url: str
     source: str
     title: str
@@ -94,13 +99,13 @@ class Match:
     topic: str
     score: float
     relevant: bool
-    reason: str                                   # short, for the alert line
+    reason: str  # short, for the alert line
     concepts: dict[str, list[str]] = field(default_factory=dict)
     nearest_exemplar: str | None = None
     similarity: float = 0.0
     top_terms: list[str] = field(default_factory=list)
     contributions: dict[str, float] = field(default_factory=dict)
-    nearest_negative: str | None = None           # the negative exemplar (known false alarm) most like it
+    nearest_negative: str | None = None  # the negative exemplar (known false alarm) most like it
     negative_similarity: float = 0.0
 
     def to_dict(self) -> dict:
@@ -110,6 +115,7 @@ class Match:
 @dataclass
 class SourceOutcome:
     """One source in one run, for the closing table."""
+
     name: str
     kind: str
     links: int = 0
@@ -122,10 +128,11 @@ class SourceOutcome:
 @dataclass
 class ChannelOutcome:
     """One channel in one run: sent and failed counts, or why it was skipped."""
+
     name: str
     sent: int = 0
     failed: int = 0
-    uncertain: int = 0          # sent, but no answer came: maybe delivered; never re-sent automatically
+    uncertain: int = 0  # sent, but no answer came: maybe delivered; never re-sent automatically
     skipped: str | None = None
     last_error: str | None = None
 
@@ -133,6 +140,7 @@ class ChannelOutcome:
 @dataclass
 class Counts:
     """What the stages after discovery did with one batch (or, added up, with the run)."""
+
     fetched: int = 0
     extracted: int = 0
     indonesian: int = 0
@@ -140,7 +148,7 @@ class Counts:
     stories_new: int = 0
     stories_updated: int = 0
     problems: list[Problem] = field(default_factory=list)
-    story_ids: list[int] = field(default_factory=list)     # the stories this batch started or grew
+    story_ids: list[int] = field(default_factory=list)  # the stories this batch started or grew
 
     def __iadd__(self, other: Counts) -> Counts:
         for f in fields(self):
@@ -154,6 +162,7 @@ class Counts:
 @dataclass
 class RunSummary:
     """The report of one run (built by the flow from what each stage returned)."""
+
     discovered: int = 0
     new_candidates: int = 0
     fetched: int = 0
@@ -168,10 +177,10 @@ class RunSummary:
     errors: list[Problem] = field(default_factory=list)
     sources: list[SourceOutcome] = field(default_factory=list)
     channels: list[ChannelOutcome] = field(default_factory=list)
-    outcome: str = "ok"             # ok | no_source | undelivered (see pantau/report.py: judge)
+    outcome: str = "ok"  # ok | no_source | undelivered (see pantau/report.py: judge)
     message: str = ""
-    dry_run: bool = False           # nothing was sent or kept; ``would_send`` lists what would have been
-    would_send: list[dict] = field(default_factory=list)     # {channel, title}
+    dry_run: bool = False  # nothing was sent or kept; ``would_send`` lists what would have been
+    would_send: list[dict] = field(default_factory=list)  # {channel, title}
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -7,6 +7,7 @@ Written by pantau: the store, Prefect's local database, the demo's files. Their 
 config file's own folder for a config.yaml of yours; for the packaged default config and the demo it
 is the data home (``data_home``). pantau creates every folder it needs itself.
 """
+
 from __future__ import annotations
 
 import os

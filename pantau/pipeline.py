@@ -4,6 +4,7 @@ candidates → ``select_new`` (one per canonical URL, never one already fetched;
 → [fetch: connectors] → ``analyse`` (extract, language, topic) → ``record`` (store the article, join
 or start a story, record the alert intent). Each returns what it did; nothing is mutated in place.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -34,7 +35,7 @@ class Analysed:
     page: Page
     article: Article | None = None
     matches: list[Match] = field(default_factory=list)
-    skip_reason: str | None = None        # why it stops here (not an error: e.g. not Indonesian)
+    skip_reason: str | None = None  # why it stops here (not an error: e.g. not Indonesian)
     error: str | None = None
 
     @property
@@ -46,14 +47,18 @@ def _published(page_date: datetime | None, feed_date: datetime | None) -> dateti
     """The page's date, unless it is a bare day and the feed gives a time on that same day."""
     if page_date is None:
         return feed_date
-    if feed_date is not None and page_date.timetz().replace(tzinfo=None) == time(0, 0) \
-            and feed_date.astimezone(page_date.tzinfo).date() == page_date.date():
+    if (
+        feed_date is not None
+        and page_date.timetz().replace(tzinfo=None) == time(0, 0)
+        and feed_date.astimezone(page_date.tzinfo).date() == page_date.date()
+    ):
         return feed_date
     return page_date
 
 
-def select_new(store: Store, results: list[FeedResult], max_attempts: int, limit: int,
-               run_id: str) -> tuple[list[Candidate], list[Problem]]:
+def select_new(
+    store: Store, results: list[FeedResult], max_attempts: int, limit: int, run_id: str
+) -> tuple[list[Candidate], list[Problem]]:
     """The links this run fetches — one per canonical URL, never one fetched before or being fetched
     by an overlapping run (claimed in the store), failed ones again once their backoff has passed,
     hosts interleaved (so that a batch is not one site's links back to back) — and the links dropped
@@ -70,7 +75,7 @@ def select_new(store: Store, results: list[FeedResult], max_attempts: int, limit
     canon = {id(c): u for u, c in by_url.items()}
     ordered = [canon[id(c)] for c in interleave(list(by_url.values()))]
     won = store.seen.claim(ordered, run_id, max_attempts)
-    release(store, [by_url[u] for u in won[limit:]], run_id)        # beyond this run's limit: the next run's
+    release(store, [by_url[u] for u in won[limit:]], run_id)  # beyond this run's limit: the next run's
     return [by_url[u] for u in won[:limit]], problems
 
 
@@ -98,6 +103,7 @@ def interleave(candidates: list[Candidate]) -> list[Candidate]:
 def analyse(pages: list[Page], matchers: list[Matcher], languages: list[str]) -> list[Analysed]:
     from .extract import content_hash, extract_article  # here: a run with nothing new never loads them
     from .extract.language import detect_language
+
     out = []
     for p in pages:
         a = Analysed(page=p)
@@ -116,10 +122,17 @@ def analyse(pages: list[Page], matchers: list[Matcher], languages: list[str]) ->
         lang, _ = detect_language(f"{x.title}\n{x.text}")
         url = canonical_url(x.url or p.final_url) or canonical_url(p.final_url) or p.final_url
         a.article = Article(
-            url=url, fetched_url=p.final_url, source=p.candidate.source,
-            title=x.title or p.candidate.title, text=x.text, published=_published(x.published, p.candidate.published),
-            author=x.author, site=p.candidate.outlet or x.site, language=lang,
-            content_hash=content_hash(x.title, x.text))
+            url=url,
+            fetched_url=p.final_url,
+            source=p.candidate.source,
+            title=x.title or p.candidate.title,
+            text=x.text,
+            published=_published(x.published, p.candidate.published),
+            author=x.author,
+            site=p.candidate.outlet or x.site,
+            language=lang,
+            content_hash=content_hash(x.title, x.text),
+        )
         if lang not in languages:
             a.skip_reason = f"language {lang}"
             continue
@@ -135,6 +148,7 @@ _WORKER: dict = {}
 def _start_worker(topics: list[tuple[str, float | None]], languages: list[str]) -> None:
     """A worker process: load the topics once, keep them for every chunk it analyses."""
     from .topic import load_topic
+
     _WORKER["matchers"] = [Matcher(load_topic(path, threshold)) for path, threshold in topics]
     _WORKER["languages"] = languages
 
@@ -158,8 +172,13 @@ class Analyser:
     process beat one worker plus a thread of the main process, whose event loop, store writes and
     analysis then share one interpreter lock."""
 
-    def __init__(self, loaded: list[Topic], topics: list[tuple[str, float | None]], languages: list[str],
-                 processes: int | None = None):
+    def __init__(
+        self,
+        loaded: list[Topic],
+        topics: list[tuple[str, float | None]],
+        languages: list[str],
+        processes: int | None = None,
+    ):
         self.loaded, self.topics, self.languages = loaded, topics, languages
         self.processes = default_processes() if processes is None else processes
         self._pool: ProcessPoolExecutor | None = None
@@ -174,8 +193,12 @@ class Analyser:
 
     def _workers(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_start_worker, initargs=(self.topics, self.languages))
+            self._pool = ProcessPoolExecutor(
+                self.processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(self.topics, self.languages),
+            )
         return self._pool
 
     async def analyse(self, pages: list[Page]) -> list[Analysed]:
@@ -183,20 +206,20 @@ class Analyser:
             return []
         if self.processes == 0:
             return await asyncio.to_thread(analyse, pages, self.matchers, self.languages)
-        shares = [pages[i::self.processes] for i in range(self.processes)]
+        shares = [pages[i :: self.processes] for i in range(self.processes)]
         loop = asyncio.get_running_loop()
         for attempt in (1, 2):
             try:
                 jobs = [loop.run_in_executor(self._workers(), _analyse_in_worker, share) for share in shares if share]
                 parts = await asyncio.gather(*jobs)
                 break
-            except BrokenProcessPool:             # a worker died (killed, or a page crashed its parser)
+            except BrokenProcessPool:  # a worker died (killed, or a page crashed its parser)
                 self.close()
-                if attempt == 2:                  # twice: report the batch, never crash the run on it
+                if attempt == 2:  # twice: report the batch, never crash the run on it
                     return [Analysed(page=p, error="analysis failed: its worker process died") for p in pages]
         out: list[Analysed] = [None] * len(pages)  # type: ignore[list-item]
-        for i, part in enumerate(parts):              # share i holds pages i, i+n, i+2n … : put them back
-            out[i::len(shares)] = part
+        for i, part in enumerate(parts):  # share i holds pages i, i+n, i+2n … : put them back
+            out[i :: len(shares)] = part
         return out
 
     def close(self) -> None:
@@ -238,10 +261,15 @@ def record(store: Store, analysed: list[Analysed], channels: list[alerts.Channel
         sig = signature(art.title, art.text)
         story: StoryRow | None
         if duplicate is not None and duplicate.story_id:
-            story = store.stories.get(duplicate.story_id)      # syndicated copy of a known article
+            story = store.stories.get(duplicate.story_id)  # syndicated copy of a known article
         else:
-            story = find_story(sig, art.published, store.stories.recent(best.topic, utcnow() - STORY_WINDOW),
-                               STORY_THRESHOLD, STORY_WINDOW)
+            story = find_story(
+                sig,
+                art.published,
+                store.stories.recent(best.topic, utcnow() - STORY_WINDOW),
+                STORY_THRESHOLD,
+                STORY_WINDOW,
+            )
         if story is None:
             story_id = store.stories.create(best.topic, art.title, sig, art.published)
             n.stories_new += 1
@@ -257,4 +285,4 @@ def record(store: Store, analysed: list[Analysed], channels: list[alerts.Channel
 
 def batches(items: list, size: int) -> Iterator[list]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]

@@ -8,6 +8,7 @@
   ``CancelledError`` tracebacks Prefect's temporary server prints while it shuts down (nor its
   "Stopping temporary server" line, which would come after the run's closing verdict).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -45,7 +46,7 @@ class QuietConsole(logging.Filter):
         if record.name.startswith("prefect.task_runs") and str(record.msg).startswith("Finished in state Completed"):
             return False
         if record.exc_info and _cancelled(record.exc_info[1]):
-            return False                     # the temporary server (its services, its database pool) stopping
+            return False  # the temporary server (its services, its database pool) stopping
         if str(record.msg).startswith("Stopping temporary server"):
-            return False                     # at exit, after pantau's closing lines
+            return False  # at exit, after pantau's closing lines
         return True

@@ -18,6 +18,7 @@ The run's artifacts (stable keys, the flow's name first): ``<flow>-summary`` (``
 ``<flow>-stories`` (``stories_table``: the stories the run started or grew), a digest run's
 ``digest`` (``digest_report``) and a backfill's ``backfill-progress``.
 """
+
 from __future__ import annotations
 
 from .alerts.render import outlet_name
@@ -28,8 +29,19 @@ from .store import Store
 
 EXIT_CODES = {"ok": 0, "no_source": 3, "undelivered": 4}
 
-STAGES = ("discovered", "new_candidates", "fetched", "extracted", "indonesian", "matched",
-          "stories_new", "stories_updated", "alerts_sent", "alerts_failed", "alerts_pending")
+STAGES = (
+    "discovered",
+    "new_candidates",
+    "fetched",
+    "extracted",
+    "indonesian",
+    "matched",
+    "stories_new",
+    "stories_updated",
+    "alerts_sent",
+    "alerts_failed",
+    "alerts_pending",
+)
 
 
 def judge(s: RunSummary) -> tuple[str, str]:
@@ -37,33 +49,45 @@ def judge(s: RunSummary) -> tuple[str, str]:
     failed = [x for x in s.sources if x.error]
     if s.sources and len(failed) == len(s.sources):
         if all(x.unreachable for x in failed):
-            return "no_source", (f"no source reachable ({len(failed)} of {len(s.sources)} failed) "
-                                 "— is this machine online?")
+            return "no_source", (
+                f"no source reachable ({len(failed)} of {len(s.sources)} failed) — is this machine online?"
+            )
         return "no_source", f"every source failed ({len(failed)} of {len(s.sources)}) — see the table above"
     unsure = [c for c in s.channels if c.uncertain]
     if unsure:
         n = sum(c.uncertain for c in unsure)
         names = ", ".join(c.name for c in unsure)
-        return "undelivered", (f"{n} alert{'s' if n != 1 else ''} may not have arrived ({names} did not answer "
-                               "after sending); not re-sent — check, then `pantau outbox --requeue ID`")
+        return "undelivered", (
+            f"{n} alert{'s' if n != 1 else ''} may not have arrived ({names} did not answer "
+            "after sending); not re-sent — check, then `pantau outbox --requeue ID`"
+        )
     undelivered = [c for c in s.channels if c.failed]
     if undelivered:
         n = sum(c.failed for c in undelivered)
         names = ", ".join(c.name for c in undelivered)
-        return "undelivered", (f"{n} alert{'s' if n != 1 else ''} not delivered ({names}); kept in the "
-                               "outbox and retried on the next run")
+        return "undelivered", (
+            f"{n} alert{'s' if n != 1 else ''} not delivered ({names}); kept in the outbox and retried on the next run"
+        )
     sent = s.alerts_sent
     bad = f", {len(failed)} source{'s' if len(failed) != 1 else ''} failed" if failed else ""
     stories = f"{s.stories_new} new stor{'y' if s.stories_new == 1 else 'ies'}{bad}"
     if s.dry_run:
-        return "ok", (f"dry run: {sent} alert{'s' if sent != 1 else ''} would be sent, {stories} — "
-                      "nothing sent, nothing kept")
+        return "ok", (
+            f"dry run: {sent} alert{'s' if sent != 1 else ''} would be sent, {stories} — nothing sent, nothing kept"
+        )
     return "ok", f"{sent} alert{'s' if sent != 1 else ''} sent, {stories}"
 
 
-def summarise(sources: list[Source], results: list[FeedResult], fresh: list[Candidate], done: Counts,
-              delivered: dict, skipped: dict[str, str], outbox: dict[str, int],
-              would_send: list[dict] | None = None) -> RunSummary:
+def summarise(
+    sources: list[Source],
+    results: list[FeedResult],
+    fresh: list[Candidate],
+    done: Counts,
+    delivered: dict,
+    skipped: dict[str, str],
+    outbox: dict[str, int],
+    would_send: list[dict] | None = None,
+) -> RunSummary:
     """The run's report from what each stage returned, with its verdict. ``would_send``: a dry run's
     notes of what its channels were given (pantau/run_options.py), None for a real run."""
     new_by_source: dict[str, int] = {}
@@ -71,21 +95,40 @@ def summarise(sources: list[Source], results: list[FeedResult], fresh: list[Cand
         new_by_source[c.source] = new_by_source.get(c.source, 0) + 1
     real = {name: v for name, v in delivered["by_channel"].items() if name != "console"}
     s = RunSummary(
-        discovered=sum(len(r.candidates) for r in results), new_candidates=len(fresh),
-        fetched=done.fetched, extracted=done.extracted, indonesian=done.indonesian, matched=done.matched,
-        stories_new=done.stories_new, stories_updated=done.stories_updated,
-        alerts_sent=sum(v["sent"] for v in real.values()), alerts_failed=sum(v["failed"] for v in real.values()),
+        discovered=sum(len(r.candidates) for r in results),
+        new_candidates=len(fresh),
+        fetched=done.fetched,
+        extracted=done.extracted,
+        indonesian=done.indonesian,
+        matched=done.matched,
+        stories_new=done.stories_new,
+        stories_updated=done.stories_updated,
+        alerts_sent=sum(v["sent"] for v in real.values()),
+        alerts_failed=sum(v["failed"] for v in real.values()),
         alerts_pending=sum(outbox.get(state, 0) for state in ("pending", "failed", "uncertain")),
         errors=done.problems,
-        sources=[SourceOutcome(src.name, src.kind, links=len(r.candidates), new=new_by_source.get(src.name, 0),
-                               not_modified=r.not_modified, error=r.error, unreachable=r.unreachable)
-                 for src, r in zip(sources, results, strict=True)],
-        channels=[ChannelOutcome(name, v["sent"], v["failed"], v["uncertain"], last_error=v["last_error"])
-                  for name, v in real.items()]
+        sources=[
+            SourceOutcome(
+                src.name,
+                src.kind,
+                links=len(r.candidates),
+                new=new_by_source.get(src.name, 0),
+                not_modified=r.not_modified,
+                error=r.error,
+                unreachable=r.unreachable,
+            )
+            for src, r in zip(sources, results, strict=True)
+        ],
+        channels=[
+            ChannelOutcome(name, v["sent"], v["failed"], v["uncertain"], last_error=v["last_error"])
+            for name, v in real.items()
+        ]
         + [ChannelOutcome(name, skipped=why) for name, why in skipped.items()],
         dry_run=would_send is not None,
-        would_send=[{"channel": n["channel"], "title": n["title"]} for n in would_send or []
-                    if n["channel"] != "console"])
+        would_send=[
+            {"channel": n["channel"], "title": n["title"]} for n in would_send or [] if n["channel"] != "console"
+        ],
+    )
     s.outcome, s.message = judge(s)
     return s
 
@@ -110,10 +153,12 @@ def _channel_result(c) -> str:
 
 
 def counts_line(d: dict) -> str:
-    return (f"discovered {d['discovered']} · new {d['new_candidates']} · fetched {d['fetched']} · "
-            f"extracted {d['extracted']} · Indonesian {d['indonesian']} · matched {d['matched']} · "
-            f"stories {d['stories_new']} new, {d['stories_updated']} updated · alerts {d['alerts_sent']} "
-            f"sent, {d['alerts_failed']} failed, {d['alerts_pending']} pending")
+    return (
+        f"discovered {d['discovered']} · new {d['new_candidates']} · fetched {d['fetched']} · "
+        f"extracted {d['extracted']} · Indonesian {d['indonesian']} · matched {d['matched']} · "
+        f"stories {d['stories_new']} new, {d['stories_updated']} updated · alerts {d['alerts_sent']} "
+        f"sent, {d['alerts_failed']} failed, {d['alerts_pending']} pending"
+    )
 
 
 def summary_text(d: dict) -> str:
@@ -132,8 +177,10 @@ def summary_text(d: dict) -> str:
         out.append(f"dry run, would send to {n['channel']}: {n['title']}")
     other = [e for e in d.get("errors", []) if _beyond_table(Problem(**e))]
     if other:
-        out.append(f"{len(other)} link{'s' if len(other) != 1 else ''} or page{'s' if len(other) != 1 else ''} "
-                   "could not be read (listed in the run's Prefect artifact and in --json)")
+        out.append(
+            f"{len(other)} link{'s' if len(other) != 1 else ''} or page{'s' if len(other) != 1 else ''} "
+            "could not be read (listed in the run's Prefect artifact and in --json)"
+        )
     out.append(counts_line(d))
     mark = "ok" if d.get("outcome", "ok") == "ok" else "FAILED"
     out.append(f"{mark}: {d.get('message', '')}")
@@ -151,8 +198,7 @@ def _cell(text: object) -> str:
 
 def summary_markdown(s: RunSummary, flow: str = "ingest") -> str:
     """The run's summary artifact (``<flow>-summary``)."""
-    lines = [f"# pantau {flow} — {s.outcome}", "", f"**{_cell(s.message)}**", "",
-             "| stage | count |", "|---|---|"]
+    lines = [f"# pantau {flow} — {s.outcome}", "", f"**{_cell(s.message)}**", "", "| stage | count |", "|---|---|"]
     lines += [f"| {k} | {getattr(s, k)} |" for k in STAGES]
     lines += ["", "## Sources", "", "| source | kind | result |", "|---|---|---|"]
     lines += [f"| {x.name} | {x.kind} | {_cell(_source_result(x))} |" for x in s.sources]
@@ -191,9 +237,15 @@ def stories_table(store: Store, story_ids: list[int]) -> list[dict]:
         if not arts:
             continue
         lead = max(arts, key=lambda a: a.score or 0)
-        rows.append({"title": story.title, "outlets": ", ".join(sorted({outlet_name(a) for a in arts})),
-                     "score": round(lead.score or 0.0, 3), "why": lead.explanation.get("reason", ""),
-                     "link": lead.url})
+        rows.append(
+            {
+                "title": story.title,
+                "outlets": ", ".join(sorted({outlet_name(a) for a in arts})),
+                "score": round(lead.score or 0.0, 3),
+                "why": lead.explanation.get("reason", ""),
+                "link": lead.url,
+            }
+        )
     return rows
 
 
@@ -204,15 +256,18 @@ def digest_report(by_channel: dict, dry_run: bool) -> tuple[str, str, str]:
     sent = [name for name, c in by_channel.items() if c["sent"]]
     verb = "would be sent" if dry_run else "sent"
     if failed:
-        outcome, message = "undelivered", (f"digest not delivered ({', '.join(failed)}); kept in the outbox and "
-                                           "retried on the next run")
+        outcome, message = (
+            "undelivered",
+            (f"digest not delivered ({', '.join(failed)}); kept in the outbox and retried on the next run"),
+        )
     elif not by_channel:
         outcome, message = "ok", "no channel in mode: digest"
     else:
         outcome = "ok"
         each = ", ".join(f"{n}: {by_channel[n]['sent']} stories" for n in sent)
         message = f"{len(sent)} digest{'s' if len(sent) != 1 else ''} {verb}" + (
-            f" ({each})" if sent else " (nothing waiting, or no digest_cron tick since the last digest)")
+            f" ({each})" if sent else " (nothing waiting, or no digest_cron tick since the last digest)"
+        )
     lines = [f"# pantau digest — {outcome}", "", f"**{_cell(message)}**"]
     for name, c in by_channel.items():
         lines += ["", f"## {name}", ""]
@@ -220,6 +275,11 @@ def digest_report(by_channel: dict, dry_run: bool) -> tuple[str, str, str]:
             lines.append("nothing due")
             continue
         state = verb if c["sent"] else f"FAILED: {c['last_error']}"
-        lines += [f"**{_cell(c['title'])}** — {c['stories']} stor{'y' if c['stories'] == 1 else 'ies'}, {state}",
-                  "", "```", c["body"], "```"]
+        lines += [
+            f"**{_cell(c['title'])}** — {c['stories']} stor{'y' if c['stories'] == 1 else 'ies'}, {state}",
+            "",
+            "```",
+            c["body"],
+            "```",
+        ]
     return outcome, message, "\n".join(lines)

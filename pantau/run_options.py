@@ -23,6 +23,7 @@ The flows' parameters are the plain models below. The deployments' forms (``form
 models with the choices — topics, sources, channels — taken from the config when the deployment is
 built, so the UI offers drop-downs and multi-selects instead of free text.
 """
+
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
@@ -35,7 +36,7 @@ from .models import Channel
 from .store import Store
 
 ALL_TOPICS = "all"
-LOOKBACK_KINDS = ("sitemap", "google_news", "gdelt")      # the kinds that honour max_age_hours
+LOOKBACK_KINDS = ("sitemap", "google_news", "gdelt")  # the kinds that honour max_age_hours
 
 
 class _Options(BaseModel):
@@ -44,45 +45,77 @@ class _Options(BaseModel):
 
 class IngestOptions(_Options):
     """One ingest run, as the schedule runs it unless a field is changed."""
-    topic: str = Field(default=ALL_TOPICS, title="Topic",
-                       description=f"Match against this topic only ({ALL_TOPICS}: every configured topic)")
-    sources: list[str] = Field(default_factory=list, title="Sources",
-                               description="Read only these sources (none chosen: every enabled source)")
-    lookback_hours: float = Field(default=0, ge=0, title="Lookback (hours)",
-                                  description="Sitemap and search sources take items up to this many hours "
-                                              "old (0: each source's own max_age_hours)")
-    dry_run: bool = Field(default=False, title="Dry run",
-                          description="Match and report, send nothing, keep nothing: the run's artifacts "
-                                      "list what would have been sent")
-    channels: list[str] = Field(default_factory=list, title="Channels",
-                                description="Deliver to these channels only (none chosen: every channel); "
-                                            "the others keep their alerts for a later run")
-    max_alerts: int = Field(default=0, ge=0, title="Max alerts per channel",
-                            description="At most this many alerts per channel in this run, the rest stay "
-                                        "pending (0: each channel's max_per_run)")
+
+    topic: str = Field(
+        default=ALL_TOPICS,
+        title="Topic",
+        description=f"Match against this topic only ({ALL_TOPICS}: every configured topic)",
+    )
+    sources: list[str] = Field(
+        default_factory=list, title="Sources", description="Read only these sources (none chosen: every enabled source)"
+    )
+    lookback_hours: float = Field(
+        default=0,
+        ge=0,
+        title="Lookback (hours)",
+        description="Sitemap and search sources take items up to this many hours "
+        "old (0: each source's own max_age_hours)",
+    )
+    dry_run: bool = Field(
+        default=False,
+        title="Dry run",
+        description="Match and report, send nothing, keep nothing: the run's artifacts list what would have been sent",
+    )
+    channels: list[str] = Field(
+        default_factory=list,
+        title="Channels",
+        description="Deliver to these channels only (none chosen: every channel); "
+        "the others keep their alerts for a later run",
+    )
+    max_alerts: int = Field(
+        default=0,
+        ge=0,
+        title="Max alerts per channel",
+        description="At most this many alerts per channel in this run, the rest stay "
+        "pending (0: each channel's max_per_run)",
+    )
 
 
 class BackfillOptions(IngestOptions):
     """A time window of sitemap and search sources, read once, on demand."""
-    sources: list[str] = Field(default_factory=list, title="Sources",
-                               description="Read only these sitemap/search sources (none chosen: every "
-                                           "enabled sitemap, google_news and gdelt source)")
-    lookback_hours: float = Field(default=72, gt=0, title="Lookback (hours)",
-                                  description="The window: items up to this many hours old (72: the last "
-                                              "3 days)")
+
+    sources: list[str] = Field(
+        default_factory=list,
+        title="Sources",
+        description="Read only these sitemap/search sources (none chosen: every "
+        "enabled sitemap, google_news and gdelt source)",
+    )
+    lookback_hours: float = Field(
+        default=72,
+        gt=0,
+        title="Lookback (hours)",
+        description="The window: items up to this many hours old (72: the last 3 days)",
+    )
 
 
 class DigestOptions(_Options):
     """The digest of every channel in ``mode: digest``: the stories waiting for it, in one message."""
-    channels: list[str] = Field(default_factory=list, title="Channels",
-                                description="Only these digest channels (none chosen: every channel in "
-                                            "mode: digest)")
-    send_now: bool = Field(default=False, title="Send now",
-                           description="Send what is waiting even if the channel's digest_cron has not "
-                                       "ticked since its last digest")
-    dry_run: bool = Field(default=False, title="Dry run",
-                          description="Build the digests and show them in the run's artifact; send and "
-                                      "record nothing")
+
+    channels: list[str] = Field(
+        default_factory=list,
+        title="Channels",
+        description="Only these digest channels (none chosen: every channel in mode: digest)",
+    )
+    send_now: bool = Field(
+        default=False,
+        title="Send now",
+        description="Send what is waiting even if the channel's digest_cron has not ticked since its last digest",
+    )
+    dry_run: bool = Field(
+        default=False,
+        title="Dry run",
+        description="Build the digests and show them in the run's artifact; send and record nothing",
+    )
 
 
 def _choice(names: list[str]) -> Any:
@@ -100,12 +133,13 @@ def form(cfg: Config, options: type[_Options]) -> type[_Options]:
     if "topic" in own:
         fields["topic"] = (_choice([ALL_TOPICS] + [t.name for t in cfg.topics]), own["topic"])
     if "sources" in own:
-        names = [s.name for s in (backfill_sources(cfg, enabled_only=False) if options is BackfillOptions
-                                  else cfg.sources)]
-        fields["sources"] = (list[_choice(names)], own["sources"])       # type: ignore[misc]
+        names = [
+            s.name for s in (backfill_sources(cfg, enabled_only=False) if options is BackfillOptions else cfg.sources)
+        ]
+        fields["sources"] = (list[_choice(names)], own["sources"])  # type: ignore[misc]
     if "channels" in own:
         names = [c.name for c in cfg.channels if c.enabled and (options is not DigestOptions or c.mode == "digest")]
-        fields["channels"] = (list[_choice(names)], own["channels"])     # type: ignore[misc]
+        fields["channels"] = (list[_choice(names)], own["channels"])  # type: ignore[misc]
     return create_model(options.__name__, __base__=options, __doc__=options.__doc__, **fields)
 
 
@@ -116,8 +150,9 @@ def backfill_sources(cfg: Config, enabled_only: bool = True) -> list:
 def _pick(what: str, wanted: list[str], have: list[str]) -> None:
     unknown = [w for w in wanted if w not in have]
     if unknown:
-        raise ConfigError(f"{what}: no {what[:-1]} named {', '.join(map(repr, unknown))} "
-                          f"(configured: {', '.join(have) or 'none'})")
+        raise ConfigError(
+            f"{what}: no {what[:-1]} named {', '.join(map(repr, unknown))} (configured: {', '.join(have) or 'none'})"
+        )
 
 
 def apply(cfg: Config, options: _Options) -> Config:
@@ -132,14 +167,18 @@ def apply(cfg: Config, options: _Options) -> Config:
     if chosen is not None:
         pool = backfill_sources(cfg, enabled_only=False) if isinstance(options, BackfillOptions) else cfg.sources
         _pick("sources", chosen, [s.name for s in pool])
-        picked = [s.model_copy(update={"enabled": True}) for s in pool if s.name in chosen] if chosen \
+        picked = (
+            [s.model_copy(update={"enabled": True}) for s in pool if s.name in chosen]
+            if chosen
             else [s for s in pool if s.enabled]
+        )
         lookback = getattr(options, "lookback_hours", 0)
         if lookback:
-            picked = [s.model_copy(update={"max_age_hours": lookback}) if s.kind in LOOKBACK_KINDS else s
-                      for s in picked]
+            picked = [
+                s.model_copy(update={"max_age_hours": lookback}) if s.kind in LOOKBACK_KINDS else s for s in picked
+            ]
         update["sources"] = picked
-    channels = list(cfg.channels)            # every channel still records its alerts (see ``delivered``)
+    channels = list(cfg.channels)  # every channel still records its alerts (see ``delivered``)
     _pick("channels", getattr(options, "channels", []), [c.name for c in channels if c.enabled])
     cap = getattr(options, "max_alerts", 0)
     if cap:
@@ -174,6 +213,7 @@ def dry_run_senders(channels: list[Channel]) -> tuple[list[Channel], list[dict[s
     def noting(name: str):
         def send(title: str, body: str, fmt: str, key: str | None = None) -> None:
             notes.append({"channel": name, "title": title, "body": body})
+
         return send
 
     return [Channel(c.settings, c.format, noting(c.name), c.timezone, c.template_dir) for c in channels], notes

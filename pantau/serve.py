@@ -7,6 +7,7 @@ Prefect server answering on 127.0.0.1:PORT, else starts ``prefect server start``
 and stops it on exit. Schedules are left as they are on shutdown (not paused), so a restarted
 ``pantau serve`` — or a worker — carries on with them.
 """
+
 from __future__ import annotations
 
 import os
@@ -52,19 +53,26 @@ class LocalServer:
         env.update(PREFECT_UI_API_URL=self.api_url, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
         prefect = str(Path(sys.executable).with_name("prefect"))
         with self.log_path.open("wb") as log:
-            self.proc = subprocess.Popen([prefect, "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
-                                         env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            self.proc = subprocess.Popen(
+                [prefect, "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             if self.proc.poll() is not None:
-                raise ServeError(f"`prefect server start` exited {self.proc.returncode}: {self.last_line()} "
-                                 f"(log: {self.log_path})")
+                raise ServeError(
+                    f"`prefect server start` exited {self.proc.returncode}: {self.last_line()} (log: {self.log_path})"
+                )
             if healthy(self.api_url):
                 return self
             time.sleep(0.5)
         self.stop()
-        raise ServeError(f"`prefect server start` did not answer on {self.api_url} within {timeout:.0f} s "
-                         f"(log: {self.log_path})")
+        raise ServeError(
+            f"`prefect server start` did not answer on {self.api_url} within {timeout:.0f} s (log: {self.log_path})"
+        )
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -88,14 +96,16 @@ def configured_api_url() -> str | None:
     if os.environ.get("PREFECT_API_URL"):
         return os.environ["PREFECT_API_URL"]
     from prefect.settings import get_current_settings
+
     return get_current_settings().api.url
 
 
 def serve(config_path: str, port: int, paused: bool, log_home: Path) -> int:
     """Serve deploy/prefect.yaml's deployments for the config at ``config_path`` until interrupted."""
     from .deployments import load_deployments
+
     specs = load_deployments()
-    os.environ["PANTAU_CONFIG"] = config_path        # the forms' choices, and the served runs' config
+    os.environ["PANTAU_CONFIG"] = config_path  # the forms' choices, and the served runs' config
     server = None
     api = configured_api_url()
     if api is None:
@@ -103,19 +113,25 @@ def serve(config_path: str, port: int, paused: bool, log_home: Path) -> int:
         if healthy(local.api_url):
             print(f"pantau serve: using the Prefect server already answering on {local.ui_url}", flush=True)
         else:
-            print(f"pantau serve: no PREFECT_API_URL set; starting `prefect server start --host 127.0.0.1 "
-                  f"--port {port}` (log: {local.log_path})", flush=True)
+            print(
+                f"pantau serve: no PREFECT_API_URL set; starting `prefect server start --host 127.0.0.1 "
+                f"--port {port}` (log: {local.log_path})",
+                flush=True,
+            )
             server = local.start()
         api = local.api_url
         os.environ["PREFECT_API_URL"] = api
     elif not healthy(api):
-        raise ServeError(f"no Prefect server answers at PREFECT_API_URL={api}; start one (`prefect server start`) "
-                         "or unset PREFECT_API_URL to let pantau serve start one on 127.0.0.1")
+        raise ServeError(
+            f"no Prefect server answers at PREFECT_API_URL={api}; start one (`prefect server start`) "
+            "or unset PREFECT_API_URL to let pantau serve start one on 127.0.0.1"
+        )
     try:
         from prefect import serve as prefect_serve
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
         from .flows.deployments import deployments
+
         # Prefect's runner leaves this coroutine behind when SIGTERM stops it; harmless, not for people
         warnings.filterwarnings("ignore", message="coroutine 'Runner.astop' was never awaited")
         with temporary_settings(updates={PREFECT_API_URL: api}):

@@ -5,6 +5,7 @@ Three layers, cheapest first: the canonical URL (``pantau/urls.py``), the exact 
 (TF-IDF top terms: names, places, the event's own words) between articles of the same topic published
 within a time window.
 """
+
 from __future__ import annotations
 
 import math
@@ -21,6 +22,7 @@ SIGNATURE_SIZE = 30
 @lru_cache(maxsize=1)
 def _idf() -> tuple[dict[str, float], float]:
     from .topic import load_idf
+
     return load_idf()
 
 
@@ -42,8 +44,9 @@ def similarity(a: list[str], b: list[str]) -> float:
     return len(set(a) & set(b)) / min(len(a), len(b))
 
 
-def find_story(sig: list[str], published: datetime | None, candidates: list[StoryRow],
-               threshold: float, window: timedelta) -> StoryRow | None:
+def find_story(
+    sig: list[str], published: datetime | None, candidates: list[StoryRow], threshold: float, window: timedelta
+) -> StoryRow | None:
     """The most similar recent story above threshold, or None."""
     best, best_sim = None, threshold
     for s in candidates:

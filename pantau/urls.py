@@ -6,6 +6,7 @@ hosts and paths (``amp.``/``m.``, ``/amp``), "show all pages" parameters, http â
 scheme other than http/https, broken brackets, longer than the store's key) gives None, and the
 caller drops it with a note.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,17 +16,20 @@ from courlan import normalize_url
 
 _AMP_PATH = re.compile(r"/amp/?$|^/amp(?=/)|\.amp$")
 _MOBILE_HOSTS = ("amp.", "m.", "mobile.")
-_EXTRA_PARAMS = re.compile(r"^(?:src|source|medium|campaign|from|cmpid|share|amp|outputType|_gl|igshid|"
-                           r"mc_cid|mc_eid|_ga|dclid|msclkid)$", re.IGNORECASE)
+_EXTRA_PARAMS = re.compile(
+    r"^(?:src|source|medium|campaign|from|cmpid|share|amp|outputType|_gl|igshid|"
+    r"mc_cid|mc_eid|_ga|dclid|msclkid)$",
+    re.IGNORECASE,
+)
 _SHOW_ALL = {("page", "all"), ("single", "1")}
-MAX_URL = 2000                  # the store's key (pantau/store/schema.py); no article URL is longer
+MAX_URL = 2000  # the store's key (pantau/store/schema.py); no article URL is longer
 
 
 def valid_http_url(url: str) -> bool:
     """An absolute http(s) URL with a host and a usable port."""
     try:
         parts = urlsplit(url.strip())
-        port = parts.port                       # raises ValueError when out of range or not a number
+        port = parts.port  # raises ValueError when out of range or not a number
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname) and (port is None or 0 < port)
@@ -42,14 +46,17 @@ def canonical_url(url: str) -> str | None:
     host = parts.hostname or ""
     for prefix in _MOBILE_HOSTS:
         if host.startswith(prefix) and host.count(".") >= 2:
-            rest = host[len(prefix):]
+            rest = host[len(prefix) :]
             host = "www." + rest if rest.count(".") == 1 else rest
             break
     path = _AMP_PATH.sub("", parts.path) or "/"
     if len(path) > 1:
         path = path.rstrip("/")
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not _EXTRA_PARAMS.match(k) and (k.lower(), v.lower()) not in _SHOW_ALL]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not _EXTRA_PARAMS.match(k) and (k.lower(), v.lower()) not in _SHOW_ALL
+    ]
     port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
     scheme = "https" if not port else parts.scheme
     out = urlunsplit((scheme, host + port, path, urlencode(sorted(query)), ""))

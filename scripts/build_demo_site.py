@@ -8,6 +8,7 @@ What goes in (see pantau/demo/replay/README.md for origins and licences):
   * seeds/     the two seed articles (Liputan6, Kompas; 3 March 2023) in the same shell.
 Feeds are not stored: the replay server builds one RSS 2.0 feed per outlet from manifest.json.
 """
+
 import html
 import json
 import random
@@ -42,10 +43,18 @@ SHELL = """<!DOCTYPE html>
 """
 
 SEED_META = {
-    "000_d65872ee167d278c": ("Liputan6", "liputan6", "2023-03-03T09:00:00+07:00",
-                             "Blinken Bertemu Lavrov di Sela Pertemuan G20 New Delhi, Desak Rusia Akhiri Perang di Ukraina"),
-    "004_f752538dff42923b": ("Kompas", "kompas", "2023-03-03T11:30:00+07:00",
-                             "Rusia Tuduh Barat Lakukan Pemerasan di Pertemuan Menlu G20 India"),
+    "000_d65872ee167d278c": (
+        "Liputan6",
+        "liputan6",
+        "2023-03-03T09:00:00+07:00",
+        "Blinken Bertemu Lavrov di Sela Pertemuan G20 New Delhi, Desak Rusia Akhiri Perang di Ukraina",
+    ),
+    "004_f752538dff42923b": (
+        "Kompas",
+        "kompas",
+        "2023-03-03T11:30:00+07:00",
+        "Rusia Tuduh Barat Lakukan Pemerasan di Pertemuan Menlu G20 India",
+    ),
 }
 
 
@@ -67,17 +76,27 @@ def main() -> None:
     manifest = []
 
     # 1. real recorded pages
-    expected = {json.loads(l)["fixture"].rsplit("/", 1)[1]: json.loads(l)
-                for l in (SHARED / "corpus/html/EXPECTED_from_upstream_tests.jsonl").open(encoding="utf-8")}
+    expected = {
+        json.loads(l)["fixture"].rsplit("/", 1)[1]: json.loads(l)
+        for l in (SHARED / "corpus/html/EXPECTED_from_upstream_tests.jsonl").open(encoding="utf-8")
+    }
     for src in sorted((SHARED / "corpus/html").glob("*singlepage*.html")):
         site, name = src.name.split("__", 1)
         e = expected.get(name, {})
         rel = f"pages/recorded/{src.name}"
         (OUT / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, OUT / rel)
-        manifest.append(dict(path=rel, outlet=site, title=e.get("title", name), kind="recorded",
-                             published=None, origin=f"shared/corpus/html/{src.name}",
-                             charset="iso-8859-1" if site == "kapanlagi" else "utf-8"))
+        manifest.append(
+            dict(
+                path=rel,
+                outlet=site,
+                title=e.get("title", name),
+                kind="recorded",
+                published=None,
+                origin=f"shared/corpus/html/{src.name}",
+                charset="iso-8859-1" if site == "kapanlagi" else "utf-8",
+            )
+        )
 
     # 2. real texts in an HTML shell (CC BY 4.0 sources only: the 2015 and 2019 items)
     rows = [json.loads(l) for l in (SHARED / "corpus/articles/topic-dev.jsonl").open(encoding="utf-8")]
@@ -93,9 +112,18 @@ def main() -> None:
         (OUT / rel).parent.mkdir(parents=True, exist_ok=True)
         date = f"{r['date']}T08:00:00+07:00"
         (OUT / rel).write_text(render(r["title"], r["outlet"], date, r["text"], r["url"]), encoding="utf-8")
-        manifest.append(dict(path=rel, outlet=slug(outlet), title=r["title"], kind="rendered", published=date,
-                             origin=f"shared/corpus/articles/topic-dev.jsonl id {r['id']} ({r['url']})",
-                             label=r["label"], charset="utf-8"))
+        manifest.append(
+            dict(
+                path=rel,
+                outlet=slug(outlet),
+                title=r["title"],
+                kind="rendered",
+                published=date,
+                origin=f"shared/corpus/articles/topic-dev.jsonl id {r['id']} ({r['url']})",
+                label=r["label"],
+                charset="utf-8",
+            )
+        )
 
     # 3. the two seed stories
     for p in sorted((SHARED / "seeds").glob("*.txt")):
@@ -103,8 +131,18 @@ def main() -> None:
         rel = f"pages/seeds/{key}-{slug(title)[:60]}.html"
         (OUT / rel).parent.mkdir(parents=True, exist_ok=True)
         (OUT / rel).write_text(render(title, outlet, date, p.read_text(encoding="utf-8"), None), encoding="utf-8")
-        manifest.append(dict(path=rel, outlet=key, title=title, kind="seed", published=date,
-                             origin=f"shared/seeds/{p.name} (title written for the demo)", label=1, charset="utf-8"))
+        manifest.append(
+            dict(
+                path=rel,
+                outlet=key,
+                title=title,
+                kind="seed",
+                published=date,
+                origin=f"shared/seeds/{p.name} (title written for the demo)",
+                label=1,
+                charset="utf-8",
+            )
+        )
 
     (OUT / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
     shutil.copyfile(SHARED / "corpus/html/LICENSE.upstream", OUT / "LICENSE.recorded-pages")

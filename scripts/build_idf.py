@@ -4,6 +4,7 @@ Input: shared/corpus/articles/pool-dev.jsonl.gz (background articles, see that c
 Only counts are stored (stems seen in ≥ 3 documents), never article text.
 Usage: python scripts/build_idf.py ../shared/corpus/articles/pool-dev.jsonl.gz
 """
+
 import gzip
 import json
 import sys

@@ -5,6 +5,7 @@ Both tools read a package from one folder, while pantau's flows/ and connectors/
 (pantau.flows, pantau.connectors) from folders of their own. So this builds the installed shape as a
 tree of symlinks in a temporary folder and points both at it. Exit status: 0 when both pass.
 """
+
 import os
 import subprocess
 import sys
@@ -28,8 +29,11 @@ def main() -> int:
         tool = Path(sys.executable).with_name
         config = str(ROOT / "pyproject.toml")
         imports = subprocess.call([str(tool("lint-imports")), "--config", config, "--no-cache"], env=env, cwd=tmp)
-        types = subprocess.call([str(tool("mypy")), "--config-file", config, "--cache-dir", str(Path(tmp) / ".mypy"),
-                                 "-p", "pantau"], env=env, cwd=tmp)
+        types = subprocess.call(
+            [str(tool("mypy")), "--config-file", config, "--cache-dir", str(Path(tmp) / ".mypy"), "-p", "pantau"],
+            env=env,
+            cwd=tmp,
+        )
         return 1 if imports or types else 0
 
 

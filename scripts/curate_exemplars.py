@@ -11,6 +11,7 @@ The rule, so that it can be checked and repeated:
     Russia as a sports nation, a market, an industry, a place, a backdrop).
 Each file carries its origin on its ``source:`` line (URL, dataset, licence, dev id, outlet).
 """
+
 import json
 import sys
 from pathlib import Path
@@ -30,8 +31,9 @@ def main() -> None:
     items = read_labeled(SHARED / "corpus" / "articles" / "topic-dev.jsonl")
     (ROOT / "scripts" / "dev-held-aside.txt").write_text(
         "# dev items kept aside for measuring (pantau.topic.evaluate.held_aside): "
-        "never exemplars, never tuned on\n"
-        + "".join(f"{i['id']}\n" for i in items if held_aside(i["id"])), encoding="utf-8")
+        "never exemplars, never tuned on\n" + "".join(f"{i['id']}\n" for i in items if held_aside(i["id"])),
+        encoding="utf-8",
+    )
     matcher = Matcher(load_topic(TOPIC))
     written = {"positive": 0, "negative": 0}
     for i in items:
@@ -44,12 +46,12 @@ def main() -> None:
         polarity = "positive" if i["label"] == 1 else "negative" if actor else None
         if polarity is None:
             continue
-        meta = {"source": f"{i['url']} ({dataset}, CC BY 4.0, id {i['id']}, {i['outlet']})",
-                "date": i["date"]}
+        meta = {"source": f"{i['url']} ({dataset}, CC BY 4.0, id {i['id']}, {i['outlet']})", "date": i["date"]}
         d = folder(TOPIC, polarity)
         d.mkdir(parents=True, exist_ok=True)
-        (d / f"{slug(i['title'], 40)}-{i['id'][:8]}.txt").write_text(render(i["title"], i["text"], meta),
-                                                                       encoding="utf-8")
+        (d / f"{slug(i['title'], 40)}-{i['id'][:8]}.txt").write_text(
+            render(i["title"], i["text"], meta), encoding="utf-8"
+        )
         written[polarity] += 1
     print(json.dumps(written))
 

@@ -10,6 +10,7 @@ Topic figures that count are those on data the matcher never saw:
   * false alarms in the background pool (12,252 articles naming none of the topic's actors).
 The full-dev line is for reference only: half of dev supplied the exemplars.
 """
+
 import gzip
 import json
 import sys
@@ -50,9 +51,15 @@ def main() -> None:
     errors(r)
 
     print("\n== 5-fold cross-validation over all of dev (exemplars from the other folds, CC BY part)")
-    cv = cross_validate(topic, dev, folds=5, positive=lambda i: i["label"] == 1 and copyable(i),
-                        negative=lambda i: i["label"] == 0 and copyable(i)
-                        and m.concept_evidence(i["title"], i["text"])["mass"]["actor"] > 0)
+    cv = cross_validate(
+        topic,
+        dev,
+        folds=5,
+        positive=lambda i: i["label"] == 1 and copyable(i),
+        negative=lambda i: (
+            i["label"] == 0 and copyable(i) and m.concept_evidence(i["title"], i["text"])["mass"]["actor"] > 0
+        ),
+    )
     print(format_report(cv))
     print("  per fold F1: " + ", ".join(f"{f['f1']:.3f}" for f in cv["folds"]))
     errors(cv)
@@ -75,8 +82,7 @@ def main() -> None:
             if x.relevant:
                 hits.append((x.score, a["title"], x.reason))
     rate = n / (time.process_time() - t)
-    print(f"{len(hits)} of {n} matched ({len(hits) / n * 2000:.2f} per 2,000; target ≤ 1) · "
-          f"{rate:.0f} articles/s")
+    print(f"{len(hits)} of {n} matched ({len(hits) / n * 2000:.2f} per 2,000; target ≤ 1) · {rate:.0f} articles/s")
     for s, title, why in hits:
         print(f"  {s:.3f} {title[:90]}  ({why})")
 

@@ -1,4 +1,5 @@
 """Shared fixtures: real servers on 127.0.0.1 only (replay site, webhook receiver, SMTP, Prefect)."""
+
 from __future__ import annotations
 
 import os
@@ -17,10 +18,14 @@ SEEDS = PROJECT / "seeds" / "g20-russia-ukraine"
 
 
 def pytest_addoption(parser):
-    parser.addoption("--fake-now", default=None, metavar="ISO",
-                     help="run each test (but those marked integration) with the clock set to this "
-                          "moment, ticking from there, e.g. 2026-03-01T17:30:00Z: no test may depend "
-                          "on the time of day, the date or the machine's time zone")
+    parser.addoption(
+        "--fake-now",
+        default=None,
+        metavar="ISO",
+        help="run each test (but those marked integration) with the clock set to this "
+        "moment, ticking from there, e.g. 2026-03-01T17:30:00Z: no test may depend "
+        "on the time of day, the date or the machine's time zone",
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +35,7 @@ def _fake_now(request):
         yield
         return
     import time_machine
+
     with time_machine.travel(when, tick=True):
         yield
 
@@ -38,6 +44,7 @@ def _fake_now(request):
 def prefect_server():
     """A real Prefect API (temporary server with its own SQLite database) for the whole session."""
     from prefect.testing.utilities import prefect_test_harness
+
     with prefect_test_harness(server_startup_timeout=120):
         yield
 
@@ -46,6 +53,7 @@ def allowing(*servers, **settings):
     """Http settings that may fetch these loopback servers (objects with a .port, or ports): the
     SSRF guard refuses loopback addresses unless http.allow_private lists them."""
     from pantau.config import Http
+
     ports = [s if isinstance(s, int) else s.port for s in servers]
     return Http(allow_private=[f"127.0.0.1:{p}" for p in ports], **settings)
 
@@ -53,6 +61,7 @@ def allowing(*servers, **settings):
 @pytest.fixture
 def replay_site():
     from pantau.demo import ReplaySite
+
     site = ReplaySite().start()
     yield site
     site.stop()
@@ -61,6 +70,7 @@ def replay_site():
 @pytest.fixture
 def webhook(tmp_path):
     from pantau.demo import WebhookReceiver
+
     r = WebhookReceiver(log_path=tmp_path / "webhook.jsonl").start()
     yield r
     r.stop()
@@ -69,6 +79,7 @@ def webhook(tmp_path):
 class SmtpSink:
     def __init__(self):
         from aiosmtpd.controller import Controller
+
         self.messages = []
         sink = self
 
@@ -103,6 +114,7 @@ def smtp():
 def postgres_url():
     """A fresh, empty database on the test PostgreSQL server (tests/support/postgres.py)."""
     from support.postgres import Database, base_url
+
     db = Database(base_url())
     yield db.url
     db.drop()
@@ -120,4 +132,5 @@ def store_url(request, tmp_path):
 @pytest.fixture(scope="session")
 def matcher():
     from pantau.topic import Matcher, load_topic
+
     return Matcher(load_topic(SEEDS))

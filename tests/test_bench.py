@@ -1,5 +1,6 @@
 """The bench's own machinery, small and without ../shared: rendered pages served over a real loopback
 host, read by the plain script (feedparser → httpx → trafilatura), and the config pantau would get."""
+
 from __future__ import annotations
 
 import sys
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # bench/ runs from the checkout
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench/ runs from the checkout
 from bench import plain  # noqa: E402
 from bench.corpus import paragraphs, read_jsonl  # noqa: E402
 from bench.runs import make_config  # noqa: E402
@@ -37,19 +38,23 @@ def test_pages_are_served_over_loopback_and_extracted():
     for url, text in out["texts"].items():
         art = by_url[url]
         assert art.title in text and art.paragraphs[1] in text and art.paragraphs[-1] in text, url
-        assert "Pedoman Media Siber" not in text and "Terpopuler" not in text      # shell left behind
+        assert "Pedoman Media Siber" not in text and "Terpopuler" not in text  # shell left behind
 
 
 def test_click_id_comma_runs_are_paragraph_breaks():
     assert paragraphs("Harga turun.,Pedagang senang.,,Pembeli kembali, katanya.") == [
-        "Harga turun.", "Pedagang senang.", "Pembeli kembali, katanya."]
+        "Harga turun.",
+        "Pedagang senang.",
+        "Pembeli kembali, katanya.",
+    ]
 
 
 def test_generated_config_is_one_pantau_accepts(tmp_path):
     from pantau.config import Http, load_config
+
     arts = read_jsonl(FIXTURE)
     site = LoopbackSite(arts, hosts=2)
-    site.bases = ["http://127.0.0.2:8001", "http://127.0.0.3:8002"]     # addresses only; nothing served
+    site.bases = ["http://127.0.0.2:8001", "http://127.0.0.3:8002"]  # addresses only; nothing served
     speed = load_config(make_config(site, 5, tmp_path / "speed"))
     polite = load_config(make_config(site, 5, tmp_path / "polite", polite=True))
     assert [s.url for s in speed.sources] == site.feed_urls(5)

@@ -3,6 +3,7 @@
 browser), a custom run started through the form with two changed fields (sources: one outlet; max
 alerts: 1), and then: the alert reached the loopback webhook, only that outlet was read, and the run's
 artifacts are shown in the UI. Screenshots of every step are kept in the test's tmp dir."""
+
 import os
 import subprocess
 import sys
@@ -55,7 +56,10 @@ def test_a_custom_run_from_the_prefect_ui_delivers_an_alert(chromium, replay_sit
     serve = subprocess.Popen(
         [Path(sys.executable).with_name("pantau"), "serve", "--config", str(config), "--paused"],
         env=server.env(PANTAU_BROWSER_HOOK=webhook.apprise_url, PANTAU_HOME=str(tmp_path / "home")),
-        stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=tmp_path)
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        cwd=tmp_path,
+    )
     try:
         wait_for("pantau serve", lambda: "pantau serve ·" in log.read_text(), 180, log)
         line = next(x for x in log.read_text().splitlines() if x.startswith("pantau serve ·"))
@@ -65,13 +69,16 @@ def test_a_custom_run_from_the_prefect_ui_delivers_an_alert(chromium, replay_sit
         page = chromium.new_page(viewport={"width": 1400, "height": 1400})
         page.goto(f"{server.ui_url}/deployments")
         page.locator(f"a[href='/deployments/deployment/{dep['id']}']").first.click()
-        page.get_by_text("Every 15 minutes").first.wait_for()                 # the schedule is shown
+        page.get_by_text("Every 15 minutes").first.wait_for()  # the schedule is shown
         page.screenshot(path=shots / "1-deployment.png", full_page=True)
 
         page.get_by_role("button", name="Run", exact=True).click()
         page.get_by_text("Custom run").click()
-        field = lambda label: page.locator(".schema-form-property").filter(  # noqa: E731
-            has=page.locator(".schema-form-property__label", has_text=label)).last
+
+        def field(label):
+            label_el = page.locator(".schema-form-property__label", has_text=label)
+            return page.locator(".schema-form-property").filter(has=label_el).last
+
         sources = field("Sources")
         sources.wait_for()
         for label in ("Topic", "Sources", "Lookback (hours)", "Dry run", "Channels", "Max alerts per channel"):
@@ -79,10 +86,10 @@ def test_a_custom_run_from_the_prefect_ui_delivers_an_alert(chromium, replay_sit
         page.screenshot(path=shots / "2-form.png", full_page=True)
         control = sources.locator(".p-select-button__control")
         control.focus()
-        page.keyboard.press("ArrowDown")                                        # opens the multi-select
+        page.keyboard.press("ArrowDown")  # opens the multi-select
         page.keyboard.type("liputan6")
         option = page.locator(".p-select-option").filter(has_text="replay-liputan6")
-        expect(option).to_have_count(1)                                        # the search narrowed the list
+        expect(option).to_have_count(1)  # the search narrowed the list
         option.click()
         expect(control).to_contain_text("replay-liputan6")
         page.keyboard.press("Escape")
@@ -96,8 +103,9 @@ def test_a_custom_run_from_the_prefect_ui_delivers_an_alert(chromium, replay_sit
         assert run["parameters"]["options"]["max_alerts"] == 1
 
         # the changed fields took effect: one outlet read, its one story alerted to the webhook
-        feeds = {r for r in replay_site.requests if r.startswith(("/feeds/", "/sitemaps/", "/gn/", "/gdelt/",
-                                                                  "/outlets/"))}
+        feeds = {
+            r for r in replay_site.requests if r.startswith(("/feeds/", "/sitemaps/", "/gn/", "/gdelt/", "/outlets/"))
+        }
         assert feeds == {"/feeds/liputan6.xml"}
         assert len(webhook.received) == 1 and SEED in webhook.received[0]["title"]
         assert run["state"]["message"] == "1 alert sent, 1 new story"
@@ -110,7 +118,7 @@ def test_a_custom_run_from_the_prefect_ui_delivers_an_alert(chromium, replay_sit
             page.get_by_text(key).first.wait_for()
         page.screenshot(path=shots / "5-artifacts.png", full_page=True)
         page.get_by_text("ingest-stories").first.click()
-        page.get_by_text(SEED).first.wait_for()                               # the matched story's row
+        page.get_by_text(SEED).first.wait_for()  # the matched story's row
         page.screenshot(path=shots / "6-stories-table.png", full_page=True)
         assert set(server.artifacts(run["id"])) == {"ingest-summary", "ingest-stories"}
     finally:
@@ -128,6 +136,7 @@ def _deployment(server):
 
 
 def _finished(server, deployment_id):
-    done = [r for r in server.flow_runs(deployment_id) if r["state_type"] in ("COMPLETED", "FAILED", "CRASHED",
-                                                                               "CANCELLED")]
+    done = [
+        r for r in server.flow_runs(deployment_id) if r["state_type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
+    ]
     return done[0] if done else None

@@ -1,4 +1,5 @@
 """The CLI as a user runs it (in-process), on committed fixtures."""
+
 import json
 
 import yaml
@@ -52,11 +53,19 @@ def test_channel_url_from_prefect_secret_block(prefect_server, tmp_path, webhook
 
     from pantau.config import parse_config
     from pantau.connectors.delivery import resolve_channels
+
     Secret(value=webhook.apprise_url).save("pantau-test-hook", overwrite=True)
-    cfg = parse_config({"sources": [{"name": "x", "url": "http://127.0.0.1:9/f"}],
-                        "topics": [{"name": "g", "path": str(SEEDS)}],
-                        "channels": [{"name": "hook", "url_secret": "pantau-test-hook"},
-                                     {"name": "gone", "url_secret": "no-such-block"}]}, tmp_path)
+    cfg = parse_config(
+        {
+            "sources": [{"name": "x", "url": "http://127.0.0.1:9/f"}],
+            "topics": [{"name": "g", "path": str(SEEDS)}],
+            "channels": [
+                {"name": "hook", "url_secret": "pantau-test-hook"},
+                {"name": "gone", "url_secret": "no-such-block"},
+            ],
+        },
+        tmp_path,
+    )
     channels, skipped = resolve_channels(cfg)
     hook = next(c for c in channels if c.name == "hook")
     hook.send("t", "b", "text")
@@ -67,11 +76,12 @@ def test_channel_url_from_prefect_secret_block(prefect_server, tmp_path, webhook
 
 def test_serve_says_in_one_line_when_it_cannot_start(capsys, tmp_path, monkeypatch):
     from pantau.demo import ReplaySite, demo_config
-    site = ReplaySite()          # not started: only its URLs are needed
+
+    site = ReplaySite()  # not started: only its URLs are needed
     cfg = demo_config(site, tmp_path, channel_env="PANTAU_CLI_SERVE_HOOK")
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(cfg))
-    monkeypatch.setenv("PANTAU_CONFIG", str(path))           # serve sets it; restored after the test
+    monkeypatch.setenv("PANTAU_CONFIG", str(path))  # serve sets it; restored after the test
     monkeypatch.delenv("PANTAU_CLI_SERVE_HOOK", raising=False)
     assert cli(["serve", "--config", str(path)]) == 2
     err = capsys.readouterr().err

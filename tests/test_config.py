@@ -8,16 +8,28 @@ from pantau.config import ConfigError, load_config, parse_config
 def test_shipped_config_is_valid_and_covers_required_outlets():
     cfg = load_config(PROJECT / "config.yaml")
     outlets = {s.outlet for s in cfg.sources}
-    for o in ["Kompas", "Liputan6", "Detik", "Antara", "Tempo", "CNN Indonesia", "Republika", "Okezone",
-              "CNBC Indonesia", "Sindonews", "Suara", "Tribunnews", "Kumparan"]:
+    for o in [
+        "Kompas",
+        "Liputan6",
+        "Detik",
+        "Antara",
+        "Tempo",
+        "CNN Indonesia",
+        "Republika",
+        "Okezone",
+        "CNBC Indonesia",
+        "Sindonews",
+        "Suara",
+        "Tribunnews",
+        "Kumparan",
+    ]:
         assert o in outlets
     assert cfg.topics[0].name == "g20-russia-ukraine"
     assert all(c.url_env for c in cfg.channels)
 
 
 def _base():
-    return {"sources": [{"name": "a", "url": "https://example.org/rss"}],
-            "topics": [{"name": "t", "path": "seeds/t"}]}
+    return {"sources": [{"name": "a", "url": "https://example.org/rss"}], "topics": [{"name": "t", "path": "seeds/t"}]}
 
 
 def test_unknown_key_is_named(tmp_path):

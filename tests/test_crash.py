@@ -1,6 +1,7 @@
 """Crash safety: `pantau run` killed with SIGKILL at three points — while fetching, after storing, and
 between sending an alert and recording it — then run again. No article is lost, no alert is sent
 twice, the SQLite store passes `PRAGMA integrity_check`. Real processes, a real Prefect server."""
+
 import os
 import signal
 import sqlite3
@@ -42,8 +43,9 @@ def setup(tmp_path, site, hook):
 def start(server, path, hook):
     env = server.env(PANTAU_T_HOOK=hook.apprise_url)
     log = (path.parent / "runs.log").open("ab")
-    return subprocess.Popen([PANTAU, "run", "--config", str(path)], env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [PANTAU, "run", "--config", str(path)], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
 def wait_for(check, timeout=120):
@@ -89,20 +91,23 @@ def test_kill_9_then_run_again_loses_nothing_and_sends_nothing_twice(server, rep
         kill(proc)
         received_before = len(hook.received)
         replay_site.page_delay, hook.delay = 0.0, 0
-        for _ in range(2):                                            # run again (twice: nothing more)
+        for _ in range(2):  # run again (twice: nothing more)
             again = start(server, path, hook)
             assert again.wait(timeout=300) in (0, 4)
-        assert db_count(db, "SELECT count(*) FROM articles") + db_count(
-            db, "SELECT count(*) FROM seen_urls WHERE status != 'done'") >= 0
+        assert (
+            db_count(db, "SELECT count(*) FROM articles")
+            + db_count(db, "SELECT count(*) FROM seen_urls WHERE status != 'done'")
+            >= 0
+        )
         stored = db_count(db, "SELECT count(*) FROM seen_urls WHERE status = 'done'")
-        assert stored >= expected, f"{stored} of {expected} links done"   # every link fetched in the end
+        assert stored >= expected, f"{stored} of {expected} links done"  # every link fetched in the end
         titles = [r["body"]["title"] for r in hook.received]
         assert len(titles) == len(set(titles)), "an alert was sent twice"
         unsent = db_count(db, "SELECT count(*) FROM outbox WHERE state IN ('pending', 'failed')")
         assert unsent == 0
         if moment == "between send and record":
             assert received_before >= 1
-            assert db_count(db, "SELECT count(*) FROM outbox WHERE state = 'sending'") >= 1   # reported, not resent
+            assert db_count(db, "SELECT count(*) FROM outbox WHERE state = 'sending'") >= 1  # reported, not resent
         with sqlite3.connect(db) as c:
             assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:

@@ -10,7 +10,7 @@ def test_recorded_kompas_page():
     x = extract_article(html, "http://127.0.0.1/x")
     assert x.title == "Polres Lhokseumawe Serahkan Anggota Di Minimi ke Kejaksaan"
     assert x.text.startswith("LHOKSEUMAWE, KOMPAS.com")
-    assert x.published == datetime(2015, 11, 4, 21, 4, tzinfo=WIB)     # the byline time, "21:04 WIB"
+    assert x.published == datetime(2015, 11, 4, 21, 4, tzinfo=WIB)  # the byline time, "21:04 WIB"
     assert x.url.startswith("http://regional.kompas.com/read/2015/11/04/")
 
 
@@ -21,26 +21,30 @@ def test_recorded_page_in_iso_8859_1():
 
 
 def test_boilerplate_lines_removed():
-    text = "\n".join([
-        "NEW DELHI, KOMPAS.com - Rusia menuduh barat.",
-        "Advertisement",
-        "Baca juga: Kesepakatan Minyak Jerman-Kazakhstan Untungkan Rusia",
-        "[Gambas:Video 20detik]",
-        "Simak Video 'Putin bertemu Xi'",
-        "Lihat juga Video: Zelensky di PBB",
-        "Tulis komentarmu dengan tagar #JernihBerkomentar dan menangkan e-voucher untuk 90 pemenang!",
-        "Blinken mengatakan pada pertemuan G20 bahwa dia terus meminta Rusia.",
-    ])
+    text = "\n".join(
+        [
+            "NEW DELHI, KOMPAS.com - Rusia menuduh barat.",
+            "Advertisement",
+            "Baca juga: Kesepakatan Minyak Jerman-Kazakhstan Untungkan Rusia",
+            "[Gambas:Video 20detik]",
+            "Simak Video 'Putin bertemu Xi'",
+            "Lihat juga Video: Zelensky di PBB",
+            "Tulis komentarmu dengan tagar #JernihBerkomentar dan menangkan e-voucher untuk 90 pemenang!",
+            "Blinken mengatakan pada pertemuan G20 bahwa dia terus meminta Rusia.",
+        ]
+    )
     out = clean_text(text)
-    assert out.splitlines() == ["NEW DELHI, KOMPAS.com - Rusia menuduh barat.",
-                                "Blinken mengatakan pada pertemuan G20 bahwa dia terus meminta Rusia."]
+    assert out.splitlines() == [
+        "NEW DELHI, KOMPAS.com - Rusia menuduh barat.",
+        "Blinken mengatakan pada pertemuan G20 bahwa dia terus meminta Rusia.",
+    ]
 
 
 def test_title_suffix_and_dates():
     assert clean_title("Menlu Bertemu Lavrov - Kompas.com", "Kompas.com", "kompas.com") == "Menlu Bertemu Lavrov"
     assert clean_title("Rusia-Ukraina: Pembicaraan Damai", None, None) == "Rusia-Ukraina: Pembicaraan Damai"
     assert parse_date("2023-03-03").tzinfo is not None
-    assert parse_date("2023-03-03T10:00:00+00:00").hour == 17          # 10:00 UTC is 17:00 WIB
+    assert parse_date("2023-03-03T10:00:00+00:00").hour == 17  # 10:00 UTC is 17:00 WIB
     assert parse_date("not a date") is None
 
 

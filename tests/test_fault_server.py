@@ -1,5 +1,6 @@
 """The fault server of tests/support/faults.py does what it says: every behaviour once, with plain
 httpx or raw sockets, on 127.0.0.1 only."""
+
 from __future__ import annotations
 
 import json
@@ -50,13 +51,20 @@ def test_feed_links_to_items_under_path(fs):
     assert r.status_code == 200 and "rss" in r.headers["content-type"]
     links = [link for _, link in items_of(r.content)]
     assert links == [f"{fs.base}/ok/item-{i}.html" for i in range(1, 5)]
-    assert [link for _, link in items_of(get(fs.base + "/feed.xml?n=2&path=/x/").content)] == \
-        [f"{fs.base}/x/item-1.html", f"{fs.base}/x/item-2.html"]
+    assert [link for _, link in items_of(get(fs.base + "/feed.xml?n=2&path=/x/").content)] == [
+        f"{fs.base}/x/item-1.html",
+        f"{fs.base}/x/item-2.html",
+    ]
 
 
 def test_feed_links_carries_hostile_urls_verbatim(fs):
-    hostile = ["http://:99999/x", "http://[::1", "http://127.0.0.2:8080/ok/a.html",
-               "http://169.254.169.254/latest/meta-data", "file:///etc/passwd"]
+    hostile = [
+        "http://:99999/x",
+        "http://[::1",
+        "http://127.0.0.2:8080/ok/a.html",
+        "http://169.254.169.254/latest/meta-data",
+        "file:///etc/passwd",
+    ]
     r = get(fs.base + "/feed-links.xml?links=" + quote(",".join(hostile), safe=""))
     assert [link for _, link in items_of(r.content)] == hostile
     r = get(fs.base + "/feed-links.xml?link=" + quote("http://a/?x=1,2", safe=""))
@@ -67,7 +75,7 @@ def test_blackhole_times_out_within_the_client_timeout(fs):
     t0 = time.monotonic()
     with pytest.raises(httpx.ReadTimeout):
         get(fs.base + "/blackhole", timeout=0.4)
-    assert time.monotonic() - t0 < 0.4 + 2                     # the client's timeout, plus slack for load
+    assert time.monotonic() - t0 < 0.4 + 2  # the client's timeout, plus slack for load
     assert fs.hits("/blackhole") >= 1
 
 
@@ -113,7 +121,7 @@ def test_burst_then_recovery_and_reset_counts(fs):
     codes = [get(fs.base + "/burst/502?n=2").status_code for _ in range(3)]
     assert codes == [502, 502, 200]
     assert items_of(get(fs.base + "/burst/502?n=2").content)
-    assert get(fs.base + "/burst/500?n=1").status_code == 500          # its own counter
+    assert get(fs.base + "/burst/500?n=1").status_code == 500  # its own counter
     fs.reset_counts()
     assert get(fs.base + "/burst/502?n=2").status_code == 502
 
@@ -123,8 +131,10 @@ def test_redirects(fs):
     assert r.status_code == 200 and len(r.history) == 3 and r.url.path == "/ok/end.html"
     assert [h.status_code for h in r.history] == [302, 302, 302]
     before = fs.hits("/redirect-loop")
-    with httpx.Client(follow_redirects=True, max_redirects=5, timeout=3) as client, \
-            pytest.raises(httpx.TooManyRedirects):
+    with (
+        httpx.Client(follow_redirects=True, max_redirects=5, timeout=3) as client,
+        pytest.raises(httpx.TooManyRedirects),
+    ):
         client.get(fs.base + "/redirect-loop")
     assert fs.hits("/redirect-loop") - before == 6
     for target in ("ftp://x/y", "file:///etc/passwd", "http://127.0.0.2:1/ok/a.html"):
@@ -148,7 +158,7 @@ def test_gzip_bomb_is_small_on_the_wire_and_large_unpacked(fs):
     assert r.headers["content-encoding"] == "gzip" and r.headers["content-length"] == str(len(raw))
     assert len(raw) < 100_000
     d, size, data = zlib.decompressobj(31), 0, raw
-    while data:                                   # 1 MB at a time, as a careful client would
+    while data:  # 1 MB at a time, as a careful client would
         chunk = d.decompress(data, MB)
         assert not chunk.strip(b"\0")
         size += len(chunk)
@@ -170,7 +180,7 @@ def test_huge_feed_is_streamed_with_all_its_items(fs):
         for chunk in r.iter_bytes():
             data = tail + chunk
             count += data.count(b"<item>")
-            tail = data[-5:]                  # a tag cut in two is counted once, in the next round
+            tail = data[-5:]  # a tag cut in two is counted once, in the next round
     assert count == 100_000 and tail.endswith(b"rss>\n")
 
 
@@ -240,7 +250,7 @@ def test_loopback_only():
         FaultServer(host="0.0.0.0")
     with pytest.raises(ValueError):
         SlowWebhook(host="10.1.2.3")
-    with FaultServer(host="127.0.0.2") as other:          # a second "host" for cross-host redirects
+    with FaultServer(host="127.0.0.2") as other:  # a second "host" for cross-host redirects
         assert other.base.startswith("http://127.0.0.2:")
         assert get(other.base + "/ok/a.html").status_code == 200
 
@@ -274,12 +284,11 @@ def test_slow_webhook_records_before_answering():
     with SlowWebhook(delay=3.0) as hook:
         assert hook.apprise_url == f"json://127.0.0.1:{hook.port}/hook"
         with pytest.raises(httpx.ReadTimeout):
-            httpx.post(hook.url, json={"title": "t", "message": "m"}, headers={"Idempotency-Key": "k-1"},
-                       timeout=0.3)
-        deadline = time.monotonic() + 3                              # a loaded machine may record late
+            httpx.post(hook.url, json={"title": "t", "message": "m"}, headers={"Idempotency-Key": "k-1"}, timeout=0.3)
+        deadline = time.monotonic() + 3  # a loaded machine may record late
         while not hook.received and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert len(hook.received) == 1 and hook.answered == 0      # delivered, never answered
+        assert len(hook.received) == 1 and hook.answered == 0  # delivered, never answered
         got = hook.received[0]
         assert got["body"] == {"title": "t", "message": "m"} and got["headers"]["Idempotency-Key"] == "k-1"
         assert got["headers"]["idempotency-key"] == "k-1" and got["path"] == "/hook"
@@ -294,6 +303,7 @@ def test_slow_webhook_records_before_answering():
 
 def test_slow_webhook_takes_apprise_json():
     import apprise
+
     with SlowWebhook(delay=0) as hook:
         a = apprise.Apprise()
         assert a.add(hook.apprise_url)

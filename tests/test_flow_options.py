@@ -1,6 +1,7 @@
 """The flows with changed run-form fields, through the real flows on a Prefect test server, against
 the loopback replay site and a loopback webhook: sources, dry run, max alerts, channels, a channel
 whose URL is a Prefect Secret block, the digest flow and the backfill flow — and their artifacts."""
+
 import asyncio
 
 import pytest
@@ -12,7 +13,7 @@ from pantau.store import Store
 
 pytestmark = pytest.mark.integration
 SEED = "Blinken Bertemu Lavrov"
-SEED_STORY = ("Blinken Bertemu Lavrov", "Rusia Tuduh Barat")      # one story: either may be its title
+SEED_STORY = ("Blinken Bertemu Lavrov", "Rusia Tuduh Barat")  # one story: either may be its title
 
 
 def seed_story(text: str) -> bool:
@@ -34,9 +35,13 @@ def run(flow, **params):
         state = await flow(return_state=True, **params)
         data = await state.result(raise_on_failure=False)
         async with get_client() as client:
-            found = await client.read_artifacts(artifact_filter=ArtifactFilter(
-                flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])))
+            found = await client.read_artifacts(
+                artifact_filter=ArtifactFilter(
+                    flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])
+                )
+            )
         return state, data, {a.key: a for a in found}
+
     return asyncio.run(go())
 
 
@@ -48,14 +53,18 @@ def hook_config(replay_site, webhook, tmp_path, monkeypatch):
 
 def test_sources_and_max_alerts_from_the_form(prefect_server, replay_site, webhook, hook_config, tmp_path):
     from pantau.flows.ingest import ingest
+
     path = write(tmp_path, hook_config)
     state, s, arts = run(ingest, config_path=path, options=IngestOptions(sources=["replay-liputan6"]))
     assert state.is_completed() and [x["name"] for x in s["sources"]] == ["replay-liputan6"]
     feeds = {r for r in replay_site.requests if r.startswith(("/feeds/", "/sitemaps/", "/gn/", "/gdelt/", "/outlets/"))}
-    assert feeds == {"/feeds/liputan6.xml"}                                # no other source was read
+    assert feeds == {"/feeds/liputan6.xml"}  # no other source was read
     assert len(webhook.received) == 1 and SEED in webhook.received[0]["title"]
-    (story,) = arts["ingest-stories"].data if isinstance(arts["ingest-stories"].data, list) else \
-        yaml.safe_load(arts["ingest-stories"].data)
+    (story,) = (
+        arts["ingest-stories"].data
+        if isinstance(arts["ingest-stories"].data, list)
+        else yaml.safe_load(arts["ingest-stories"].data)
+    )
     assert SEED in story["title"] and story["outlets"] == "Liputan6" and story["score"] > 0.5
     assert story["why"] and story["link"].startswith(replay_site.base)
     assert "**1 alert sent, 1 new story**" in arts["ingest-summary"].data
@@ -66,9 +75,11 @@ def test_sources_and_max_alerts_from_the_form(prefect_server, replay_site, webho
     assert len(webhook.received) == 2
 
 
-def test_a_dry_run_sends_nothing_keeps_nothing_and_says_what_it_would_send(prefect_server, replay_site, webhook,
-                                                                        hook_config, tmp_path):
+def test_a_dry_run_sends_nothing_keeps_nothing_and_says_what_it_would_send(
+    prefect_server, replay_site, webhook, hook_config, tmp_path
+):
     from pantau.flows.ingest import ingest
+
     path = write(tmp_path, hook_config)
     state, s, arts = run(ingest, config_path=path, options=IngestOptions(dry_run=True))
     assert state.is_completed() and s["dry_run"] and s["message"].startswith("dry run: ")
@@ -84,21 +95,25 @@ def test_a_dry_run_sends_nothing_keeps_nothing_and_says_what_it_would_send(prefe
     assert sorted(m["title"] for m in webhook.received) == sorted(would)
 
 
-def test_channels_subset_and_a_secret_block_channel_in_the_async_flow(prefect_server, replay_site, webhook, smtp,
-                                                                       tmp_path, monkeypatch):
+def test_channels_subset_and_a_secret_block_channel_in_the_async_flow(
+    prefect_server, replay_site, webhook, smtp, tmp_path, monkeypatch
+):
     from prefect.blocks.system import Secret
 
     from pantau.flows.ingest import ingest
+
     Secret(value=webhook.apprise_url).save("pantau-test-flow-hook", overwrite=True)
     monkeypatch.setenv("PANTAU_TEST_EMAIL", smtp.apprise_url)
     cfg = demo_config(replay_site, tmp_path, channel_env=None)
     cfg["sources"] = [s for s in cfg["sources"] if s["name"] in ("replay-liputan6", "replay-kompas")]
-    cfg["channels"] = [{"name": "hook", "url_secret": "pantau-test-flow-hook"},
-                       {"name": "email", "url_env": "PANTAU_TEST_EMAIL"}]
+    cfg["channels"] = [
+        {"name": "hook", "url_secret": "pantau-test-flow-hook"},
+        {"name": "email", "url_env": "PANTAU_TEST_EMAIL"},
+    ]
     path = write(tmp_path, cfg)
     state, s, _ = run(ingest, config_path=path, options=IngestOptions(channels=["hook"]))
     assert state.is_completed() and [c["name"] for c in s["channels"]] == ["hook"]
-    assert s["alerts_sent"] >= 1 and len(webhook.received) == s["alerts_sent"]      # delivered via the block
+    assert s["alerts_sent"] >= 1 and len(webhook.received) == s["alerts_sent"]  # delivered via the block
     assert any(seed_story(m["title"]) for m in webhook.received) and smtp.messages == []
     assert webhook.apprise_url not in str(s)
     # the email channel's alerts were recorded and wait for a run that includes it
@@ -106,16 +121,18 @@ def test_channels_subset_and_a_secret_block_channel_in_the_async_flow(prefect_se
     assert s["alerts_sent"] >= 1 and len(smtp.wait_for(s["alerts_sent"])) == s["alerts_sent"]
 
 
-def test_the_digest_flow_sends_the_waiting_stories_in_one_message(prefect_server, replay_site, webhook, tmp_path,
-                                                                   monkeypatch):
+def test_the_digest_flow_sends_the_waiting_stories_in_one_message(
+    prefect_server, replay_site, webhook, tmp_path, monkeypatch
+):
     from pantau.flows.digest import digest
     from pantau.flows.ingest import ingest
+
     monkeypatch.setenv("PANTAU_TEST_HOOK", webhook.apprise_url)
     cfg = demo_config(replay_site, tmp_path, channel_env=None)
     cfg["channels"] = [{"name": "daily", "url_env": "PANTAU_TEST_HOOK", "mode": "digest", "format": "text"}]
     path = write(tmp_path, cfg)
     state, s, _ = run(ingest, config_path=path)
-    assert state.is_completed() and s["stories_new"] >= 2 and webhook.received == []    # waiting for 07:00
+    assert state.is_completed() and s["stories_new"] >= 2 and webhook.received == []  # waiting for 07:00
     state, d, arts = run(digest, config_path=path, options=DigestOptions(send_now=True, dry_run=True))
     assert state.is_completed() and webhook.received == [] and "would be sent" in state.message
     state, d, arts = run(digest, config_path=path, options=DigestOptions(send_now=True))
@@ -126,25 +143,28 @@ def test_the_digest_flow_sends_the_waiting_stories_in_one_message(prefect_server
     assert state.message == f"1 digest sent (daily: {s['stories_new']} stories)"
     assert daily["title"] in arts["digest"].data and SEED in arts["digest"].data
     state, d, _ = run(digest, config_path=path, options=DigestOptions(send_now=True))
-    assert len(webhook.received) == 1 and d["by_channel"]["daily"]["sent"] == 0      # nothing is sent twice
+    assert len(webhook.received) == 1 and d["by_channel"]["daily"]["sent"] == 0  # nothing is sent twice
 
 
-def test_backfill_reads_a_window_of_sitemap_and_search_sources(prefect_server, replay_site, webhook, hook_config,
-                                                               tmp_path):
+def test_backfill_reads_a_window_of_sitemap_and_search_sources(
+    prefect_server, replay_site, webhook, hook_config, tmp_path
+):
     from pantau.flows.backfill import backfill
+
     path = write(tmp_path, hook_config)
     # the window reaches every connector: the sitemap skips older items itself (the replay site's are from
     # 2015-2023), the search APIs are asked for the window (the replay site answers whatever is asked)
     state, s, arts = run(backfill, config_path=path)
     kinds = {x["name"]: x["kind"] for x in s["sources"]}
     assert state.is_completed() and set(kinds.values()) == {"sitemap", "google_news", "gdelt"}
-    assert not any(r.startswith("/feeds/") for r in replay_site.requests)         # no RSS source is read
+    assert not any(r.startswith("/feeds/") for r in replay_site.requests)  # no RSS source is read
     assert {x["name"]: x["links"] for x in s["sources"]}["replay-sindonews"] == 0
     queries = dict(replay_site.searches)
     assert "timespan=72h" in queries["gdelt"] and "when%3A3d" in queries["google_news"]
     assert arts["backfill-progress"].data == 100.0
-    state, s, arts = run(backfill, config_path=path, options=BackfillOptions(lookback_hours=REPLAY_AGE_H,
-                                                                             sources=["replay-sindonews"]))
+    state, s, arts = run(
+        backfill, config_path=path, options=BackfillOptions(lookback_hours=REPLAY_AGE_H, sources=["replay-sindonews"])
+    )
     assert state.is_completed() and [x["name"] for x in s["sources"]] == ["replay-sindonews"]
     assert s["fetched"] == len(replay_site.items("sindonews")) and s["matched"] >= 1
     assert arts["backfill-progress"].data == 100.0 and "backfill-summary" in arts and "backfill-stories" in arts

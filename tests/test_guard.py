@@ -1,5 +1,6 @@
 """The SSRF guard, on real sockets: only public addresses are fetched unless http.allow_private lists
 them — checked after DNS resolution and again on every redirect hop; nothing is sent to a blocked one."""
+
 import asyncio
 import ipaddress
 import socket
@@ -16,22 +17,34 @@ def get(settings: Http, url: str):
     async def go():
         async with Fetcher(settings) as f:
             return await f.get(url)
+
     return asyncio.run(go())
 
 
-@pytest.mark.parametrize("address, why", [
-    ("127.0.0.1", "loopback address"), ("127.0.0.2", "loopback address"), ("::1", "loopback address"),
-    ("10.0.0.1", "private address"), ("192.168.1.10", "private address"), ("172.16.5.4", "private address"),
-    ("100.64.0.1", "private address"), ("169.254.169.254", "link-local or metadata address"),
-    ("fe80::1", "link-local or metadata address"), ("fd00:ec2::254", "private address"),
-    ("::ffff:127.0.0.1", "loopback address"), ("224.0.0.251", "multicast address"), ("0.0.0.0", "reserved address"),
-])
+@pytest.mark.parametrize(
+    "address, why",
+    [
+        ("127.0.0.1", "loopback address"),
+        ("127.0.0.2", "loopback address"),
+        ("::1", "loopback address"),
+        ("10.0.0.1", "private address"),
+        ("192.168.1.10", "private address"),
+        ("172.16.5.4", "private address"),
+        ("100.64.0.1", "private address"),
+        ("169.254.169.254", "link-local or metadata address"),
+        ("fe80::1", "link-local or metadata address"),
+        ("fd00:ec2::254", "private address"),
+        ("::ffff:127.0.0.1", "loopback address"),
+        ("224.0.0.251", "multicast address"),
+        ("0.0.0.0", "reserved address"),
+    ],
+)
 def test_non_public_addresses_are_refused(address, why):
     assert Guard().refusal("h", 80, address) == why
 
 
 def test_public_addresses_and_listed_exceptions_pass():
-    assert Guard().refusal("www.kompas.com", 443, "203.0.113.9") == "private address"     # TEST-NET-3 is not public
+    assert Guard().refusal("www.kompas.com", 443, "203.0.113.9") == "private address"  # TEST-NET-3 is not public
     assert Guard().refusal("www.kompas.com", 443, "104.18.1.1") is None
     g = Guard(["127.0.0.1:8080", "10.1.0.0/16", "intranet.local:443"])
     assert g.refusal("127.0.0.1", 8080, "127.0.0.1") is None and g.refusal("127.0.0.1", 8081, "127.0.0.1")
@@ -51,7 +64,7 @@ def test_loopback_is_blocked_by_default_and_fetched_when_listed(replay_site):
     before = len(replay_site.requests)
     with pytest.raises(FetchError, match=r"^blocked: loopback address \(127.0.0.1\)$") as e:
         get(Http(per_host_interval_s=0), url)
-    assert not e.value.transient and len(replay_site.requests) == before          # nothing was sent
+    assert not e.value.transient and len(replay_site.requests) == before  # nothing was sent
     assert get(allowing(replay_site, per_host_interval_s=0), url).status == 200
 
 
@@ -67,7 +80,7 @@ def test_every_redirect_hop_is_checked(replay_site):
             get(allowing(replay_site, per_host_interval_s=0, respect_robots=False), f"{replay_site.base}/hop")
         other.settimeout(0.2)
         with pytest.raises(TimeoutError):
-            other.accept()                          # no connection was ever opened to 127.0.0.2
+            other.accept()  # no connection was ever opened to 127.0.0.2
     finally:
         other.close()
 

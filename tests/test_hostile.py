@@ -1,5 +1,6 @@
 """Hostile sites and network faults, one by one, against the loopback fault server (tests/support/
 faults.py): each ends as one readable line, within stated time and memory bounds, and never crashes."""
+
 import asyncio
 import random
 import re
@@ -23,7 +24,7 @@ from pantau.models import Candidate
 from pantau.urls import canonical_url
 from support.faults import CHARSET_WORDS, FaultServer
 
-CAP = 5_000_000          # http.max_body_bytes (the default)
+CAP = 5_000_000  # http.max_body_bytes (the default)
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +35,9 @@ def faults():
 
 
 def settings(fs, **kw):
-    base = dict(per_host_interval_s=0, retries=0, timeout_s=2, request_deadline_s=6, max_retry_after_s=2,
-                retry_after_waits=1)
+    base = dict(
+        per_host_interval_s=0, retries=0, timeout_s=2, request_deadline_s=6, max_retry_after_s=2, retry_after_waits=1
+    )
     return allowing(fs, **{**base, **kw})
 
 
@@ -43,6 +45,7 @@ def fetch(fs, path: str, **kw):
     async def go():
         async with Fetcher(settings(fs, **kw)) as f:
             return await f.get(fs.base + path)
+
     return asyncio.run(go())
 
 
@@ -88,7 +91,7 @@ def test_each_network_fault_is_one_line_within_bounds(faults, path):
 
     assert re.search(pattern, str(err)), str(err)
     assert seconds < most, f"{seconds:.1f}s"
-    assert peak < 2 * CAP / 1e6 + 20, f"peak {peak:.0f} MB"           # the cap, plus one inflated slice
+    assert peak < 2 * CAP / 1e6 + 20, f"peak {peak:.0f} MB"  # the cap, plus one inflated slice
 
 
 def test_a_burst_of_5xx_recovers_within_the_retries(faults):
@@ -101,28 +104,33 @@ def test_a_burst_of_5xx_recovers_within_the_retries(faults):
                 return await discover(f, src, SourceContext())
             except FetchError as e:
                 return e
+
     first = asyncio.run(go())
-    assert isinstance(first, FetchError) and first.transient          # the flow's retry will try again
+    assert isinstance(first, FetchError) and first.transient  # the flow's retry will try again
     second = asyncio.run(go())
     assert second.error is None and len(second.candidates) == 5
 
 
-@pytest.mark.parametrize("path, expect", [
-    ("/billion-laughs.xml", "refused: the document declares XML entities"),
-    ("/xxe.xml", "refused: the document declares XML entities"),
-    ("/malformed.xml", "malformed feed"),
-    ("/not-xml", "not an RSS/Atom feed"),
-    ("/huge-feed.xml?n=100000", "body too large"),
-])
+@pytest.mark.parametrize(
+    "path, expect",
+    [
+        ("/billion-laughs.xml", "refused: the document declares XML entities"),
+        ("/xxe.xml", "refused: the document declares XML entities"),
+        ("/malformed.xml", "malformed feed"),
+        ("/not-xml", "not an RSS/Atom feed"),
+        ("/huge-feed.xml?n=100000", "body too large"),
+    ],
+)
 def test_hostile_feeds_are_refused_without_expanding_anything(faults, path, expect):
     src = Source(name="h", url=faults.base + path)
 
     async def go():
         async with Fetcher(settings(faults)) as f:
             return await discover(f, src, SourceContext())
+
     r, seconds, peak = measured(lambda: asyncio.run(go()))
     assert expect in (r.error or str(r)) and not getattr(r, "candidates", None)
-    assert "root:" not in str(r.error)                             # /etc/passwd was never read
+    assert "root:" not in str(r.error)  # /etc/passwd was never read
     assert seconds < 10 and peak < 40, (seconds, peak)
 
 
@@ -141,9 +149,13 @@ async def _page(fs, path):
         return await fetch_page(f, Candidate(url=fs.base + path, source="t"))
 
 
-@pytest.mark.parametrize("path, expect", [
-    ("/type/pdf", "not an HTML page (application/pdf)"), ("/type/png", "not an HTML page (image/png)"),
-])
+@pytest.mark.parametrize(
+    "path, expect",
+    [
+        ("/type/pdf", "not an HTML page (application/pdf)"),
+        ("/type/png", "not an HTML page (image/png)"),
+    ],
+)
 def test_non_html_pages_are_one_line(faults, path, expect):
     assert asyncio.run(_page(faults, path)).error == expect
 
@@ -155,6 +167,7 @@ def test_an_empty_page_extracts_to_nothing(faults):
 
 # --- fuzz: no input can crash a parser ---------------------------------------------------------
 
+
 def _mutations(seed: int, docs: list[bytes], n: int) -> list[bytes]:
     rnd = random.Random(seed)
     out = []
@@ -164,12 +177,25 @@ def _mutations(seed: int, docs: list[bytes], n: int) -> list[bytes]:
             op = rnd.random()
             pos = rnd.randrange(len(doc) + 1)
             if op < 0.3 and doc:
-                del doc[pos:pos + rnd.randint(1, 40)]
+                del doc[pos : pos + rnd.randint(1, 40)]
             elif op < 0.6:
-                doc[pos:pos] = rnd.choice([b"<", b"&", b"\x00", b"\xff\xfe", b"]]>", b"<!ENTITY", b"\xc3",
-                                           b"http://:99999/x", b"http://[::1", b"<item>", b"</channel>"])
+                doc[pos:pos] = rnd.choice(
+                    [
+                        b"<",
+                        b"&",
+                        b"\x00",
+                        b"\xff\xfe",
+                        b"]]>",
+                        b"<!ENTITY",
+                        b"\xc3",
+                        b"http://:99999/x",
+                        b"http://[::1",
+                        b"<item>",
+                        b"</channel>",
+                    ]
+                )
             else:
-                doc[pos:pos + 1] = bytes([rnd.randrange(256)])
+                doc[pos : pos + 1] = bytes([rnd.randrange(256)])
         out.append(bytes(doc))
     out += [bytes(rnd.randrange(256) for _ in range(rnd.randint(0, 400))) for _ in range(n // 4)]
     return out
@@ -178,10 +204,13 @@ def _mutations(seed: int, docs: list[bytes], n: int) -> list[bytes]:
 def test_fuzzed_feeds_sitemaps_api_answers_and_pages_never_raise_anything_but_parse_errors():
     from conftest import FIXTURES
     from pantau.demo import SITE
+
     feeds = [p.read_bytes() for p in (FIXTURES / "feeds").glob("*.xml")]
     pages = [p.read_bytes() for p in sorted((SITE / "pages" / "recorded").glob("*.html"))[:6]]
-    sitemap = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-               b"<url><loc>https://a.example/1</loc><lastmod>2023-03-03</lastmod></url></urlset>")
+    sitemap = (
+        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://a.example/1</loc><lastmod>2023-03-03</lastmod></url></urlset>"
+    )
     artlist = b'{"articles": [{"url": "https://a.example/1", "title": "t", "seendate": "20230303T101500Z"}]}'
     src = Source(name="fuzz", url="https://fuzz.example/feed")
     n = 0

@@ -1,5 +1,6 @@
 """The whole `ingest` flow on a real Prefect test server, against the loopback replay site, delivering
 through Apprise to a real loopback webhook (json://) and a real SMTP server (aiosmtpd, mailto://)."""
+
 import asyncio
 import json
 from email import message_from_bytes
@@ -19,12 +20,19 @@ SPORTS_TITLE = "Guardiola Puas Lihat Cara Man City Menang atas Shakhtar Donetsk"
 def write_config(tmp_path, site, monkeypatch, webhook, smtp):
     monkeypatch.setenv("PANTAU_TEST_WEBHOOK", webhook.apprise_url)
     monkeypatch.setenv("PANTAU_TEST_EMAIL", smtp.apprise_url)
-    cfg = demo_config(site, tmp_path, channel_env=None, extra_sources=[
-        {"name": "broken-500", "url": f"{site.base}/feeds/broken-500.xml"},
-        {"name": "malformed", "url": f"{site.base}/feeds/malformed.xml"},
-    ])
-    cfg["channels"] = [{"name": "webhook", "url_env": "PANTAU_TEST_WEBHOOK"},
-                       {"name": "email", "url_env": "PANTAU_TEST_EMAIL"}]
+    cfg = demo_config(
+        site,
+        tmp_path,
+        channel_env=None,
+        extra_sources=[
+            {"name": "broken-500", "url": f"{site.base}/feeds/broken-500.xml"},
+            {"name": "malformed", "url": f"{site.base}/feeds/malformed.xml"},
+        ],
+    )
+    cfg["channels"] = [
+        {"name": "webhook", "url_env": "PANTAU_TEST_WEBHOOK"},
+        {"name": "email", "url_env": "PANTAU_TEST_EMAIL"},
+    ]
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(cfg))
     return path
@@ -32,6 +40,7 @@ def write_config(tmp_path, site, monkeypatch, webhook, smtp):
 
 def run_ingest(path):
     from pantau.flows.ingest import ingest
+
     return asyncio.run(ingest(config_path=str(path)))
 
 
@@ -52,8 +61,10 @@ def test_ingest_end_to_end(prefect_server, replay_site, webhook, smtp, tmp_path,
     assert table["broken-500"]["error"] == "HTTP 500 after 2 tries" and not table["broken-500"]["unreachable"]
     assert table["replay-antara"]["links"] == table["replay-antara"]["new"] > 0
     assert s1["outcome"] == "ok" and s1["message"].startswith(f"{s1['alerts_sent']} alerts sent")
-    assert {c["name"]: c["sent"] for c in s1["channels"]} == {"webhook": s1["alerts_sent"] // 2,
-                                                              "email": s1["alerts_sent"] // 2}
+    assert {c["name"]: c["sent"] for c in s1["channels"]} == {
+        "webhook": s1["alerts_sent"] // 2,
+        "email": s1["alerts_sent"] // 2,
+    }
 
     # the two seed articles are one story, alerted once per channel, listing both outlets
     seed_alerts = [m for m in webhook.received if all(t in m["message"] for t in SEED_TITLES)]
@@ -88,7 +99,7 @@ def test_ingest_end_to_end(prefect_server, replay_site, webhook, smtp, tmp_path,
     s3 = run_ingest(path)
     assert s3["discovered"] == n_pages and s3["new_candidates"] == 0
     assert s3["alerts_sent"] == 0 and len(replay_site.page_requests()) == before_pages
-    assert len(webhook.received) + len(mails) == s1["alerts_sent"]       # the console is not a delivery
+    assert len(webhook.received) + len(mails) == s1["alerts_sent"]  # the console is not a delivery
 
 
 def run_state(path):
@@ -97,15 +108,18 @@ def run_state(path):
     async def go():
         state = await ingest(config_path=str(path), return_state=True)
         return state, await state.result(raise_on_failure=False)
+
     return asyncio.run(go())
 
 
 def test_a_run_that_reads_nothing_fails_with_the_reason(prefect_server, tmp_path):
     """Every source unreachable: the run ends Failed (automations can react) with the verdict."""
-    cfg = {"storage_url": f"sqlite:///{tmp_path / 'p.db'}",
-           "http": {"retries": 0, "timeout_s": 3, "respect_robots": False, "allow_private": ["127.0.0.1:9"]},
-           "sources": [{"name": f"dead-{i}", "url": f"http://127.0.0.1:9/feed{i}.xml"} for i in range(3)],
-           "topics": [{"name": "g20-russia-ukraine", "path": "seeds/g20-russia-ukraine"}]}
+    cfg = {
+        "storage_url": f"sqlite:///{tmp_path / 'p.db'}",
+        "http": {"retries": 0, "timeout_s": 3, "respect_robots": False, "allow_private": ["127.0.0.1:9"]},
+        "sources": [{"name": f"dead-{i}", "url": f"http://127.0.0.1:9/feed{i}.xml"} for i in range(3)],
+        "topics": [{"name": "g20-russia-ukraine", "path": "seeds/g20-russia-ukraine"}],
+    }
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(cfg))
     state, summary = run_state(path)

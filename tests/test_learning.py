@@ -5,6 +5,7 @@
     the same story in; (c) a second topic made of a handful of exemplars and a short search list works
     end to end. Items are real (tests/fixtures/README.md says where each comes from).
 """
+
 import json
 import shutil
 from datetime import date
@@ -28,10 +29,12 @@ def items(name="topic-sample.jsonl"):
 
 
 SAMPLE = items()
-DUKUN, DUKUN_AGAIN = "79285ccb1ca9e032", "8ae7495c019520b1"     # one arrest told twice by Kompas (cos 0.56)
-PAIRS = [("01136598e122f3b7", "51f31a4946dae706"),   # Putin quotes the Quran on Yemen: Kompas / Okezone
-         ("e3a75654c31eb22c", "dbaa157469b22dca"),   # Moscow on Bolton's dismissal: two Sindonews reports
-         ("c3f4e7dbc19713c3", "1638a0b16ee9e898")]   # Putin–Rouhani–Erdogan in Ankara: Sindonews / Okezone
+DUKUN, DUKUN_AGAIN = "79285ccb1ca9e032", "8ae7495c019520b1"  # one arrest told twice by Kompas (cos 0.56)
+PAIRS = [
+    ("01136598e122f3b7", "51f31a4946dae706"),  # Putin quotes the Quran on Yemen: Kompas / Okezone
+    ("e3a75654c31eb22c", "dbaa157469b22dca"),  # Moscow on Bolton's dismissal: two Sindonews reports
+    ("c3f4e7dbc19713c3", "1638a0b16ee9e898"),
+]  # Putin–Rouhani–Erdogan in Ankara: Sindonews / Okezone
 
 
 def seeds_only(tmp_path, spec: str | None = None):
@@ -51,9 +54,12 @@ def matched(folder, data) -> set[str]:
 
 
 def write_config(tmp_path, folder, name="g20-russia-ukraine", extra_topics=(), allow_private=()):
-    cfg = {"storage_url": f"sqlite:///{tmp_path / 'p.db'}", "http": {"allow_private": list(allow_private)},
-           "sources": [{"name": "x", "url": "http://127.0.0.1:9/"}],
-           "topics": [{"name": name, "path": str(folder)}, *extra_topics]}
+    cfg = {
+        "storage_url": f"sqlite:///{tmp_path / 'p.db'}",
+        "http": {"allow_private": list(allow_private)},
+        "sources": [{"name": "x", "url": "http://127.0.0.1:9/"}],
+        "topics": [{"name": name, "path": str(folder)}, *extra_topics],
+    }
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(cfg), encoding="utf-8")
     return str(path)
@@ -64,10 +70,16 @@ def test_exemplar_file_format_round_trips():
     meta = {"source": "https://x.id/a", "date": "2019-09-17"}
     text = render("Judul Berita", "Paragraf satu.\n\nParagraf dua: dengan titik dua.", meta)
     assert text.splitlines()[:4] == ["Judul Berita", "source: https://x.id/a", "date: 2019-09-17", ""]
-    assert parse(text) == ("Judul Berita", {"source": "https://x.id/a", "date": "2019-09-17"},
-                           "Paragraf satu.\n\nParagraf dua: dengan titik dua.")
-    assert parse("Judul\nJakarta: isi langsung tanpa baris kosong\nlagi") == \
-        ("Judul", {}, "Jakarta: isi langsung tanpa baris kosong\nlagi")
+    assert parse(text) == (
+        "Judul Berita",
+        {"source": "https://x.id/a", "date": "2019-09-17"},
+        "Paragraf satu.\n\nParagraf dua: dengan titik dua.",
+    )
+    assert parse("Judul\nJakarta: isi langsung tanpa baris kosong\nlagi") == (
+        "Judul",
+        {},
+        "Jakarta: isi langsung tanpa baris kosong\nlagi",
+    )
 
 
 def test_shipped_exemplars_carry_their_origin_and_none_is_held_aside():
@@ -76,7 +88,7 @@ def test_shipped_exemplars_carry_their_origin_and_none_is_held_aside():
     for e in pos + neg:
         assert e.title and e.text and e.source, e.path
         dev_id = exemplar_item_id(e)
-        if dev_id is None:                                   # the two seeds of the project
+        if dev_id is None:  # the two seeds of the project
             assert e.name.startswith(("000_", "004_")) and "project seed" in e.source
             continue
         assert not held_aside(dev_id), f"{e.path} comes from the held-aside half"
@@ -106,7 +118,7 @@ def test_a_false_alarm_taught_as_negative_leaves_with_its_near_duplicate(tmp_pat
     folder = seeds_only(tmp_path)
     relevant = {k for k, i in SAMPLE.items() if i["label"] == 1}
     before = matched(folder, SAMPLE)
-    assert {DUKUN, DUKUN_AGAIN} <= before - relevant           # both tellings are false alarms today
+    assert {DUKUN, DUKUN_AGAIN} <= before - relevant  # both tellings are false alarms today
     item = SAMPLE[DUKUN]
     txt = tmp_path / "dukun.txt"
     txt.write_text(f"{item['title']}\n\n{item['text']}\n", encoding="utf-8")
@@ -114,8 +126,8 @@ def test_a_false_alarm_taught_as_negative_leaves_with_its_near_duplicate(tmp_pat
     assert "saved negative exemplar" in capsys.readouterr().out
     after = matched(folder, SAMPLE)
     assert DUKUN not in after and DUKUN_AGAIN not in after
-    assert before & relevant == after & relevant                # no true positive lost
-    assert after - before == set()                               # and nothing new matched
+    assert before & relevant == after & relevant  # no true positive lost
+    assert after - before == set()  # and nothing new matched
 
 
 # ---- (b) a missed article as a positive exemplar ------------------------------------------------------
@@ -134,7 +146,7 @@ def test_a_missed_story_taught_as_positive_brings_in_other_outlets(tmp_path, tau
     add_exemplar(folder, "positive", SAMPLE[taught]["title"], SAMPLE[taught]["text"], SAMPLE[taught]["url"])
     after = matched(folder, SAMPLE)
     assert other in after
-    assert not {k for k in after - before if SAMPLE[k]["label"] == 0}    # no false alarm comes with it
+    assert not {k for k in after - before if SAMPLE[k]["label"] == 0}  # no false alarm comes with it
 
 
 # ---- (c) a second topic without a lexicon -------------------------------------------------------------
@@ -173,19 +185,22 @@ def test_duplicates_are_refused_on_either_side(tmp_path, capsys):
         add_exemplar(folder, "positive", "Another title", "  " + i["text"].upper() + " ", "")
     with pytest.raises(DuplicateExemplar):
         add_exemplar(folder, "negative", i["title"], "different text", i["url"] + "/")
-    seed = (folder / "exemplars" / "positive" / "000_d65872ee167d278c.txt")
+    seed = folder / "exemplars" / "positive" / "000_d65872ee167d278c.txt"
     cfg = write_config(tmp_path, folder)
     assert cli(["exemplar", "add", str(seed), "--negative", "--config", cfg]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("pantau exemplar: already a positive exemplar") and "\n" not in err
 
 
-@pytest.mark.parametrize("args, message", [
-    (["exemplar", "add", "nope.txt", "--positive"], "nope.txt: no such file"),
-    (["exemplar", "add", "x.txt", "--positive", "--topic", "other"], "no topic named 'other'"),
-    (["feedback", "999", "--wrong"], "no story 999 in the store"),
-    (["exemplar", "add", "http://127.0.0.1:9/berita", "--positive"], "http://127.0.0.1:9/berita: "),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["exemplar", "add", "nope.txt", "--positive"], "nope.txt: no such file"),
+        (["exemplar", "add", "x.txt", "--positive", "--topic", "other"], "no topic named 'other'"),
+        (["feedback", "999", "--wrong"], "no story 999 in the store"),
+        (["exemplar", "add", "http://127.0.0.1:9/berita", "--positive"], "http://127.0.0.1:9/berita: "),
+    ],
+)
 def test_user_mistakes_are_one_line_and_exit_2(tmp_path, capsys, args, message):
     (tmp_path / "x.txt").write_text("Judul\n\nIsi.\n")
     cfg = write_config(tmp_path, seeds_only(tmp_path))
@@ -196,13 +211,15 @@ def test_user_mistakes_are_one_line_and_exit_2(tmp_path, capsys, args, message):
 
 def test_the_topic_installed_with_pantau_is_not_written_to(tmp_path, capsys, monkeypatch):
     import pantau.topic.feedback as feedback
+
     folder = seeds_only(tmp_path)
-    monkeypatch.setattr(feedback, "PACKAGE", tmp_path)          # as if this folder were inside the wheel
+    monkeypatch.setattr(feedback, "PACKAGE", tmp_path)  # as if this folder were inside the wheel
     (tmp_path / "a.txt").write_text("Judul\n\nIsi berita.\n")
-    assert cli(["exemplar", "add", str(tmp_path / "a.txt"), "--positive", "--config",
-                write_config(tmp_path, folder)]) == 2
+    assert (
+        cli(["exemplar", "add", str(tmp_path / "a.txt"), "--positive", "--config", write_config(tmp_path, folder)]) == 2
+    )
     assert "pantau init" in capsys.readouterr().err
-    assert len(list((folder / "exemplars" / "positive").glob("*.txt"))) == 2     # nothing written
+    assert len(list((folder / "exemplars" / "positive").glob("*.txt"))) == 2  # nothing written
 
 
 def test_exemplar_add_needs_a_topic_name_when_the_config_has_several(tmp_path, capsys):
@@ -214,10 +231,9 @@ def test_exemplar_add_needs_a_topic_name_when_the_config_has_several(tmp_path, c
 
 def test_exemplar_add_from_an_html_page_and_a_url(tmp_path, replay_site, capsys):
     folder = seeds_only(tmp_path)
-    cfg = write_config(tmp_path, folder, allow_private=[f"127.0.0.1:{replay_site.port}"])   # the SSRF guard
+    cfg = write_config(tmp_path, folder, allow_private=[f"127.0.0.1:{replay_site.port}"])  # the SSRF guard
     entry = next(e for e in replay_site.manifest if "mc-21" in e["path"])
-    assert cli(["exemplar", "add", str(SITE / entry["path"]), "--negative",
-                "--config", cfg, "--json"]) == 0
+    assert cli(["exemplar", "add", str(SITE / entry["path"]), "--negative", "--config", cfg, "--json"]) == 0
     saved = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     title, meta, body = parse(open(saved["path"], encoding="utf-8").read())
     assert title.startswith("Pesawat Rusia MC-21") and "Irkut" in body
@@ -232,9 +248,19 @@ def test_exemplar_add_from_an_html_page_and_a_url(tmp_path, replay_site, capsys)
 
 def _story(store, item, topic="g20-russia-ukraine"):
     from pantau.models import Article
+
     m = Matcher(load_topic(SEEDS)).score(item["title"], item["text"])
-    aid = store.articles.add(Article(url=item["url"], fetched_url=item["url"], source="t", title=item["title"],
-                                     text=item["text"], content_hash=item["id"]), m)
+    aid = store.articles.add(
+        Article(
+            url=item["url"],
+            fetched_url=item["url"],
+            source="t",
+            title=item["title"],
+            text=item["text"],
+            content_hash=item["id"],
+        ),
+        m,
+    )
     sid = store.stories.create(topic, item["title"], [], None)
     store.articles.set_story(aid, sid)
     return sid
@@ -242,6 +268,7 @@ def _story(store, item, topic="g20-russia-ukraine"):
 
 def test_feedback_wrong_makes_the_story_a_negative_exemplar(tmp_path, capsys):
     from pantau.store import Store
+
     folder = seeds_only(tmp_path)
     cfg = write_config(tmp_path, folder)
     sid = _story(Store(f"sqlite:///{tmp_path / 'p.db'}"), SAMPLE[DUKUN])
@@ -252,7 +279,7 @@ def test_feedback_wrong_makes_the_story_a_negative_exemplar(tmp_path, capsys):
     assert [e.title for e in neg] == [SAMPLE[DUKUN]["title"]] and neg[0].source == SAMPLE[DUKUN]["url"]
     assert "pantau feedback" in neg[0].meta["note"]
     assert DUKUN not in matched(folder, SAMPLE) and DUKUN_AGAIN not in matched(folder, SAMPLE)
-    assert cli(["feedback", str(sid), "--right", "--config", cfg]) == 2     # already taught: refused
+    assert cli(["feedback", str(sid), "--right", "--config", cfg]) == 2  # already taught: refused
     assert "already a negative exemplar" in capsys.readouterr().err
 
 
@@ -260,10 +287,24 @@ def test_alerts_name_the_story_and_the_feedback_command():
     from pantau.alerts import render
     from pantau.clock import utcnow
     from pantau.store import ArticleRow, StoryRow
+
     now = utcnow()
-    art = ArticleRow(id=1, url="https://x.id/a", fetched_url="https://x.id/a", source="k", site="Kompas", title="T",
-                     text="Isi berita.", published=None, author=None, language="id", content_hash="", topic="g",
-                     score=0.9, relevant=True)
+    art = ArticleRow(
+        id=1,
+        url="https://x.id/a",
+        fetched_url="https://x.id/a",
+        source="k",
+        site="Kompas",
+        title="T",
+        text="Isi berita.",
+        published=None,
+        author=None,
+        language="id",
+        content_hash="",
+        topic="g",
+        score=0.9,
+        relevant=True,
+    )
     for fmt in ("text", "markdown", "html"):
         _, body = render(StoryRow(12, "g", "T", [], None, now, now), [art], "new", fmt, "G20")
         assert "Wrong alert?" in body and "pantau feedback 12 --wrong" in body
@@ -274,10 +315,15 @@ def test_cross_validation_never_scores_an_item_with_its_own_copy(tmp_path):
     data = [i for i in SAMPLE.values() if i["label"] != 2]
     folder = seeds_only(tmp_path)
     plain = cross_validate(load_topic(folder), data, folds=4)
-    for k in (DUKUN, PAIRS[0][0]):      # copies of measured items, on the wrong side to make a leak show
+    for k in (DUKUN, PAIRS[0][0]):  # copies of measured items, on the wrong side to make a leak show
         i = SAMPLE[k]
-        add_exemplar(folder, "positive" if i["label"] == 0 else "negative", i["title"], i["text"],
-                     f"{i['url']} (CLICK-ID, CC BY 4.0, id {k})")
+        add_exemplar(
+            folder,
+            "positive" if i["label"] == 0 else "negative",
+            i["title"],
+            i["text"],
+            f"{i['url']} (CLICK-ID, CC BY 4.0, id {k})",
+        )
     leaky = cross_validate(load_topic(folder), data, folds=4)
     assert {k: plain[k] for k in ("tp", "fp", "fn", "tn")} == {k: leaky[k] for k in ("tp", "fp", "fn", "tn")}
     assert plain["n"] == len(data) and len(plain["folds"]) == 4
@@ -285,14 +331,14 @@ def test_cross_validation_never_scores_an_item_with_its_own_copy(tmp_path):
 
 # ---- from an alert to the next run ------------------------------------------------------------------
 @pytest.mark.integration
-def test_feedback_from_an_alert_changes_the_next_run(prefect_server, replay_site, webhook, tmp_path,
-                                                     monkeypatch):
+def test_feedback_from_an_alert_changes_the_next_run(prefect_server, replay_site, webhook, tmp_path, monkeypatch):
     import asyncio
     import re
 
     from pantau.demo import demo_config
     from pantau.flows.ingest import ingest
     from pantau.store import Store
+
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds / "g20-russia-ukraine")
     monkeypatch.setenv("PANTAU_TEST_WEBHOOK", webhook.apprise_url)
@@ -300,16 +346,20 @@ def test_feedback_from_an_alert_changes_the_next_run(prefect_server, replay_site
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(cfg), encoding="utf-8")
     assert asyncio.run(ingest(config_path=str(path)))["alerts_sent"] >= 2
-    alerts = {int(m.group(1)): a for a in webhook.received
-              if (m := re.search(r"pantau feedback (\d+) --wrong", a["message"]))}
-    assert len(alerts) == len(webhook.received)                     # every alert says how to object
+    alerts = {
+        int(m.group(1)): a for a in webhook.received if (m := re.search(r"pantau feedback (\d+) --wrong", a["message"]))
+    }
+    assert len(alerts) == len(webhook.received)  # every alert says how to object
     store = Store(cfg["storage_url"])
     leads = {sid: max(store.articles.of_story(sid), key=lambda a: a.score or 0) for sid in sorted(alerts)}
-    story_id, lead = next((sid, a) for sid, a in leads.items()                  # one that is no exemplar yet
-                          if find_duplicate(seeds / "g20-russia-ukraine", a.text, a.url) is None)
+    story_id, lead = next(
+        (sid, a)
+        for sid, a in leads.items()  # one that is no exemplar yet
+        if find_duplicate(seeds / "g20-russia-ukraine", a.text, a.url) is None
+    )
     assert cli(["feedback", str(story_id), "--wrong", "--config", str(path)]) == 0
 
-    cfg["storage_url"] = f"sqlite:///{tmp_path / 'second.db'}"    # the same pages again, judged anew
+    cfg["storage_url"] = f"sqlite:///{tmp_path / 'second.db'}"  # the same pages again, judged anew
     path.write_text(yaml.safe_dump(cfg), encoding="utf-8")
     webhook.received.clear()
     asyncio.run(ingest(config_path=str(path)))

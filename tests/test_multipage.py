@@ -1,6 +1,7 @@
 """Multi-page articles, fetched from a real HTTP server on 127.0.0.1. The pages are crafted in the
 markup shapes Kompas (``?page=N`` plus a "Show All" ``?page=all`` link) and Detik (``/2``, ``/3``
 with "Selanjutnya" / rel=next links) use; the article text is written for the test."""
+
 import asyncio
 from urllib.parse import urlsplit
 
@@ -22,11 +23,13 @@ FILLER = "Kalimat tambahan ini melengkapi paragraf agar setiap halaman memuat cu
 
 
 def _page(title: str, body: str, nav: str) -> bytes:
-    return (f"<html><head><title>{title} - Kompas.com</title><meta property='og:title' content='{title}'>"
-            f"<meta property='article:published_time' content='2023-03-02T15:30:00+07:00'></head><body>"
-            f"<header><a href='/'>Beranda</a></header><article><h1>{title}</h1>"
-            f"<div class='read__content'><p>{body}</p><p>{FILLER}</p></div>{nav}</article>"
-            f"<footer>Copyright Kompas.com</footer></body></html>").encode()
+    return (
+        f"<html><head><title>{title} - Kompas.com</title><meta property='og:title' content='{title}'>"
+        f"<meta property='article:published_time' content='2023-03-02T15:30:00+07:00'></head><body>"
+        f"<header><a href='/'>Beranda</a></header><article><h1>{title}</h1>"
+        f"<div class='read__content'><p>{body}</p><p>{FILLER}</p></div>{nav}</article>"
+        f"<footer>Copyright Kompas.com</footer></body></html>"
+    ).encode()
 
 
 def _kompas(site, with_all: bool):
@@ -41,6 +44,7 @@ def _kompas(site, with_all: bool):
         body = " ".join(PARTS) if n == "all" else PARTS[int(n) - 1]
         page = _page("Retno Bertemu Lavrov", body, f"<div class='paging'>{links}</div>")
         return 200, "text/html; charset=utf-8", page, {}
+
     site.routes[path] = route
     return site.base + path
 
@@ -48,7 +52,7 @@ def _kompas(site, with_all: bool):
 def _detik(site, broken_third: bool = False):
     base = "/berita/d-6595000/retno-bertemu-lavrov"
     for i in (1, 2, 3):
-        nav = (f"<a rel='next' href='{base}/{i + 1}'>Selanjutnya</a>" if i < 3 else "")
+        nav = f"<a rel='next' href='{base}/{i + 1}'>Selanjutnya</a>" if i < 3 else ""
         html = _page("Retno Bertemu Lavrov", PARTS[i - 1], f"<div class='detail__paging'>{nav}</div>")
         path = base if i == 1 else f"{base}/{i}"
         if i == 3 and broken_third:
@@ -62,6 +66,7 @@ def _fetch(url: str, max_pages: int = 10):
     async def go():
         async with Fetcher(allowing(urlsplit(url).port, per_host_interval_s=0)) as f:
             return await fetch_page(f, Candidate(url=url, source="t"), max_pages)
+
     return asyncio.run(go())
 
 
@@ -71,7 +76,7 @@ def test_show_all_page_replaces_page_one(replay_site):
     assert page.more_html == [] and page.notes == []
     x = extract_article(page.html, page.final_url, page.more_html)
     assert all(p in x.text for p in PARTS)
-    assert sum(1 for r in replay_site.requests if "retno-bertemu" in r) == 2      # page 1, then page=all
+    assert sum(1 for r in replay_site.requests if "retno-bertemu" in r) == 2  # page 1, then page=all
 
 
 def test_next_pages_followed_and_merged_in_order(replay_site):
@@ -80,7 +85,7 @@ def test_next_pages_followed_and_merged_in_order(replay_site):
     x = extract_article(page.html, page.final_url, page.more_html)
     positions = [x.text.index(p) for p in PARTS]
     assert positions == sorted(positions)
-    assert x.text.count(FILLER) == 1 and "Copyright" not in x.text        # repeated lines kept once
+    assert x.text.count(FILLER) == 1 and "Copyright" not in x.text  # repeated lines kept once
 
 
 def test_rel_next_chain_limit_and_broken_page(replay_site):
@@ -96,10 +101,14 @@ def test_rel_next_chain_limit_and_broken_page(replay_site):
 
 
 def test_links_to_other_articles_are_not_pages():
-    html = ("<html><body><article><h1>A</h1><p>x</p><a href='/read/2023/03/02/999/berita-lain'>Selanjutnya</a>"
-            "<a href='/read/2023/03/02/1/artikel?page=all'>Tampilkan semua</a></article></body></html>")
+    html = (
+        "<html><body><article><h1>A</h1><p>x</p><a href='/read/2023/03/02/999/berita-lain'>Selanjutnya</a>"
+        "<a href='/read/2023/03/02/1/artikel?page=all'>Tampilkan semua</a></article></body></html>"
+    )
     assert pagination(html, "https://www.kompas.com/read/2023/03/02/1/artikel") == (
-        "https://www.kompas.com/read/2023/03/02/1/artikel?page=all", None)
+        "https://www.kompas.com/read/2023/03/02/1/artikel?page=all",
+        None,
+    )
 
 
 def test_cli_extract_url_follows_pages(replay_site, capsys, tmp_path):
@@ -108,10 +117,18 @@ def test_cli_extract_url_follows_pages(replay_site, capsys, tmp_path):
     import yaml
 
     from pantau.cli import main as cli
+
     url = _detik(replay_site)
     config = tmp_path / "config.yaml"
-    config.write_text(yaml.safe_dump({"http": {"allow_private": [f"127.0.0.1:{replay_site.port}"]}, "sources": [],
-                                      "topics": [{"name": "g20-russia-ukraine", "path": "seeds/g20-russia-ukraine"}]}))
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "http": {"allow_private": [f"127.0.0.1:{replay_site.port}"]},
+                "sources": [],
+                "topics": [{"name": "g20-russia-ukraine", "path": "seeds/g20-russia-ukraine"}],
+            }
+        )
+    )
     assert cli(["extract", url, "--config", str(config), "--json"]) == 0
     r = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert set(r) == {"title", "text", "date", "url", "language"}

@@ -1,6 +1,7 @@
 """The HTTP client's manners and the connectors' parsing on httpx.MockTransport: no sockets, no
 server, milliseconds. (The same behaviour against a real server on 127.0.0.1: test_sources.py.)
 Every test uses hosts of its own: robots.txt is cached per site for the whole process."""
+
 import asyncio
 import json
 import socket
@@ -22,6 +23,7 @@ def run(coro):
 
 def serve(routes: dict, settings: Http = FAST, seen: list | None = None):
     """A Fetcher whose transport answers from ``routes``: path → Response or callable(request)."""
+
     def handler(request: httpx.Request) -> httpx.Response:
         if seen is not None:
             seen.append((request.url.host, request.url.path, time.monotonic()))
@@ -30,7 +32,8 @@ def serve(routes: dict, settings: Http = FAST, seen: list | None = None):
             return httpx.Response(404, text="not found")
         if callable(answer):
             return answer(request)
-        return httpx.Response(answer.status_code, headers=answer.headers, content=answer.content)   # a fresh copy
+        return httpx.Response(answer.status_code, headers=answer.headers, content=answer.content)  # a fresh copy
+
     return Fetcher(settings, transport=httpx.MockTransport(handler))
 
 
@@ -42,14 +45,20 @@ async def get(fetcher: Fetcher, url: str, **kw):
 def test_robots_wildcards_and_longest_match_are_honoured():
     """The stdlib parser ignores `*`/`$` and takes the first match; protego reads them as RFC 9309."""
     robots = "User-agent: *\nDisallow: /*?utm_\nDisallow: /berita/\nAllow: /berita/terkini$\n"
-    routes = {"/robots.txt": httpx.Response(200, text=robots), "/berita/terkini": httpx.Response(200, text="ok"),
-              "/a": httpx.Response(200, text="ok")}
+    routes = {
+        "/robots.txt": httpx.Response(200, text=robots),
+        "/berita/terkini": httpx.Response(200, text="ok"),
+        "/a": httpx.Response(200, text="ok"),
+    }
     fetch = serve(routes)
 
     async def go():
         async with fetch as f:
-            return [await f.robots.allowed(f"http://wild.test{p}") for p in
-                    ("/a", "/a?utm_source=x", "/berita/lain", "/berita/terkini", "/berita/terkini/2")]
+            return [
+                await f.robots.allowed(f"http://wild.test{p}")
+                for p in ("/a", "/a?utm_source=x", "/berita/lain", "/berita/terkini", "/berita/terkini/2")
+            ]
+
     assert run(go()) == [True, False, False, True, False]
     with pytest.raises(FetchError, match="disallowed by robots.txt"):
         run(get(serve(routes), "http://wild.test/a?utm_medium=y"))
@@ -66,6 +75,7 @@ def test_robots_4xx_allows_everything_5xx_skips_the_site():
 def test_a_name_that_does_not_resolve_is_one_line_and_not_retried():
     def dns(request):
         raise httpx.ConnectError("[Errno -2] Name or service not known") from socket.gaierror(-2, "not known")
+
     with pytest.raises(FetchError) as e:
         run(get(serve({"/robots.txt": dns, "/feed": dns}), "http://nowhere.test/feed"))
     assert str(e.value) == "DNS lookup failed for nowhere.test" and e.value.network and not e.value.transient
@@ -74,6 +84,7 @@ def test_a_name_that_does_not_resolve_is_one_line_and_not_retried():
 def test_a_timeout_names_the_host():
     def slow(request):
         raise httpx.ReadTimeout("timed out", request=request)
+
     with pytest.raises(FetchError, match=r"^slow.test timed out after 20s$") as e:
         run(get(serve({"/robots.txt": httpx.Response(404), "/x": slow}), "http://slow.test/x"))
     assert e.value.transient and e.value.network
@@ -86,9 +97,10 @@ def test_retry_after_is_waited_out_once_then_reported_and_the_host_held():
     def busy(request):
         calls["n"] += 1
         return httpx.Response(503, headers={"Retry-After": "1"}) if calls["n"] < 3 else httpx.Response(200, text="ok")
+
     routes = {"/robots.txt": httpx.Response(404), "/x": busy}
     with pytest.raises(FetchError, match=r"HTTP 503 \(Retry-After 1s\)"):
-        run(get(serve(routes, seen=seen), "http://busy.test/x"))      # waited once (retry_after_waits=1)
+        run(get(serve(routes, seen=seen), "http://busy.test/x"))  # waited once (retry_after_waits=1)
     hits = [t for host, path, t in seen if path == "/x"]
     assert len(hits) == 2 and hits[1] - hits[0] >= 0.95
     n = {"calls": 0}
@@ -103,34 +115,46 @@ def test_retry_after_is_waited_out_once_then_reported_and_the_host_held():
             with pytest.raises(FetchError, match=r"HTTP 429 \(Retry-After 3600s\): longer than max_retry_after_s") as e:
                 await f.get("http://long.test/x")
             failed_after = time.monotonic() - start
-            await f.get("http://long.test/x")                  # the host is held 2 s, not an hour
+            await f.get("http://long.test/x")  # the host is held 2 s, not an hour
             return failed_after, time.monotonic() - start, e.value
+
     failed_after, total, err = run(twice())
-    assert failed_after < 1 and not err.transient            # beyond max_retry_after_s: at once, not retried
+    assert failed_after < 1 and not err.transient  # beyond max_retry_after_s: at once, not retried
     assert 1.8 < total < 3.5
 
 
 def test_body_cap_while_streaming():
     big = httpx.Response(200, content=b"x" * 50_000, headers={"Content-Type": "text/html"})
     with pytest.raises(FetchError, match="body too large"):
-        run(get(serve({"/robots.txt": httpx.Response(404), "/big": big}, Http(per_host_interval_s=0,
-                                                                              max_body_bytes=10_000)),
-                "http://big.test/big"))
+        run(
+            get(
+                serve(
+                    {"/robots.txt": httpx.Response(404), "/big": big},
+                    Http(per_host_interval_s=0, max_body_bytes=10_000),
+                ),
+                "http://big.test/big",
+            )
+        )
 
 
 def test_rss_conditional_get_answers_not_modified():
     def feed(request):
         if request.headers.get("If-None-Match") == '"v1"':
             return httpx.Response(304, headers={"ETag": '"v1"'})
-        return httpx.Response(200, headers={"ETag": '"v1"', "Content-Type": "application/rss+xml"},
-                              text="<rss><channel><item><title>Putin bertemu Erdogan</title>"
-                                   "<link>https://kompas.test/a</link></item></channel></rss>")
+        return httpx.Response(
+            200,
+            headers={"ETag": '"v1"', "Content-Type": "application/rss+xml"},
+            text="<rss><channel><item><title>Putin bertemu Erdogan</title>"
+            "<link>https://kompas.test/a</link></item></channel></rss>",
+        )
+
     src = Source(name="k", url="http://rss.test/feed")
     routes = {"/robots.txt": httpx.Response(404), "/feed": feed}
 
     async def go(ctx):
         async with serve(routes) as f:
             return await discover(f, src, ctx)
+
     first = run(go(SourceContext()))
     assert [c.url for c in first.candidates] == ["https://kompas.test/a"] and first.etag == '"v1"'
     again = run(go(SourceContext(etag='"v1"')))
@@ -138,15 +162,24 @@ def test_rss_conditional_get_answers_not_modified():
 
 
 def test_gdelt_artlist_and_its_plain_text_errors():
-    arts = {"articles": [{"url": "https://antara.test/b", "title": "Menlu Retno bertemu Lavrov",
-                          "seendate": "20230303T101500Z", "domain": "antara.test"},
-                         {"url": "not a url", "title": "x"}]}
+    arts = {
+        "articles": [
+            {
+                "url": "https://antara.test/b",
+                "title": "Menlu Retno bertemu Lavrov",
+                "seendate": "20230303T101500Z",
+                "domain": "antara.test",
+            },
+            {"url": "not a url", "title": "x"},
+        ]
+    }
     src = Source(name="g", kind="gdelt", url="http://gdelt.test/api/v2/doc/doc")
     ctx = SourceContext(search_any=["Rusia"], search_context=["diplomasi"])
 
     async def go(answer):
         async with serve({"/api/v2/doc/doc": answer}) as f:
             return await discover(f, src, ctx)
+
     r = run(go(httpx.Response(200, json=arts)))
     assert [c.url for c in r.candidates] == ["https://antara.test/b"] and r.candidates[0].published.hour == 10
     r = run(go(httpx.Response(200, text="Please limit requests to one every 5 seconds.")))

@@ -1,4 +1,5 @@
 """Topic engine: normalisation, concepts, scoring, explanations, and decisions on labeled real items."""
+
 import json
 import re
 
@@ -51,7 +52,7 @@ def _items():
 def test_decision_on_labeled_real_items(matcher, item):
     m = matcher.score(item["title"], item["text"])
     expected = item["label"] == 1
-    if item.get("known_error"):                  # documented misses: fail loudly when they get fixed
+    if item.get("known_error"):  # documented misses: fail loudly when they get fixed
         assert m.relevant != expected
     else:
         assert m.relevant == expected, m.reason
@@ -77,14 +78,17 @@ def test_explanation_names_the_evidence(matcher):
 
 def test_negative_exemplar_pushes_lookalikes_down(tmp_path):
     import shutil
+
     topic_dir = tmp_path / "t"
     shutil.copytree(SEEDS, topic_dir)
-    neg = ("Pesawat penumpang Rusia MC-21 buatan Irkut diperkenalkan pada pameran MAKS, siap bersaing dengan "
-           "Boeing dan Airbus; kerja sama produksi dan perjanjian dengan maskapai.")
+    neg = (
+        "Pesawat penumpang Rusia MC-21 buatan Irkut diperkenalkan pada pameran MAKS, siap bersaing dengan "
+        "Boeing dan Airbus; kerja sama produksi dan perjanjian dengan maskapai."
+    )
     title = "Pesawat Rusia MC-21 Siap Bersaing dengan Boeing"
     before = Matcher(load_topic(topic_dir)).score(title, neg)
     (topic_dir / "exemplars" / "negative" / "mc21.txt").write_text(f"{title}\n\n{neg}\n", encoding="utf-8")
-    after = Matcher(load_topic(topic_dir)).score(title, neg)     # found without editing topic.yaml
+    after = Matcher(load_topic(topic_dir)).score(title, neg)  # found without editing topic.yaml
     assert after.score < before.score and after.nearest_negative == "mc21"
     assert after.negative_similarity > 0.99 and after.contributions["exemplars"] < 0
 
@@ -104,16 +108,19 @@ def _topic(tmp_path, yaml_text, positives=1):
     return tmp_path
 
 
-@pytest.mark.parametrize("yaml_text, message", [
-    ("name: x\nconcepts: {actor: {}}\n", "concepts.actor: at least one actor concept is required"),
-    ("name: x\nthreshhold: 0.5\nsearch: {any: [a]}\n", "threshhold: unknown key (check spelling)"),
-    ("name: x\nthreshold: 2\nsearch: {any: [a]}\n", "threshold: Input should be less than or equal to 1"),
-    ("name: x\nweights: {similarity_weigth: 1}\nsearch: {any: [a]}\n", "weights.similarity_weigth: unknown"),
-    ("name: x\n", "needs concepts.actor (a lexicon) or search.any"),
-    ("name: x\nsearch: {any: [a]}\nexemplars: {positive: [a.txt]}\n", "exemplars/positive/ and exemplars/neg"),
-    ("name: [x\n", "not valid YAML"),
-    ("- a\n- b\n", "top level must be a mapping"),
-])
+@pytest.mark.parametrize(
+    "yaml_text, message",
+    [
+        ("name: x\nconcepts: {actor: {}}\n", "concepts.actor: at least one actor concept is required"),
+        ("name: x\nthreshhold: 0.5\nsearch: {any: [a]}\n", "threshhold: unknown key (check spelling)"),
+        ("name: x\nthreshold: 2\nsearch: {any: [a]}\n", "threshold: Input should be less than or equal to 1"),
+        ("name: x\nweights: {similarity_weigth: 1}\nsearch: {any: [a]}\n", "weights.similarity_weigth: unknown"),
+        ("name: x\n", "needs concepts.actor (a lexicon) or search.any"),
+        ("name: x\nsearch: {any: [a]}\nexemplars: {positive: [a.txt]}\n", "exemplars/positive/ and exemplars/neg"),
+        ("name: [x\n", "not valid YAML"),
+        ("- a\n- b\n", "top level must be a mapping"),
+    ],
+)
 def test_topic_errors_name_the_key(tmp_path, yaml_text, message):
     with pytest.raises(TopicError, match=re.escape(message)) as e:
         load_topic(_topic(tmp_path, yaml_text))
@@ -136,34 +143,56 @@ def test_the_lexicon_is_optional(tmp_path):
     assert not t.lexicon and t.search_any == ["Rusia"] and t.threshold == 0.5
 
 
-@pytest.mark.parametrize("title, body, relevant", [
-    # the guideline: a state's official message about military matters is diplomacy …
-    ("Putin Peringatkan Barat Soal Pengiriman Rudal Jarak Jauh ke Kyiv",
-     "Presiden Rusia Vladimir Putin memperingatkan negara-negara Barat bahwa pengiriman rudal jarak jauh ke "
-     "Ukraina akan membuat NATO terlibat langsung dalam perang. Pasukan Rusia akan menanggapi.", True),
-    ("Kremlin Khawatirkan Penempatan Pasukan NATO di Polandia",
-     "Kremlin menyatakan kekhawatiran atas penempatan pasukan dan rudal NATO di Polandia. Peskov mengatakan "
-     "langkah itu mengancam keamanan Rusia.", True),
-    ("Rusia Tawarkan Jet Tempur Su-35 ke Indonesia",
-     "Rusia menawarkan jet tempur Su-35 dan sistem pertahanan udara kepada Indonesia. Duta Besar Rusia "
-     "mengatakan Moskow siap mentransfer teknologi militer.", True),
-    # … Russia as a battlefield, an industry, a spy service or a place is not
-    ("Rusia Uji Coba Rudal Hipersonik Baru",
-     "Militer Rusia menguji rudal hipersonik baru di Laut Barents. Rudal itu menghantam target sejauh "
-     "1.000 km, kata kementerian pertahanan.", False),
-    ("Rusia Luncurkan Pesawat Superjet Generasi Baru",
-     "Produsen pesawat Rusia United Aircraft meluncurkan Superjet generasi baru. Pesawat itu akan dipasarkan "
-     "ke maskapai di Asia, kata direktur perusahaan.", False),
-    ("Mata-mata Rusia Ditangkap di Belanda",
-     "Dinas intelijen Belanda menangkap dua agen Rusia yang diduga meretas organisasi pengawas senjata "
-     "kimia. Polisi menyita laptop.", False),
-])
+@pytest.mark.parametrize(
+    "title, body, relevant",
+    [
+        # the guideline: a state's official message about military matters is diplomacy …
+        (
+            "Putin Peringatkan Barat Soal Pengiriman Rudal Jarak Jauh ke Kyiv",
+            "Presiden Rusia Vladimir Putin memperingatkan negara-negara Barat bahwa pengiriman rudal jarak jauh ke "
+            "Ukraina akan membuat NATO terlibat langsung dalam perang. Pasukan Rusia akan menanggapi.",
+            True,
+        ),
+        (
+            "Kremlin Khawatirkan Penempatan Pasukan NATO di Polandia",
+            "Kremlin menyatakan kekhawatiran atas penempatan pasukan dan rudal NATO di Polandia. Peskov mengatakan "
+            "langkah itu mengancam keamanan Rusia.",
+            True,
+        ),
+        (
+            "Rusia Tawarkan Jet Tempur Su-35 ke Indonesia",
+            "Rusia menawarkan jet tempur Su-35 dan sistem pertahanan udara kepada Indonesia. Duta Besar Rusia "
+            "mengatakan Moskow siap mentransfer teknologi militer.",
+            True,
+        ),
+        # … Russia as a battlefield, an industry, a spy service or a place is not
+        (
+            "Rusia Uji Coba Rudal Hipersonik Baru",
+            "Militer Rusia menguji rudal hipersonik baru di Laut Barents. Rudal itu menghantam target sejauh "
+            "1.000 km, kata kementerian pertahanan.",
+            False,
+        ),
+        (
+            "Rusia Luncurkan Pesawat Superjet Generasi Baru",
+            "Produsen pesawat Rusia United Aircraft meluncurkan Superjet generasi baru. Pesawat itu akan dipasarkan "
+            "ke maskapai di Asia, kata direktur perusahaan.",
+            False,
+        ),
+        (
+            "Mata-mata Rusia Ditangkap di Belanda",
+            "Dinas intelijen Belanda menangkap dua agen Rusia yang diduga meretas organisasi pengawas senjata "
+            "kimia. Polisi menyita laptop.",
+            False,
+        ),
+    ],
+)
 def test_guideline_cases_written_for_pantau(matcher, title, body, relevant):
     assert matcher.score(title, body).relevant is relevant
 
 
 def test_datelines_and_glued_words_are_not_evidence():
     from pantau.topic.matcher import strip_dateline
+
     assert strip_dateline("Liputan6.com, Moskow -Pemerintah RI") == "Pemerintah RI"
     assert strip_dateline("NEW DELHI, KOMPAS.com - Rusia menuduh") == "Rusia menuduh"
     assert strip_dateline("Perang Iran-Israel: kata - dia") == "Perang Iran-Israel: kata - dia"

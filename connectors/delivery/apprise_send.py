@@ -9,6 +9,7 @@ answer came within the channel's ``timeout_s`` — raises ``DeliveryError(uncert
 never re-sent automatically. Webhook targets (json://, form://, xml://) also get an
 ``Idempotency-Key`` header, the same on every attempt, so a receiver can drop a duplicate itself.
 """
+
 from __future__ import annotations
 
 import logging
@@ -42,6 +43,7 @@ def auto_format(url: str) -> str:
 def recognised(url: str) -> bool:
     """Can Apprise parse this URL (its scheme is known and its parameters make sense)? Sends nothing."""
     import apprise  # imported when a channel is used: a run with nothing to send skips it
+
     return apprise.Apprise().add(url)
 
 
@@ -62,11 +64,13 @@ def _outcome_unknown(scheme: str, log: str) -> bool:
     return "Read timed out" in log or (scheme in MAIL_SCHEMES and "timed out" in log)
 
 
-def send(url: str, title: str, body: str, body_format: str = "markdown", key: str | None = None,
-         timeout_s: float = 30.0) -> None:
+def send(
+    url: str, title: str, body: str, body_format: str = "markdown", key: str | None = None, timeout_s: float = 30.0
+) -> None:
     """Send one message to one Apprise URL; raises DeliveryError (URL masked) when not delivered, with
     ``uncertain`` set when the message may have arrived."""
     import apprise
+
     ap = apprise.Apprise()
     if not ap.add(with_options(url, timeout_s, key)):
         raise DeliveryError("Apprise does not recognise this URL (check the scheme and its parameters)")
@@ -79,8 +83,10 @@ def send(url: str, title: str, body: str, body_format: str = "markdown", key: st
     if not ok:
         warnings = [line for line in captured.splitlines() if " - WARNING - " in line or " - ERROR - " in line]
         last = warnings[-1] if warnings else (captured.strip().splitlines() or ["delivery failed"])[-1]
-        last = re.sub(r"^\d{4}-\d\d-\d\d [\d:,]+ - \w+ - ", "", last)     # Apprise's log prefix
+        last = re.sub(r"^\d{4}-\d\d-\d\d [\d:,]+ - \w+ - ", "", last)  # Apprise's log prefix
         if _outcome_unknown(url.split("://", 1)[0].lower(), captured):
-            raise DeliveryError(f"{mask(last, url)} — no answer within {timeout_s:g}s after sending; it may "
-                                "have arrived", uncertain=True)
+            raise DeliveryError(
+                f"{mask(last, url)} — no answer within {timeout_s:g}s after sending; it may have arrived",
+                uncertain=True,
+            )
         raise DeliveryError(mask(last, url))

@@ -1,5 +1,6 @@
 """Channels from config.yaml: each one's Apprise URL from its environment variable or Prefect Secret
 block, resolved here and closed over by its sender; plus the built-in console channel."""
+
 from __future__ import annotations
 
 import os
@@ -18,6 +19,7 @@ def secret_url(settings: ChannelSettings) -> str | None:
     if settings.url_env:
         return os.environ.get(settings.url_env) or None
     from prefect.blocks.system import Secret
+
     # _sync: inside the async flow, Secret.load would otherwise hand back a coroutine
     block = cast(Secret, Secret.load(settings.url_secret or "", _sync=True))  # type: ignore[call-arg]
     return block.get()
@@ -25,8 +27,10 @@ def secret_url(settings: ChannelSettings) -> str | None:
 
 def _sender(url: str, timeout_s: float) -> Sender:
     """A sender closed over the channel's secret URL."""
+
     def sender(title: str, body: str, fmt: str, key: str | None = None) -> None:
         send(url, title, body, fmt, key=key, timeout_s=timeout_s)
+
     return sender
 
 
@@ -44,8 +48,10 @@ def require_channels(cfg: Config) -> list[Channel]:
     with a channel that cannot deliver."""
     channels, skipped = resolve_channels(cfg)
     if skipped:
-        raise ConfigError("; ".join(f"channels.{name}: {why}" for name, why in skipped.items())
-                          + " (set it, or give the channel `enabled: false`)")
+        raise ConfigError(
+            "; ".join(f"channels.{name}: {why}" for name, why in skipped.items())
+            + " (set it, or give the channel `enabled: false`)"
+        )
     return channels
 
 
@@ -73,6 +79,7 @@ def resolve_channels(cfg: Config) -> tuple[list[Channel], dict[str, str]]:
         tmpl = None
         if settings.templates:
             tmpl = settings.templates if os.path.isabs(settings.templates) else str(cfg.base_dir / settings.templates)
-        channels.append(Channel(settings, fmt, _sender(url, settings.timeout_s), timezone=cfg.timezone,
-                                template_dir=tmpl))
+        channels.append(
+            Channel(settings, fmt, _sender(url, settings.timeout_s), timezone=cfg.timezone, template_dir=tmpl)
+        )
     return channels, skipped

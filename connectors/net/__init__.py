@@ -6,6 +6,7 @@
 * ``failures.py`` — httpx failures as one readable ``FetchError`` line;
 * ``pages.py``    — article pages, multi-page articles followed.
 """
+
 from pantau.errors import FetchError
 
 from .client import Fetcher, Response

@@ -1,6 +1,7 @@
 """A response body read within a size cap: the cap counts the *decoded* bytes and is enforced while
 the body streams in, so a 50 MB page or a gzip bomb is stopped before it has been received or
 inflated — never held in memory whole (peak: the cap plus one inflated slice)."""
+
 from __future__ import annotations
 
 import zlib
@@ -9,14 +10,14 @@ import httpx
 
 from pantau.errors import FetchError
 
-SLICE = 256 * 1024               # inflate at most this much of a compressed chunk at a time
+SLICE = 256 * 1024  # inflate at most this much of a compressed chunk at a time
 
 
 class BodyReader:
     def __init__(self, limit: int, headers: httpx.Headers, decoded: bool = False):
         self.limit = limit
-        self.received = 0            # bytes on the wire
-        self.size = 0                # bytes after decoding
+        self.received = 0  # bytes on the wire
+        self.size = 0  # bytes after decoding
         self.chunks: list[bytes] = []
         declared = headers.get("content-length")
         encoding = "identity" if decoded else headers.get("content-encoding", "identity").strip().lower()

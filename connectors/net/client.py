@@ -8,6 +8,7 @@ transfer rate; a body-size cap enforced while streaming, on the *decoded* bytes,
 body has been inflated (``body.py``); every failure one readable FetchError (``failures.py``).
 Pass ``transport=`` (e.g. ``httpx.MockTransport``) to test against anything.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -26,7 +27,7 @@ from .guard import Guard, GuardedBackend
 from .pacing import HostPacer, SharedSlots, retry_after_seconds
 from .robots import Robots
 
-RATE_GRACE_S = 5.0           # the minimum transfer rate applies after this long
+RATE_GRACE_S = 5.0  # the minimum transfer rate applies after this long
 
 
 @dataclass
@@ -43,23 +44,30 @@ class Response:
 
 def guarded_transport(settings: Http) -> httpx.AsyncHTTPTransport:
     """httpx's transport with the SSRF guard in front of every connection it opens."""
-    transport = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=settings.max_connections),
-                                         trust_env=False)
+    transport = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=settings.max_connections), trust_env=False)
     transport._pool._network_backend = GuardedBackend(Guard(settings.allow_private))  # noqa: SLF001
     return transport
 
 
 class Fetcher:
-    def __init__(self, settings: Http, transport: httpx.AsyncBaseTransport | None = None,
-                 deadline: float | None = None, shared_slots: SharedSlots | None = None):
+    def __init__(
+        self,
+        settings: Http,
+        transport: httpx.AsyncBaseTransport | None = None,
+        deadline: float | None = None,
+        shared_slots: SharedSlots | None = None,
+    ):
         self.settings = settings
-        self.deadline = deadline              # time.monotonic() after which nothing new starts or sleeps
+        self.deadline = deadline  # time.monotonic() after which nothing new starts or sleeps
         self._global = asyncio.Semaphore(settings.max_connections)
         self.pacer = HostPacer(settings.max_per_host, shared_slots)
         self.robots = Robots(settings.user_agent, self._robots_text)
         self.client = httpx.AsyncClient(
-            headers={"User-Agent": settings.user_agent, "Accept-Language": "id,en;q=0.5",
-                     "Accept-Encoding": "gzip, deflate"},
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept-Language": "id,en;q=0.5",
+                "Accept-Encoding": "gzip, deflate",
+            },
             timeout=httpx.Timeout(settings.timeout_s),
             follow_redirects=True,
             max_redirects=5,
@@ -101,8 +109,15 @@ class Fetcher:
             crawl_delay = min(await self.robots.crawl_delay(url), self.settings.max_crawl_delay_s)
         return max(self.settings.per_host_interval_s, min_interval or 0.0, crawl_delay)
 
-    async def get(self, url: str, headers: dict[str, str] | None = None, *, respect_robots: bool = True,
-                  min_interval: float | None = None, follow_redirects: bool = True) -> Response:
+    async def get(
+        self,
+        url: str,
+        headers: dict[str, str] | None = None,
+        *,
+        respect_robots: bool = True,
+        min_interval: float | None = None,
+        follow_redirects: bool = True,
+    ) -> Response:
         """GET with manners: robots.txt, per-host pacing, Retry-After, deadlines, body cap.
 
         304 is returned; other statuses ≥ 400 raise FetchError (``transient`` for 5xx, 429 and
@@ -121,17 +136,21 @@ class Fetcher:
                 if e.status not in (429, 503) or e.retry_after is None:
                     raise
                 limit = self.settings.max_retry_after_s
-                self.pacer.hold(url, min(e.retry_after, limit))     # never held longer than the limit
+                self.pacer.hold(url, min(e.retry_after, limit))  # never held longer than the limit
                 waits += 1
                 if e.retry_after > limit:
-                    raise FetchError(f"{e}: longer than max_retry_after_s ({limit:g}s), not retried this run",
-                                     status=e.status, retry_after=e.retry_after) from None
+                    raise FetchError(
+                        f"{e}: longer than max_retry_after_s ({limit:g}s), not retried this run",
+                        status=e.status,
+                        retry_after=e.retry_after,
+                    ) from None
                 if waits > self.settings.retry_after_waits:
                     raise
                 await self._sleep(e.retry_after)
 
-    async def post(self, url: str, content: bytes, headers: dict[str, str] | None = None, *,
-                   min_interval: float | None = None) -> Response:
+    async def post(
+        self, url: str, content: bytes, headers: dict[str, str] | None = None, *, min_interval: float | None = None
+    ) -> Response:
         """POST to an API endpoint (no robots.txt: APIs are not crawled), paced like GET."""
         interval = await self._interval(url, False, min_interval)
         await self.pacer.wait_turn(url, interval, self._sleep)
@@ -139,8 +158,15 @@ class Fetcher:
 
     # -- the request ----------------------------------------------------------------------------
 
-    async def _request(self, method: str, url: str, headers: dict[str, str] | None, content: bytes | None,
-                       follow_redirects: bool, interval: float = 0.0) -> Response:
+    async def _request(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str] | None,
+        content: bytes | None,
+        follow_redirects: bool,
+        interval: float = 0.0,
+    ) -> Response:
         limit = self.settings.request_deadline_s
         left = self.remaining()
         if left is not None:
@@ -167,19 +193,24 @@ class Fetcher:
             except httpx.HTTPError as e:
                 raise FetchError(f"request failed: {type(e).__name__}: {e}", transient=True) from None
 
-    async def _stream(self, method: str, url: str, headers: dict[str, str] | None, content: bytes | None,
-                      follow_redirects: bool) -> Response:
-        async with self.client.stream(method, url, headers=headers, content=content,
-                                      follow_redirects=follow_redirects) as r:
+    async def _stream(
+        self, method: str, url: str, headers: dict[str, str] | None, content: bytes | None, follow_redirects: bool
+    ) -> Response:
+        async with self.client.stream(
+            method, url, headers=headers, content=content, follow_redirects=follow_redirects
+        ) as r:
             if r.status_code >= 400:
                 raise status_error(r.status_code, retry_after_seconds(r.headers.get("retry-after")))
-            in_memory = r.is_stream_consumed          # an httpx.MockTransport answer, already decoded
+            in_memory = r.is_stream_consumed  # an httpx.MockTransport answer, already decoded
             body = BodyReader(self.settings.max_body_bytes, r.headers, decoded=in_memory)
             started = time.monotonic()
-            async for chunk in (r.aiter_bytes() if in_memory else r.aiter_raw()):
+            async for chunk in r.aiter_bytes() if in_memory else r.aiter_raw():
                 body.feed(chunk)
                 elapsed = time.monotonic() - started
                 if elapsed > RATE_GRACE_S and body.received / elapsed < self.settings.min_bytes_per_s:
-                    raise FetchError(f"{r.url.host} sends too slowly ({body.received / elapsed:.0f} bytes/s)",
-                                     transient=True, network=True)
+                    raise FetchError(
+                        f"{r.url.host} sends too slowly ({body.received / elapsed:.0f} bytes/s)",
+                        transient=True,
+                        network=True,
+                    )
             return Response(str(r.url), r.status_code, r.headers, body.finish())

@@ -1,4 +1,5 @@
 """httpx's failures as pantau's own: one readable line each (``pantau.errors.FetchError``)."""
+
 from __future__ import annotations
 
 import socket

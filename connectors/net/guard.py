@@ -10,6 +10,7 @@ rebinding) gains nothing. Nothing is sent to a blocked address.
 ``http.allow_private`` lists the exceptions: ``host:port`` (the demo's and the tests' loopback
 servers) or a CIDR (an intranet feed server).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -80,22 +81,25 @@ class GuardedBackend(AsyncNetworkBackend):
         self.guard = guard
         self.inner = inner or httpcore.AnyIOBackend()
 
-    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                          local_address: str | None = None, socket_options=None) -> AsyncNetworkStream:
+    async def connect_tcp(
+        self, host: str, port: int, timeout: float | None = None, local_address: str | None = None, socket_options=None
+    ) -> AsyncNetworkStream:
         try:
             infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as e:
             raise httpcore.ConnectError(str(e)) from e
         addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-        for address in addresses:                 # every address the name has must be acceptable
+        for address in addresses:  # every address the name has must be acceptable
             why = self.guard.refusal(host, port, address)
             if why:
                 raise BlockedAddress(host, address, why)
-        return await self.inner.connect_tcp(addresses[0], port, timeout=timeout, local_address=local_address,
-                                            socket_options=socket_options)
+        return await self.inner.connect_tcp(
+            addresses[0], port, timeout=timeout, local_address=local_address, socket_options=socket_options
+        )
 
-    async def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                  socket_options=None) -> AsyncNetworkStream:
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options=None
+    ) -> AsyncNetworkStream:
         raise BlockedAddress(path, path, "unix sockets are not fetched")
 
     async def sleep(self, seconds: float) -> None:

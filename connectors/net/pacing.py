@@ -1,6 +1,7 @@
 """Politeness between requests: at most ``max_per_host`` at once to one host, at least ``interval``
 seconds between two requests to it (raised to its robots.txt Crawl-delay), and a host held back for
 a ``Retry-After`` it asked for."""
+
 from __future__ import annotations
 
 import asyncio
@@ -39,8 +40,8 @@ class HostPacer:
         self.max_per_host = max_per_host
         self.shared = shared
         self._sems: dict[str, asyncio.Semaphore] = {}
-        self._next_slot: dict[str, float] = {}         # host -> monotonic time of its next request
-        self._last_sent: dict[str, float] = {}         # host -> when its last request actually went out
+        self._next_slot: dict[str, float] = {}  # host -> monotonic time of its next request
+        self._last_sent: dict[str, float] = {}  # host -> when its last request actually went out
         self._lock = asyncio.Lock()
 
     def slot(self, url: str) -> asyncio.Semaphore:
@@ -50,8 +51,9 @@ class HostPacer:
             self._sems[host] = asyncio.Semaphore(self.max_per_host)
         return self._sems[host]
 
-    async def wait_turn(self, url: str, interval: float,
-                        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+    async def wait_turn(
+        self, url: str, interval: float, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    ) -> None:
         """Space requests to one host at least ``interval`` seconds apart (``sleep`` may refuse a
         wait that would pass the run's deadline)."""
         host = host_of(url)
@@ -60,7 +62,7 @@ class HostPacer:
             slot = max(now, self._next_slot.get(host, 0.0))
             self._next_slot[host] = slot + interval
         wait = slot - now
-        if self.shared is not None and interval > 0:        # and after other runs' requests to the host
+        if self.shared is not None and interval > 0:  # and after other runs' requests to the host
             wait = max(wait, await self.shared(host, interval))
         if wait > 0:
             await sleep(wait)

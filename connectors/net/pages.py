@@ -4,6 +4,7 @@ A failed page is reported on its own Page and never stops the others.
 Multi-page articles are followed here (``pantau.extract.pagination`` reads the links): a "show all"
 version replaces page 1 when it can be fetched; otherwise "next" pages are fetched in turn, up to
 ``max_pages``, and kept on ``Page.more_html``. A later page that fails is noted, not fatal."""
+
 from __future__ import annotations
 
 import asyncio

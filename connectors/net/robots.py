@@ -5,6 +5,7 @@ Fetched once per site and cached for a day in the process (a long-running worker
 every run). RFC 9309 §2.3.1: a 4xx robots.txt allows everything; a 5xx or unreachable one allows
 nothing for now — that site is skipped and robots.txt is tried again in ten minutes.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -23,8 +24,8 @@ RETRY_UNREACHABLE_S = 600
 
 @dataclass
 class RobotsFile:
-    rules: Protego | None               # None: everything allowed (no robots.txt)
-    unreachable: FetchError | None      # why robots.txt could not be read (5xx, network): fetch nothing
+    rules: Protego | None  # None: everything allowed (no robots.txt)
+    unreachable: FetchError | None  # why robots.txt could not be read (5xx, network): fetch nothing
     fetched: float
 
     def fresh(self) -> bool:
@@ -63,7 +64,7 @@ class Robots:
             try:
                 entry = RobotsFile(Protego.parse(await self._get_text(site + "/robots.txt")), None, time.time())
             except FetchError as e:
-                if e.blocked:                    # our own refusal says nothing about the site: not cached
+                if e.blocked:  # our own refusal says nothing about the site: not cached
                     raise
                 unreachable = e.transient or e.status is None
                 entry = RobotsFile(None, e if unreachable else None, time.time())
@@ -76,7 +77,7 @@ class Robots:
         rob = await self.file(url)
         e = rob.unreachable
         if e is not None:
-            if e.status is None:                 # the site itself is unreachable: say so plainly
+            if e.status is None:  # the site itself is unreachable: say so plainly
                 raise FetchError(str(e), transient=e.transient, network=e.network)
             raise FetchError(f"robots.txt unreachable ({e}) — site skipped", transient=True, status=e.status)
         return rob.rules is None or rob.rules.can_fetch(url, self.user_agent)

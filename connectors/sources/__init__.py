@@ -12,6 +12,7 @@ google_news ``google_news.py`` Google News search RSS for Indonesia; redirect li
 gdelt    ``gdelt.py``       the GDELT DOC 2.0 article list, Indonesian-language sources
 ======== ================== ===========================================================
 """
+
 from __future__ import annotations
 
 from pantau.config import Source
@@ -22,8 +23,11 @@ from . import gdelt, google_news, homepage, rss, sitemap
 from .base import Discover, SourceContext, limit
 
 CONNECTORS: dict[str, Discover] = {
-    "rss": rss.discover, "sitemap": sitemap.discover, "homepage": homepage.discover,
-    "google_news": google_news.discover, "gdelt": gdelt.discover,
+    "rss": rss.discover,
+    "sitemap": sitemap.discover,
+    "homepage": homepage.discover,
+    "google_news": google_news.discover,
+    "gdelt": gdelt.discover,
 }
 
 __all__ = ["CONNECTORS", "SourceContext", "discover"]

@@ -6,6 +6,7 @@ network errors (timeouts, refused connections, 5xx, 429 beyond its Retry-After) 
 so the flow's retries see them. Connectors never touch the store: what they need from earlier runs
 comes in the context, what later runs need goes out on the result.
 """
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -32,6 +33,7 @@ class SourceContext:
     """What a connector may use besides its config: the stored validators of its last fetch, the
     search terms of its topic (google_news, gdelt) and a lookup of redirect links resolved in earlier
     runs (google_news)."""
+
     etag: str | None = None
     last_modified: str | None = None
     search_any: list[str] = field(default_factory=list)

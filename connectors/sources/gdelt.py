@@ -6,6 +6,7 @@ Request: ``?query=(Rusia OR Ukraina OR …) (diplomasi OR …) sourcelang:indone
 query, too many requests) with a plain-text message and status 200, which is reported as the error.
 GDELT asks for at most one request every 5 seconds: requests to its host are spaced that far apart.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,9 +30,14 @@ def build_query(source: Source, ctx) -> str:
 
 
 def request_url(source: Source, ctx) -> str:
-    params = {"query": build_query(source, ctx), "mode": "artlist", "format": "json",
-              "maxrecords": min(source.max_items, 250), "timespan": f"{math.ceil(source.max_age_hours)}h",
-              "sort": "datedesc"}
+    params = {
+        "query": build_query(source, ctx),
+        "mode": "artlist",
+        "format": "json",
+        "maxrecords": min(source.max_items, 250),
+        "timespan": f"{math.ceil(source.max_age_hours)}h",
+        "sort": "datedesc",
+    }
     return f"{source.url}?{urlencode(params)}"
 
 
@@ -56,16 +62,30 @@ def parse_artlist(content: bytes, source: Source) -> list[Candidate]:
         url = (a.get("url") or "").strip() if isinstance(a, dict) else ""
         if not url.startswith(("http://", "https://")):
             continue
-        out.append(Candidate(url=url, source=source.name, title=(a.get("title") or "").strip(),
-                             published=parse_seendate(a.get("seendate")), outlet=source.outlet or a.get("domain")))
+        out.append(
+            Candidate(
+                url=url,
+                source=source.name,
+                title=(a.get("title") or "").strip(),
+                published=parse_seendate(a.get("seendate")),
+                outlet=source.outlet or a.get("domain"),
+            )
+        )
     return out
 
 
 async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
     """The ``gdelt`` connector (see connectors/sources/__init__.py)."""
     result = FeedResult(source=source.name, url=source.key)
-    r = await fetch_for(result, fetcher, request_url(source, ctx), "GDELT request failed: ", respect_robots=False,
-                        min_interval=MIN_INTERVAL_S, headers={"Accept": "application/json"})
+    r = await fetch_for(
+        result,
+        fetcher,
+        request_url(source, ctx),
+        "GDELT request failed: ",
+        respect_robots=False,
+        min_interval=MIN_INTERVAL_S,
+        headers={"Accept": "application/json"},
+    )
     if r is None:
         return result
     try:

@@ -9,6 +9,7 @@ outside link, or — for today's opaque ids — the page's ``data-n-a-ts``/``dat
 News's own ``batchexecute`` decoding call) is read — once: resolutions are kept in the store and offered back through
 ``ctx.known_aliases``. Links that cannot be resolved are dropped and counted in the error.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -29,7 +30,7 @@ from ..net import Fetcher
 from .base import fetch_for
 from .rss import entry_published, feed_entries, looks_like_xml
 
-RESOLVE_INTERVAL_S = 1.0          # at most one redirect lookup per second at Google
+RESOLVE_INTERVAL_S = 1.0  # at most one redirect lookup per second at Google
 
 
 def build_query(source: Source, ctx) -> str:
@@ -72,7 +73,7 @@ def decode_article_id(link: str) -> str | None:
         length, start = _varint(raw, 3)
     except ValueError:
         return None
-    url = raw[start:start + length].decode("utf-8", "replace")
+    url = raw[start : start + length].decode("utf-8", "replace")
     return url if url.startswith(("http://", "https://")) and len(raw) >= start + length else None
 
 
@@ -82,8 +83,10 @@ BATCHEXECUTE_PATH = "/_/DotsSplashUi/data/batchexecute"
 def batchexecute_request(article_id: str, timestamp: str, signature: str) -> bytes:
     """The form body that asks Google News to decode one article id (the ``Fbv4je`` / ``garturlreq``
     call its own pages make; its shape is known from public decoders, not from Google's docs)."""
-    inner = (f'["garturlreq",[["X","X",["X","X"],null,null,1,1,"ID:id",null,1,null,null,null,null,null,0,1],'
-             f'"X","X",1,[1,1,1],1,1,null,0,0,null,0],"{article_id}",{int(timestamp)},"{signature}"]')
+    inner = (
+        f'["garturlreq",[["X","X",["X","X"],null,null,1,1,"ID:id",null,1,null,null,null,null,null,0,1],'
+        f'"X","X",1,[1,1,1],1,1,null,0,0,null,0],"{article_id}",{int(timestamp)},"{signature}"]'
+    )
     return ("f.req=" + quote(json.dumps([[["Fbv4je", inner, None, "generic"]]]), safe="")).encode()
 
 
@@ -127,7 +130,11 @@ def _from_interstitial(html: str, base: str, google_host: str) -> str | tuple[st
 
 def google_root(endpoint: str) -> str:
     """https://news.google.com for https://news.google.com/rss/search."""
-    return endpoint.split("/rss/", 1)[0] if "/rss/" in endpoint else f"{urlsplit(endpoint).scheme}://{urlsplit(endpoint).netloc}"
+    return (
+        endpoint.split("/rss/", 1)[0]
+        if "/rss/" in endpoint
+        else f"{urlsplit(endpoint).scheme}://{urlsplit(endpoint).netloc}"
+    )
 
 
 async def resolve(fetcher: Fetcher, link: str, endpoint: str, hops: int = 3) -> str | None:
@@ -142,17 +149,23 @@ async def resolve(fetcher: Fetcher, link: str, endpoint: str, hops: int = 3) -> 
     url = link
     for _ in range(hops):
         try:
-            r = await fetcher.get(url, respect_robots=False, min_interval=RESOLVE_INTERVAL_S,
-                                  follow_redirects=False, headers={"Accept": "text/html"})
+            r = await fetcher.get(
+                url,
+                respect_robots=False,
+                min_interval=RESOLVE_INTERVAL_S,
+                follow_redirects=False,
+                headers={"Accept": "text/html"},
+            )
         except FetchError:
             return None
         if 300 <= r.status < 400 and r.headers.get("location"):
             url = urljoin(url, r.headers["location"])
             parts = urlsplit(url)
-            on_google = (parts.hostname or "").endswith("google.com") or \
-                ((parts.hostname or "") == google_host and "/articles/" in parts.path)
+            on_google = (parts.hostname or "").endswith("google.com") or (
+                (parts.hostname or "") == google_host and "/articles/" in parts.path
+            )
             if not on_google:
-                return url                            # the redirect names the outlet
+                return url  # the redirect names the outlet
             continue
         found = _from_interstitial(r.text, r.url, google_host)
         if isinstance(found, tuple):
@@ -166,10 +179,12 @@ async def _batchexecute(fetcher: Fetcher, link: str, root: str, timestamp: str, 
     if not m or not timestamp.isdigit():
         return None
     try:
-        r = await fetcher.post(root + BATCHEXECUTE_PATH,
-                               batchexecute_request(m.group(1), timestamp, signature),
-                               {"Content-Type": "application/x-www-form-urlencoded;charset=UTF-8"},
-                               min_interval=RESOLVE_INTERVAL_S)
+        r = await fetcher.post(
+            root + BATCHEXECUTE_PATH,
+            batchexecute_request(m.group(1), timestamp, signature),
+            {"Content-Type": "application/x-www-form-urlencoded;charset=UTF-8"},
+            min_interval=RESOLVE_INTERVAL_S,
+        )
     except FetchError:
         return None
     return parse_batchexecute(r.text)
@@ -184,8 +199,14 @@ def _strip_outlet(title: str, outlet: str | None) -> str:
 async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
     """The ``google_news`` connector (see connectors/sources/__init__.py)."""
     result = FeedResult(source=source.name, url=source.key)
-    r = await fetch_for(result, fetcher, search_url(source, ctx), "search failed: ", respect_robots=False,
-                        headers={"Accept": "application/rss+xml, */*;q=0.5"})
+    r = await fetch_for(
+        result,
+        fetcher,
+        search_url(source, ctx),
+        "search failed: ",
+        respect_robots=False,
+        headers={"Accept": "application/rss+xml, */*;q=0.5"},
+    )
     if r is None:
         return result
     if not looks_like_xml(r):
@@ -213,9 +234,15 @@ async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
             lost += 1
             continue
         outlet = (entry.get("source") or {}).get("title")
-        result.candidates.append(Candidate(
-            url=real, source=source.name, title=_strip_outlet((entry.get("title") or "").strip(), outlet),
-            published=entry_published(entry), outlet=source.outlet or outlet))
+        result.candidates.append(
+            Candidate(
+                url=real,
+                source=source.name,
+                title=_strip_outlet((entry.get("title") or "").strip(), outlet),
+                published=entry_published(entry),
+                outlet=source.outlet or outlet,
+            )
+        )
     if lost:
         result.error = f"{lost} of {len(entries)} Google News links could not be resolved to an outlet URL"
     return result

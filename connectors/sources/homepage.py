@@ -8,6 +8,7 @@
    number, a slug of four or more words, or an .html page; anchor text of four or more words), so that stories
    that never reach a feed are still seen.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,11 +26,16 @@ from .base import SourceContext, fetch_for
 
 MAX_FEEDS = 3
 MAX_SITEMAPS = 2
-_ARTICLE_PATH = re.compile(r"/(?:19|20)\d\d[/-]?\d\d|/\d{5,}|/read/|/berita/|/[a-z0-9]+(?:-[a-z0-9]+){3,}|"
-                           r"[^/]\.s?html?$", re.IGNORECASE)
-_NOT_ARTICLE = re.compile(r"/(?:tag|tags|topik|topic|kategori|category|author|penulis|search|cari|indeks|index|"
-                          r"login|register|about|tentang|kontak|contact|privacy|video|foto|galeri)(?:/|$)",
-                          re.IGNORECASE)
+_ARTICLE_PATH = re.compile(
+    r"/(?:19|20)\d\d[/-]?\d\d|/\d{5,}|/read/|/berita/|/[a-z0-9]+(?:-[a-z0-9]+){3,}|"
+    r"[^/]\.s?html?$",
+    re.IGNORECASE,
+)
+_NOT_ARTICLE = re.compile(
+    r"/(?:tag|tags|topik|topic|kategori|category|author|penulis|search|cari|indeks|index|"
+    r"login|register|about|tentang|kontak|contact|privacy|video|foto|galeri)(?:/|$)",
+    re.IGNORECASE,
+)
 
 
 def article_links(html: str, base: str, source: Source) -> list[Candidate]:
@@ -67,10 +73,14 @@ async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
         result.error = f"not an HTML page ({ctype})"
         return result
     from trafilatura.feeds import FeedParameters, determine_feed  # on first use (it loads all of trafilatura)
+
     html = r.text
     parts = urlsplit(r.url)
-    feeds = [f for f in determine_feed(html, FeedParameters(r.url, parts.hostname or "", r.url))
-             if f.rstrip("/") != r.url.rstrip("/")][:MAX_FEEDS]
+    feeds = [
+        f
+        for f in determine_feed(html, FeedParameters(r.url, parts.hostname or "", r.url))
+        if f.rstrip("/") != r.url.rstrip("/")
+    ][:MAX_FEEDS]
     problems: list[str] = []
     found: list[Candidate] = []
     subs = [source.model_copy(update={"kind": "rss", "url": f}) for f in feeds]
@@ -79,8 +89,9 @@ async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
             subs.append(source.model_copy(update={"kind": "sitemap", "url": sm}))
     for sub in subs:
         try:
-            part = await (rss.fetch_feed(fetcher, sub) if sub.kind == "rss"
-                          else sitemap.discover(fetcher, sub, SourceContext()))
+            part = await (
+                rss.fetch_feed(fetcher, sub) if sub.kind == "rss" else sitemap.discover(fetcher, sub, SourceContext())
+            )
         except FetchError as e:
             problems.append(f"{sub.url}: {e}")
             continue

@@ -1,4 +1,5 @@
 """RSS/Atom source: conditional GET (ETag / Last-Modified), parsed with feedparser into candidates."""
+
 from __future__ import annotations
 
 import calendar
@@ -38,9 +39,16 @@ def feed_entries(content: bytes, base_url: str) -> list:
 
 def parse_feed(content: bytes, source: Source, base_url: str) -> list[Candidate]:
     """Candidates of a feed document. Raises ParseError for a document that is not a feed."""
-    return [Candidate(url=e.link.strip(), source=source.name, title=(e.get("title") or "").strip(),
-                      published=entry_published(e), outlet=source.outlet)
-            for e in feed_entries(content, base_url)]
+    return [
+        Candidate(
+            url=e.link.strip(),
+            source=source.name,
+            title=(e.get("title") or "").strip(),
+            published=entry_published(e),
+            outlet=source.outlet,
+        )
+        for e in feed_entries(content, base_url)
+    ]
 
 
 XML_TYPES = ("xml", "rss", "atom", "text/plain", "octet-stream", "gzip")
@@ -61,8 +69,9 @@ async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
     return await fetch_feed(fetcher, source, ctx.etag, ctx.last_modified)
 
 
-async def fetch_feed(fetcher: Fetcher, source: Source, etag: str | None = None,
-                     last_modified: str | None = None) -> FeedResult:
+async def fetch_feed(
+    fetcher: Fetcher, source: Source, etag: str | None = None, last_modified: str | None = None
+) -> FeedResult:
     """One feed. Transient failures raise FetchError (the flow retries them); permanent ones
     (4xx, malformed XML) come back as a FeedResult with ``error`` set."""
     headers = {"Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}

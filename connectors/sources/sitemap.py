@@ -5,6 +5,7 @@ An index is followed to its newest child sitemaps (at most ``MAX_CHILDREN`` per 
 undated children count as new); items older than the source's ``max_age_hours`` are skipped.
 XML is parsed without entity expansion or network access, and gzip output is capped.
 """
+
 from __future__ import annotations
 
 import zlib
@@ -23,7 +24,7 @@ from .rss import looks_like_xml
 
 MAX_CHILDREN = 5
 MAX_DEPTH = 2
-MAX_UNCOMPRESSED = 50_000_000          # the sitemaps.org limit for one file
+MAX_UNCOMPRESSED = 50_000_000  # the sitemaps.org limit for one file
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 
 
@@ -78,8 +79,15 @@ def parse_sitemap(content: bytes, source: Source) -> tuple[list[Candidate], list
         if not loc or not loc.startswith(("http://", "https://")):
             continue
         published = parse_date(_child_text(u, "publication_date") or _child_text(u, "lastmod"))
-        out.append(Candidate(url=loc, source=source.name, title=_child_text(u, "title") or "",
-                             published=published, outlet=source.outlet or _child_text(u, "name")))
+        out.append(
+            Candidate(
+                url=loc,
+                source=source.name,
+                title=_child_text(u, "title") or "",
+                published=published,
+                outlet=source.outlet or _child_text(u, "name"),
+            )
+        )
     return out, []
 
 

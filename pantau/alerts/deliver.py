@@ -8,6 +8,7 @@ A crash between 3 and 4 leaves the row in ``sending``. A later run never resends
 ``ORPHAN_AFTER`` it becomes ``uncertain`` and is reported (``pantau outbox``) so a person can requeue it.
 That is the remaining window: at most one alert per channel may be lost-but-reported, never duplicated.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -26,11 +27,12 @@ ORPHAN_AFTER = timedelta(minutes=10)
 
 def backoff(attempts: int) -> timedelta:
     """Wait before retrying a failed send: 2, 4, 8 … minutes, at most 6 hours."""
-    return timedelta(minutes=min(360, 2 ** attempts))
+    return timedelta(minutes=min(360, 2**attempts))
 
 
-def _compose(store: Store, row: OutboxRow, ch: Channel, topic_labels: dict[str, str],
-             template_dir: str | None) -> tuple[str, str]:
+def _compose(
+    store: Store, row: OutboxRow, ch: Channel, topic_labels: dict[str, str], template_dir: str | None
+) -> tuple[str, str]:
     story = store.stories.get(row.story_id)
     covered = set(row.article_ids)
     arts = [a for a in store.articles.of_story(row.story_id) if a.id in covered]
@@ -41,8 +43,15 @@ def _compose(store: Store, row: OutboxRow, ch: Channel, topic_labels: dict[str, 
             if r.id != row.id and r.state == "sent":
                 earlier |= set(r.article_ids)
         new_ids = covered - earlier
-    return render(story, arts, row.kind, ch.format, topic_labels.get(story.topic, story.topic),
-                  new_ids=new_ids, template_dir=template_dir)
+    return render(
+        story,
+        arts,
+        row.kind,
+        ch.format,
+        topic_labels.get(story.topic, story.topic),
+        new_ids=new_ids,
+        template_dir=template_dir,
+    )
 
 
 def _send(ch: Channel, title: str, body: str, key: str) -> DeliveryError | None:
@@ -69,15 +78,24 @@ def _record(store: Store, row: OutboxRow, ch: Channel, err: DeliveryError | None
         mine["last_error"] = str(err)
 
 
-def deliver(store: Store, channels: list[Channel], run_id: str, topic_labels: dict[str, str],
-            now: datetime | None = None, template_dir: str | None = None,
-            orphan_after: timedelta = ORPHAN_AFTER) -> dict:
+def deliver(
+    store: Store,
+    channels: list[Channel],
+    run_id: str,
+    topic_labels: dict[str, str],
+    now: datetime | None = None,
+    template_dir: str | None = None,
+    orphan_after: timedelta = ORPHAN_AFTER,
+) -> dict:
     """Send what is due on every channel; one channel's failure never touches another's rows.
     Returns totals (sent, failed, uncertain) and ``by_channel``: name → {sent, failed, last_error}."""
     counts: dict = {"sent": 0, "failed": 0, "uncertain": 0, "orphaned": 0, "by_channel": {}}
     for row in store.outbox.orphaned(orphan_after):
-        store.outbox.mark_uncertain(row.id, "run ended between send and record; not resent automatically "
-                                            "(see `pantau outbox`, requeue with `pantau outbox --requeue ID`)")
+        store.outbox.mark_uncertain(
+            row.id,
+            "run ended between send and record; not resent automatically "
+            "(see `pantau outbox`, requeue with `pantau outbox --requeue ID`)",
+        )
         counts["orphaned"] += 1
     for ch in channels:
         mine = counts["by_channel"].setdefault(ch.name, {"sent": 0, "failed": 0, "uncertain": 0, "last_error": None})
@@ -88,7 +106,7 @@ def deliver(store: Store, channels: list[Channel], run_id: str, topic_labels: di
             if mine["sent"] >= ch.settings.max_per_run:
                 break
             if not store.outbox.claim(row.id, run_id):
-                continue                       # another run has it
+                continue  # another run has it
             try:
                 title, body = _compose(store, row, ch, topic_labels, template_dir or ch.template_dir)
                 err = _send(ch, title, body, row.idempotency_key)
@@ -109,8 +127,14 @@ def digest_due(ch: Channel, last_sent: datetime | None, oldest_pending: datetime
     return next(CronSim(ch.settings.digest_cron, since)) <= now
 
 
-def deliver_digests(store: Store, channels: list[Channel], run_id: str, topic_labels: dict[str, str],
-                    now: datetime | None = None, send_now: bool = False) -> dict:
+def deliver_digests(
+    store: Store,
+    channels: list[Channel],
+    run_id: str,
+    topic_labels: dict[str, str],
+    now: datetime | None = None,
+    send_now: bool = False,
+) -> dict:
     """The digest of every channel in ``mode: digest``: the stories waiting for it, in one message —
     when its digest_cron has ticked since its last digest, or at once with ``send_now``. Returns
     ``by_channel``: name → {sent, failed, uncertain, last_error, title, body, stories} (title and body: the
@@ -124,8 +148,15 @@ def deliver_digests(store: Store, channels: list[Channel], run_id: str, topic_la
     return out
 
 
-def _deliver_digest(store: Store, ch: Channel, run_id: str, topic_labels: dict[str, str], now: datetime,
-                    counts: dict, send_now: bool = False) -> None:
+def _deliver_digest(
+    store: Store,
+    ch: Channel,
+    run_id: str,
+    topic_labels: dict[str, str],
+    now: datetime,
+    counts: dict,
+    send_now: bool = False,
+) -> None:
     counts.update(title=None, body=None, stories=0)
     rows = store.outbox.due(ch.name, now=now)
     if not rows:

@@ -1,5 +1,6 @@
 """Planning: record the intent to alert every channel about a new or grown story — before anything
 is sent (the outbox row is what makes delivery exactly-once)."""
+
 from __future__ import annotations
 
 from ..models import Channel
@@ -25,7 +26,7 @@ def plan(store: Store, story_id: int, topic: str, channels: list[Channel]) -> in
         if not set(ids) - covered:
             continue
         if store.outbox.extend_unsent(previous[-1].id, ids):
-            continue                          # not sent yet: the pending alert now lists every outlet
+            continue  # not sent yet: the pending alert now lists every outlet
         if ch.settings.update_mode == "update":
             added += store.outbox.enqueue(f"{story_id}:{ch.name}:update:{len(ids)}", story_id, ch.name, "update", ids)
     return added

@@ -1,6 +1,7 @@
 """An alert's words: one story rendered per format (markdown for Slack and chat, html for email,
 text for the rest) from Jinja2 templates (``pantau/templates``, overridable per channel), with every
 piece of untrusted text (titles, article text) escaped for its format."""
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,7 @@ def text_escape(text: str) -> str:
 
 def _env(fmt: str, override_dir: str | None) -> Environment:
     loader: BaseLoader = PackageLoader("pantau", "templates")
-    if override_dir:                          # user templates win; missing ones fall back to ours
+    if override_dir:  # user templates win; missing ones fall back to ours
         loader = ChoiceLoader([FileSystemLoader(override_dir), loader])
     autoescape = select_autoescape(enabled_extensions=("j2",)) if fmt == "html" else False
     env = Environment(loader=loader, autoescape=autoescape, trim_blocks=False, keep_trailing_newline=False)
@@ -61,21 +62,33 @@ def excerpt_of(text: str, limit: int = 300) -> str:
     return flat[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def render(story: StoryRow, articles: list[ArticleRow], kind: str, fmt: str, topic_label: str,
-           new_ids: set[int] | None = None, template_dir: str | None = None) -> tuple[str, str]:
+def render(
+    story: StoryRow,
+    articles: list[ArticleRow],
+    kind: str,
+    fmt: str,
+    topic_label: str,
+    new_ids: set[int] | None = None,
+    template_dir: str | None = None,
+) -> tuple[str, str]:
     """(title, body) of an alert for one story in one format."""
     lead = max(articles, key=lambda a: a.score or 0)
     new_ids = new_ids or set()
     published = min((a.published for a in articles if a.published), default=None)
     ctx = dict(
-        kind=kind, title=story.title, topic_label=topic_label, score=lead.score or 0.0,
-        reason=lead.explanation.get("reason", ""), published=wib(published),
+        kind=kind,
+        title=story.title,
+        topic_label=topic_label,
+        score=lead.score or 0.0,
+        reason=lead.explanation.get("reason", ""),
+        published=wib(published),
         articles=[dict(outlet=outlet_name(a), url=a.url, title=a.title, is_new=a.id in new_ids) for a in articles],
-        new_outlets=sorted({outlet_name(a) for a in articles if a.id in new_ids}), excerpt=excerpt_of(lead.text),
-        story_id=story.id,                   # "Wrong alert? pantau feedback <id> --wrong" (ids start at 1)
+        new_outlets=sorted({outlet_name(a) for a in articles if a.id in new_ids}),
+        excerpt=excerpt_of(lead.text),
+        story_id=story.id,  # "Wrong alert? pantau feedback <id> --wrong" (ids start at 1)
     )
     body = _env(fmt, template_dir).get_template(f"{fmt}.j2").render(**ctx).strip()
     prefix = "[pantau] " + ("update: " if kind == "update" else "")
     title = story.title[:200]
-    title = slack_escape(title) if fmt == "markdown" else text_escape(title)   # a title is untrusted too
+    title = slack_escape(title) if fmt == "markdown" else text_escape(title)  # a title is untrusted too
     return prefix + title, body

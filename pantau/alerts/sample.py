@@ -1,4 +1,5 @@
 """A realistic alert (the seed story, two outlets) for ``pantau test-alert``."""
+
 from __future__ import annotations
 
 from ..clock import utcnow
@@ -8,20 +9,52 @@ from .render import render
 
 def sample_alert(fmt: str, template_dir: str | None = None) -> tuple[str, str]:
     now = utcnow()
-    story = StoryRow(id=0, topic="test", title="[test] Blinken Bertemu Lavrov di Sela Pertemuan Menlu G20 New Delhi",
-                     signature=[], first_published=now, created_at=now, updated_at=now)
+    story = StoryRow(
+        id=0,
+        topic="test",
+        title="[test] Blinken Bertemu Lavrov di Sela Pertemuan Menlu G20 New Delhi",
+        signature=[],
+        first_published=now,
+        created_at=now,
+        updated_at=now,
+    )
 
     def article(id: int, outlet: str, title: str, score: float, text: str) -> ArticleRow:
         url = f"https://www.{outlet.lower()}.com/global/read/test"
-        return ArticleRow(id=id, site=outlet, url=url, fetched_url=url, source=outlet.lower(), title=title,
-                          text=text, published=now, author=None, language="id", content_hash="", topic="test",
-                          score=score, relevant=True, story_id=0,
-                          explanation={"reason": "Rusia · G20 · Ukraina · pertemuan · diplomat; "
-                                                 "like 000_d65872ee167d278c"})
+        return ArticleRow(
+            id=id,
+            site=outlet,
+            url=url,
+            fetched_url=url,
+            source=outlet.lower(),
+            title=title,
+            text=text,
+            published=now,
+            author=None,
+            language="id",
+            content_hash="",
+            topic="test",
+            score=score,
+            relevant=True,
+            story_id=0,
+            explanation={"reason": "Rusia · G20 · Ukraina · pertemuan · diplomat; like 000_d65872ee167d278c"},
+        )
 
-    arts = [article(1, "Liputan6", "Blinken Desak Lavrov Akhiri Perang", 0.97,
-                    "Menteri Luar Negeri AS Antony Blinken meminta Menlu Rusia Sergei Lavrov mengakhiri perang "
-                    "agresi melawan Ukraina saat keduanya bertatap muka di sela pertemuan G20 di New Delhi."),
-            article(2, "Kompas", "Rusia Tuduh Barat Lakukan Pemerasan di Pertemuan G20", 0.95,
-                    "Rusia menuduh Barat melakukan pemerasan dan ancaman.")]
+    arts = [
+        article(
+            1,
+            "Liputan6",
+            "Blinken Desak Lavrov Akhiri Perang",
+            0.97,
+            "Menteri Luar Negeri AS Antony Blinken meminta Menlu Rusia Sergei Lavrov mengakhiri perang "
+            "agresi melawan Ukraina saat keduanya bertatap muka di sela pertemuan G20 di New Delhi.",
+        ),
+        article(
+            2,
+            "Kompas",
+            "Rusia Tuduh Barat Lakukan Pemerasan di Pertemuan G20",
+            0.95,
+            "Rusia menuduh Barat melakukan pemerasan dan ancaman.",
+        ),
+    ]
     return render(story, arts, "new", fmt, "pantau test alert", template_dir=template_dir)

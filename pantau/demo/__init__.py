@@ -7,6 +7,7 @@
 
 Nothing in pantau's core imports this package.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -23,7 +24,7 @@ from .site import DEMO_KINDS, SITE, ReplaySite
 __all__ = ["DEMO_PORT", "SITE", "ReplaySite", "WebhookReceiver", "demo_config", "demo_source", "running"]
 
 DEMO_PORT = 18765
-REPLAY_AGE_H = 24 * 365 * 15     # the replay site serves articles from 2015–2023: do not age them out
+REPLAY_AGE_H = 24 * 365 * 15  # the replay site serves articles from 2015–2023: do not age them out
 
 
 def demo_source(site: ReplaySite, outlet: str) -> dict:
@@ -40,14 +41,25 @@ def demo_source(site: ReplaySite, outlet: str) -> dict:
     return {**src, "url": site.base + endpoint, "max_age_hours": REPLAY_AGE_H}
 
 
-def demo_config(site: ReplaySite, data_dir: Path, channel_env: str | None = "PANTAU_DEMO_WEBHOOK_URL",
-                extra_sources: list[dict] | None = None, seeds: Path | None = None) -> dict:
+def demo_config(
+    site: ReplaySite,
+    data_dir: Path,
+    channel_env: str | None = "PANTAU_DEMO_WEBHOOK_URL",
+    extra_sources: list[dict] | None = None,
+    seeds: Path | None = None,
+) -> dict:
     seeds = seeds or seeds_dir()
     cfg = {
         "storage_url": f"sqlite:///{(data_dir / 'pantau.db').resolve()}",
         # one loopback "host" serves every outlet here, so per-host pacing is off for the demo
-        "http": {"timeout_s": 10, "retries": 1, "retry_delay_s": 0, "max_per_host": 4, "per_host_interval_s": 0,
-                 "allow_private": [f"127.0.0.1:{site.port}"]},          # the replay site, and nothing else local
+        "http": {
+            "timeout_s": 10,
+            "retries": 1,
+            "retry_delay_s": 0,
+            "max_per_host": 4,
+            "per_host_interval_s": 0,
+            "allow_private": [f"127.0.0.1:{site.port}"],
+        },  # the replay site, and nothing else local
         "sources": [demo_source(site, o) for o in site.outlets] + (extra_sources or []),
         "topics": [{"name": "g20-russia-ukraine", "path": str((seeds / "g20-russia-ukraine").resolve())}],
         "channels": [{"name": "webhook", "url_env": channel_env}] if channel_env else [],
@@ -65,10 +77,12 @@ class RunningDemo:
     def where_alerts_went(self) -> str:
         n = len(self.receiver.received)
         hook = self.receiver.apprise_url.split("://")[1]
-        return (f"Alerts went to: the console (above), and the loopback webhook {hook} "
-                f"via Apprise json:// — {n} received this run, all kept in {self.receiver.log_path}.\n"
-                f"The store is {self.data_dir / 'pantau.db'}; `pantau outbox --config {self.config_path}` "
-                "lists the ledger.")
+        return (
+            f"Alerts went to: the console (above), and the loopback webhook {hook} "
+            f"via Apprise json:// — {n} received this run, all kept in {self.receiver.log_path}.\n"
+            f"The store is {self.data_dir / 'pantau.db'}; `pantau outbox --config {self.config_path}` "
+            "lists the ledger."
+        )
 
 
 @contextlib.contextmanager
@@ -78,8 +92,9 @@ def running(data_dir: Path, port: int = DEMO_PORT):
     try:
         site = ReplaySite(port=port).start()
     except OSError as e:
-        raise SystemExit(f"cannot start the replay site on 127.0.0.1:{port} ({e.strerror}); "
-                         "is another demo running?") from None
+        raise SystemExit(
+            f"cannot start the replay site on 127.0.0.1:{port} ({e.strerror}); is another demo running?"
+        ) from None
     receiver = WebhookReceiver(log_path=data_dir / "alerts.jsonl").start()
     os.environ["PANTAU_DEMO_WEBHOOK_URL"] = receiver.apprise_url
     config_path = data_dir / "config.yaml"

@@ -1,4 +1,5 @@
 """A loopback webhook receiver: what Apprise's ``json://`` delivers to in the demo and the tests."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """The plain threaded HTTP server both loopback servers of the demo run on."""
+
 from __future__ import annotations
 
 from http.server import ThreadingHTTPServer

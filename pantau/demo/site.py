@@ -1,6 +1,7 @@
 """The replay site: recorded Indonesian article pages on 127.0.0.1, and per outlet the documents each
 kind of source reads (``formats.py``), with ETag / 304 like a real feed server. Real sockets, no mocks;
 the tests use it too."""
+
 from __future__ import annotations
 
 import gzip
@@ -40,11 +41,11 @@ class ReplaySite:
         self.requests: list[str] = []
         self.searches: list[tuple[str, str]] = []
         self.user_agents: set[str] = set()
-        self.extra_pages: dict[str, tuple[str, bytes]] = {}   # tests may add pages: path -> (ctype, body)
+        self.extra_pages: dict[str, tuple[str, bytes]] = {}  # tests may add pages: path -> (ctype, body)
         self.routes: dict[str, Callable[[str], tuple[int, str, bytes, dict]]] = {}
         self.robots_txt = "User-agent: *\nDisallow: /private/\n"
         self.search_outlets = {"google_news": "kompas", "gdelt": "tempo"}
-        self.page_delay = 0.0         # seconds before an article page is answered (tests: a slow site)
+        self.page_delay = 0.0  # seconds before an article page is answered (tests: a slow site)
         site_ref = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -112,7 +113,7 @@ class ReplaySite:
         if path == "/feeds/malformed.xml":
             return 200, "application/rss+xml", b"<rss><channel><title>x</title><item><title>unclosed", None, None
         if path.startswith("/feeds/") and path.endswith(".xml"):
-            items = self.items(path[len("/feeds/"):-len(".xml")])
+            items = self.items(path[len("/feeds/") : -len(".xml")])
             if not items:
                 return 404, "text/plain", b"no such feed", None, None
             body = feed_xml(self.base, items[0]["outlet"], items)
@@ -122,15 +123,18 @@ class ReplaySite:
             locs = [f"{self.base}/sitemaps/{o}.xml.gz" for o, k in DEMO_KINDS.items() if k == "sitemap"]
             return 200, "application/xml", sitemap_index_xml(locs), None, None
         if path.startswith("/sitemaps/") and path.endswith(".xml.gz"):
-            items = self.items(path[len("/sitemaps/"):-len(".xml.gz")])
+            items = self.items(path[len("/sitemaps/") : -len(".xml.gz")])
             body = gzip.compress(sitemap_xml(self.base, items), mtime=0)
             return (200, "application/x-gzip", body, None, None) if items else (404, "text/plain", b"none", None, None)
         if path.startswith("/outlets/") and path.endswith("/"):
-            outlet = path[len("/outlets/"):-1]
+            outlet = path[len("/outlets/") : -1]
             items = self.items(outlet)
             feed = self.feed_url(outlet) if "feed=1" in query else None
-            return (200, "text/html; charset=utf-8", homepage_html(self.base, outlet, items, feed), None, None) \
-                if items else (404, "text/html", b"<html><body>not found</body></html>", None, None)
+            return (
+                (200, "text/html; charset=utf-8", homepage_html(self.base, outlet, items, feed), None, None)
+                if items
+                else (404, "text/html", b"<html><body>not found</body></html>", None, None)
+            )
         if path == "/gn/rss/search":
             self.searches.append(("google_news", query))
             body = google_news_rss(self.base, self.items(self.search_outlets["google_news"]))
@@ -157,9 +161,11 @@ class ReplaySite:
         target = f"{self.base}/{items[int(m.group(2))]['path']}"
         if m.group(1) == "1":
             return 302, "text/html", b"", None, {"Location": target}
-        if m.group(1) == "3":        # today's pages: a signature for Google's batchexecute call
-            page = (f'<html><body><c-wiz><div jscontroller="aLI87" data-n-a-id="{token}" '
-                    f'data-n-a-ts="1700000000" data-n-a-sg="sig{m.group(2)}"></div></c-wiz></body></html>')
+        if m.group(1) == "3":  # today's pages: a signature for Google's batchexecute call
+            page = (
+                f'<html><body><c-wiz><div jscontroller="aLI87" data-n-a-id="{token}" '
+                f'data-n-a-ts="1700000000" data-n-a-sg="sig{m.group(2)}"></div></c-wiz></body></html>'
+            )
         else:
             page = f'<html><body><c-wiz><div jsname="x" data-n-au="{target}"></div></c-wiz></body></html>'
         return 200, "text/html; charset=utf-8", page.encode(), None, None
@@ -176,10 +182,15 @@ class ReplaySite:
         items = self.items(self.search_outlets["google_news"])
         m = re.fullmatch(r"AU_yqL3x(\d+)", token)
         if not m or int(m.group(1)) >= len(items) or sig != f"sig{m.group(1)}" or ts != 1700000000:
-            return 200, "application/json", b")]}'\n\n[[\"er\",null,null,null,null,400]]"
+            return 200, "application/json", b')]}\'\n\n[["er",null,null,null,null,400]]'
         url = f"{self.base}/{items[int(m.group(1))]['path']}"
-        body = json.dumps([["wrb.fr", "Fbv4je", json.dumps(["garturlres", url, 1]), None, None, None, "generic"],
-                           ["di", 12], ["af.httprm", 11, "-123", 5]])
+        body = json.dumps(
+            [
+                ["wrb.fr", "Fbv4je", json.dumps(["garturlres", url, 1]), None, None, None, "generic"],
+                ["di", 12],
+                ["af.httprm", 11, "-123", 5],
+            ]
+        )
         return 200, "application/json; charset=utf-8", (")]}'\n\n" + body).encode()
 
     def feed_url(self, outlet: str) -> str:

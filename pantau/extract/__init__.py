@@ -9,6 +9,7 @@ One stage, one module per pass (as trafilatura's own stage modules):
    ``pagination.py`` — multi-page articles (the fetch stage follows the links; their text is merged);
    ``charset.py``    — bytes to text; ``language.py`` — what language the text is in.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,8 +26,17 @@ from .dom import parse_html, prune_tree
 from .lines import clean_text, clean_title, norm
 from .pagination import merge_pages, pagination
 
-__all__ = ["Extracted", "extract_article", "content_hash", "decode_html", "parse_date", "pagination",
-           "parse_html", "clean_text", "WIB"]
+__all__ = [
+    "Extracted",
+    "extract_article",
+    "content_hash",
+    "decode_html",
+    "parse_date",
+    "pagination",
+    "parse_html",
+    "clean_text",
+    "WIB",
+]
 
 
 @dataclass
@@ -50,6 +60,7 @@ def _body_text(tree, url: str) -> str:
     if tree is None:
         return ""
     import trafilatura  # loads on first use: importing pantau.extract stays light
+
     prune_tree(tree)
     return clean_text(trafilatura.extract(tree, url=url, include_comments=False, favor_recall=False, fast=True) or "")
 
@@ -63,7 +74,7 @@ def _drop_headline(text: str, title: str) -> str:
     for i, line in enumerate(lines[:3]):
         words = norm(line)
         if len(lines) > 1 and words.endswith(key) and len(words.split()) <= len(key.split()) + 4:
-            return "\n".join(lines[:i] + lines[i + 1:])
+            return "\n".join(lines[:i] + lines[i + 1 :])
     return text
 
 
@@ -71,11 +82,13 @@ def extract_article(html: str, url: str, more: list[str] | tuple[str, ...] = ())
     """Main text and metadata of an article page; None when the page has no article text.
     ``more``: the HTML of the article's later pages, in order (their text is appended)."""
     from trafilatura.metadata import extract_metadata, set_date_params
+
     tree = parse_html(html)
     if tree is None:
         return None
-    meta = extract_metadata(deepcopy(tree), default_url=url, date_config={
-        **set_date_params(True), "outputformat": "%Y-%m-%dT%H:%M:%S%z"})   # max_date is today, per call
+    meta = extract_metadata(
+        deepcopy(tree), default_url=url, date_config={**set_date_params(True), "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+    )  # max_date is today, per call
     title = clean_title(meta.title, meta.sitename, meta.hostname)
     published = parse_date(meta.date)
     if published and published.timetz().replace(tzinfo=None) == time(0, 0):

@@ -1,4 +1,5 @@
 """Bytes of a page as text."""
+
 from __future__ import annotations
 
 import re

@@ -7,6 +7,7 @@ story but kept on a photo page; and the block holding most of the paragraph text
 trafilatura's class-name discards (okezone puts its body in ``div.author-and-share``).
 General rules that hold for any outlet — never per-URL or per-site rules.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,17 +15,24 @@ import re
 from lxml import html as lxml_html
 from lxml.etree import ParserError
 
-_BLOCK_TAGS = frozenset("""p div table ul ol section article blockquote h1 h2 h3 h4 h5 h6 figure aside
-    header footer nav form pre dl li main""".split())
+_BLOCK_TAGS = frozenset(
+    """p div table ul ol section article blockquote h1 h2 h3 h4 h5 h6 figure aside
+    header footer nav form pre dl li main""".split()
+)
 _BOX_TAGS = ("ul", "ol", "div", "section", "aside", "nav", "table", "tbody", "dl")
 _TEASER_TAGS = ("li", "div", "article", "section", "td", "dd", "p")
 HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 # Class/id words under which trafilatura discards a block; the block holding the story is shielded.
-_DISCARD_HINT = re.compile(r"share|social|sosmed|comment|komentar|related|terkait|sidebar|widget|footer|"
-                           r"\bnav|menu|\bads?\b|banner|sticky|popup|modal|hidden|author|byline|promo|teaser",
-                           re.IGNORECASE)
-_CAPTION_HINT = re.compile(r"caption|photo-?desc|foto-?desc|img-?desc|image-?desc|keterangan|ket-?foto|"
-                           r"text_gal|photo-?text|foto-?text", re.IGNORECASE)
+_DISCARD_HINT = re.compile(
+    r"share|social|sosmed|comment|komentar|related|terkait|sidebar|widget|footer|"
+    r"\bnav|menu|\bads?\b|banner|sticky|popup|modal|hidden|author|byline|promo|teaser",
+    re.IGNORECASE,
+)
+_CAPTION_HINT = re.compile(
+    r"caption|photo-?desc|foto-?desc|img-?desc|image-?desc|keterangan|ket-?foto|"
+    r"text_gal|photo-?text|foto-?text",
+    re.IGNORECASE,
+)
 _EMBED_HINT = re.compile(r"twitter-tweet|instagram-media|tiktok-embed|fb-post|twitter-timeline", re.IGNORECASE)
 
 
@@ -45,7 +53,7 @@ class WordCounts:
         self.words: dict = {}
         self.link_words: dict = {}
         self.links: dict = {}
-        for el in reversed(list(tree.iter())):        # every element after all of its descendants
+        for el in reversed(list(tree.iter())):  # every element after all of its descendants
             own = len((el.text or "").split()) if isinstance(el.tag, str) else 0
             w = lw = n = 0
             for child in el:
@@ -138,7 +146,7 @@ def _is_teaser(el, counts: WordCounts) -> bool:
         return False
     lw = counts.link_words[el]
     if el.tag == "p":
-        return lw >= 3 and lw / n >= 0.8          # a paragraph that is only a link
+        return lw >= 3 and lw / n >= 0.8  # a paragraph that is only a link
     heading_link = any(a.getparent() is not None and a.getparent().tag in HEADINGS for a in el.iter("a"))
     long_link = any(len(" ".join(a.itertext()).split()) >= 4 for a in el.iter("a"))
     if not (heading_link or (long_link and lw / n >= 0.25)):
@@ -150,14 +158,16 @@ def _is_caption(el) -> bool:
     if el.tag == "figcaption":
         return True
     if _CAPTION_HINT.search(" ".join(filter(None, (el.get("class"), el.get("id"))))):
-        return _words(el) <= 80              # a long block is not a caption, whatever its class says
+        return _words(el) <= 80  # a long block is not a caption, whatever its class says
     # a picture with a line of text beside it, e.g. <div class="photo"><img> credit, caption</div>
     if el.tag not in ("div", "span", "p") or len(el.findall(".//img")) != 1:
         return False
     n = _words(el)
-    return (0 < n <= 40 and _link_words(el) <= 0.3 * n
-            and not any(isinstance(d.tag, str) and d.tag in HEADINGS | {"ul", "ol", "table"}
-                        for d in el.iterdescendants()))
+    return (
+        0 < n <= 40
+        and _link_words(el) <= 0.3 * n
+        and not any(isinstance(d.tag, str) and d.tag in HEADINGS | {"ul", "ol", "table"} for d in el.iterdescendants())
+    )
 
 
 def _captions(tree) -> None:
@@ -166,8 +176,7 @@ def _captions(tree) -> None:
     With at least 40 words of paragraphs outside captions, captions are dropped; otherwise (a photo
     page, a gallery) each caption becomes a paragraph so that trafilatura keeps it.
     """
-    caps = [el for el in tree.iter() if isinstance(el.tag, str) and el.tag not in ("html", "body")
-            and _is_caption(el)]
+    caps = [el for el in tree.iter() if isinstance(el.tag, str) and el.tag not in ("html", "body") and _is_caption(el)]
     caps = [c for c in caps if not any(a in caps for a in c.iterancestors())]
     body = sum(_story_paragraphs(tree, skip={p for c in caps for p in c.iter("p")}).values())
     for c in caps:
@@ -178,7 +187,7 @@ def _captions(tree) -> None:
                 img.drop_tree()
             c.tag = "p"
             c.attrib.clear()
-            for fig in c.iterancestors("figure"):   # trafilatura drops figures without images
+            for fig in c.iterancestors("figure"):  # trafilatura drops figures without images
                 fig.tag = "div"
 
 
@@ -191,17 +200,18 @@ def prune_tree(tree) -> None:
             el.drop_tree()
     for el in list(tree.iter("div", "span", "td", "section", "article", "font")):
         _paragraphise(el)
-    for el in tree.iter("div"):                    # a <div> holding only text is a paragraph
-        if (el.text or "").strip() and not any(isinstance(k.tag, str) and k.tag in _BLOCK_TAGS
-                                               for k in el.iterdescendants()):
+    for el in tree.iter("div"):  # a <div> holding only text is a paragraph
+        if (el.text or "").strip() and not any(
+            isinstance(k.tag, str) and k.tag in _BLOCK_TAGS for k in el.iterdescendants()
+        ):
             el.tag = "p"
-    for table in list(tree.iter("table")):          # tables of figures: exchange rates, standings
+    for table in list(tree.iter("table")):  # tables of figures: exchange rates, standings
         cells = [c.text_content().strip() for c in table.iter("td", "th")]
         cells = [c for c in cells if c]
         if cells and sum(bool(re.fullmatch(r"[\d.,:%+-]+", c)) for c in cells) >= 0.4 * len(cells):
             table.drop_tree()
     counts = WordCounts(tree)
-    for el in reversed(list(tree.iter(*_BOX_TAGS))):   # innermost first: boxes of links
+    for el in reversed(list(tree.iter(*_BOX_TAGS))):  # innermost first: boxes of links
         n = counts.words[el]
         if el.getparent() is not None and n and counts.links[el] >= 3 and counts.link_words[el] / n > 0.5:
             counts.drop(el)
@@ -226,6 +236,7 @@ def prune_tree(tree) -> None:
 def parse_html(html: str):
     """An lxml tree of ``html``; None when it is not HTML at all."""
     from trafilatura.utils import load_html  # trafilatura loads on first use, not on import
+
     try:
         return load_html(html)
     except (ParserError, ValueError, TypeError):

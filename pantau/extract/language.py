@@ -10,6 +10,7 @@ the languages Indonesian feeds carry (``PROFILES``) are loaded: 17 MB instead of
 1,276 articles that reach langdetect it decides "Indonesian or not" as the full set does, except five
 Indonesian articles the full set took for Tagalog or Estonian.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,10 @@ _lock = threading.Lock()
 _factory: DetectorFactory | None = None
 
 _WORD = re.compile(r"[a-z]+")
-_ID_WORDS = frozenset("""yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke ada oleh karena bahwa
-    telah atau sudah saat bisa lebih para mereka kami kita namun setelah seperti tersebut hanya masih belum""".split())
+_ID_WORDS = frozenset(
+    """yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke ada oleh karena bahwa
+    telah atau sudah saat bisa lebih para mereka kami kita namun setelah seperti tersebut hanya masih belum""".split()
+)
 _EN_WORDS = frozenset("the and of to in is that for with on was as by at are from this be it were has have".split())
 
 

@@ -1,6 +1,7 @@
 """Pass 3 of extraction: drop lines that are only boilerplate ("Baca juga: …", "Advertisement",
 "Simak Video …", "[Gambas:Video 20detik]", credits, date stamps, section labels), inline markers,
 and a site's name after the headline."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,9 @@ _DAY = r"(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad|monday|tuesday|wed
 _DATE_STAMP = re.compile(
     rf"^(?:{_DAY},?\s*)?\d{{1,2}}[\s/.-]+(?:\d{{1,2}}|[a-z]{{3,9}})[\s/.,-]+\d{{2,4}}(?:\s*[|,-]?\s*\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?)?"
     r"\s*(?:wib|wita|wit|gmt\+?\d*)?$"
-    r"|^\d{4}-\d\d-\d\d(?:[t ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:z|[+-]\d\d:?\d\d)?)?$", re.IGNORECASE)
+    r"|^\d{4}-\d\d-\d\d(?:[t ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:z|[+-]\d\d:?\d\d)?)?$",
+    re.IGNORECASE,
+)
 # A line that is *only* boilerplate (checked on the stripped line, case-insensitively).
 _BOILERPLATE_LINE = re.compile(
     r"""^(?:
@@ -38,10 +41,12 @@ _BOILERPLATE_LINE = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
-_INLINE_NOISE = re.compile(r"\[gambas:[^\]]*\]|\bADVERTISEMENT\b|\bSCROLL TO (?:CONTINUE|RESUME) WITH CONTENT\b"
-                           r"|\((?:baca|lihat|simak) (?:juga|pula)\b[^()]{0,200}\)"    # "(Baca juga: …)" in a paragraph
-                           r"|\b(?:baca|lihat|simak) (?:juga|pula)\s*:\s*(?=[,.;]|$)",  # a dangling "Baca Juga:"
-                           re.IGNORECASE)
+_INLINE_NOISE = re.compile(
+    r"\[gambas:[^\]]*\]|\bADVERTISEMENT\b|\bSCROLL TO (?:CONTINUE|RESUME) WITH CONTENT\b"
+    r"|\((?:baca|lihat|simak) (?:juga|pula)\b[^()]{0,200}\)"  # "(Baca juga: …)" in a paragraph
+    r"|\b(?:baca|lihat|simak) (?:juga|pula)\s*:\s*(?=[,.;]|$)",  # a dangling "Baca Juga:"
+    re.IGNORECASE,
+)
 _TITLE_SUFFIX = re.compile(r"\s+(?:[-|–—:]|::)\s+[^-|–—]{2,60}$")
 
 
@@ -51,8 +56,13 @@ def clean_text(text: str) -> str:
     for raw in text.splitlines():
         line = re.sub(r"[ \t]{2,}", " ", _INLINE_NOISE.sub("", raw)).strip()
         bare = re.sub(r"\s*\|\s*(?::\s*\|?)?\s*", " : ", line).strip(" :") if line.startswith("|") else line
-        if (not bare or re.fullmatch(r"[^\W\d_]+", bare) or _BOILERPLATE_LINE.match(bare) or _DATE_STAMP.match(bare)
-                or re.fullmatch(r"[|:\s-]+", bare)):
+        if (
+            not bare
+            or re.fullmatch(r"[^\W\d_]+", bare)
+            or _BOILERPLATE_LINE.match(bare)
+            or _DATE_STAMP.match(bare)
+            or re.fullmatch(r"[|:\s-]+", bare)
+        ):
             continue
         out.append(line)
     return "\n".join(out)

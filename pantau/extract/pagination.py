@@ -1,5 +1,6 @@
 """Multi-page articles: a page's "show all" and "next page" links (the fetch stage follows them) and the
 merge of the parts' text."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,11 @@ from urllib.parse import urljoin, urlsplit
 
 from .dom import parse_html
 
-_ALL_TEXT = re.compile(r"tampilkan semua|lihat semua(?: halaman)?|semua halaman|satu halaman|show all|view all|"
-                       r"single page|baca (?:dalam )?satu halaman", re.IGNORECASE)
+_ALL_TEXT = re.compile(
+    r"tampilkan semua|lihat semua(?: halaman)?|semua halaman|satu halaman|show all|view all|"
+    r"single page|baca (?:dalam )?satu halaman",
+    re.IGNORECASE,
+)
 _ALL_QUERY = re.compile(r"(?:^|&)(?:page=all|single=1|showall=1|show=all|view=all|full=1)(?:&|$)", re.IGNORECASE)
 _NEXT_TEXT = re.compile(r"^(?:halaman )?(?:selanjutnya|berikutnya)\W*$|^next(?: page)?\W*$|^[›»>]$", re.IGNORECASE)
 
@@ -22,14 +26,33 @@ def _article_key(url: str) -> tuple[str, str]:
 
 # Any of these in the raw HTML may mark a multi-page article; a page with none of them (most pages)
 # is answered without parsing it (the fetch stage asks this of every page it fetches).
-_HINT_WORDS = ("next", "tampilkan semua", "lihat semua", "semua halaman", "satu halaman", "show all", "view all",
-               "single page", "page=all", "single=1", "showall=1", "show=all", "view=all", "full=1",
-               "selanjutnya", "berikutnya", "›", "»", "&rsaquo;", "&raquo;")
+_HINT_WORDS = (
+    "next",
+    "tampilkan semua",
+    "lihat semua",
+    "semua halaman",
+    "satu halaman",
+    "show all",
+    "view all",
+    "single page",
+    "page=all",
+    "single=1",
+    "showall=1",
+    "show=all",
+    "view=all",
+    "full=1",
+    "selanjutnya",
+    "berikutnya",
+    "›",
+    "»",
+    "&rsaquo;",
+    "&raquo;",
+)
 _HINT_SHAPES = re.compile(r">\s*(?:&gt;|\d{1,2})\s*</a")
 
 
 def _may_paginate(html: str) -> bool:
-    low = html.lower()                                 # plain substring tests: fast on a 50 KB page
+    low = html.lower()  # plain substring tests: fast on a 50 KB page
     return any(w in low for w in _HINT_WORDS) or bool(_HINT_SHAPES.search(low))
 
 
@@ -57,7 +80,7 @@ def pagination(html: str, url: str) -> tuple[str | None, str | None]:
         says_all = bool(_ALL_QUERY.search(raw.partition("?")[2]) or _ALL_TEXT.search(text))
         says_next = "next" in rel or bool(_NEXT_TEXT.match(text)) or text == str(page_no + 1)
         if not (says_all and show_all is None) and not (says_next and nxt is None):
-            continue                                  # most links: no need to resolve them
+            continue  # most links: no need to resolve them
         href = urljoin(url, raw)
         if urlsplit(href).scheme not in ("http", "https") or href.split("#")[0] == url or _article_key(href) != key:
             continue

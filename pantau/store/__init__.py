@@ -15,6 +15,7 @@ keys, compare-and-set UPDATEs), so overlapping runs — on one SQLite file or on
 ``Store.scratch_copy(url)`` is a throwaway copy for a dry run: everything a real run would write goes
 there, and closing it deletes it.
 """
+
 from __future__ import annotations
 
 import os
@@ -44,7 +45,7 @@ class Store:
         self.stories = Stories(self.engine)
         self.outbox = Outbox(self.engine)
         self.hosts = HostSlots(self.engine)
-        self.scratch: Path | None = None          # a scratch_copy's file
+        self.scratch: Path | None = None  # a scratch_copy's file
 
     @classmethod
     def scratch_copy(cls, url: str) -> Store:
@@ -55,7 +56,7 @@ class Store:
             raise ConfigError(f"a dry run needs a SQLite store; storage_url is {url.split(':', 1)[0]}:…")
         fd, name = tempfile.mkstemp(prefix="pantau-dry-run-", suffix=".db")
         os.close(fd)
-        source = Path(url[len(prefix):])
+        source = Path(url[len(prefix) :])
         if url != "sqlite:///:memory:" and source.is_file():
             with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(name)) as dst:
                 src.backup(dst)

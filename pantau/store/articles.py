@@ -1,4 +1,5 @@
 """Articles (one row per canonical URL, with the match that decided) and the stories they form."""
+
 from __future__ import annotations
 
 import json
@@ -35,11 +36,21 @@ class Articles:
     def add(self, a: Article, m: Match | None) -> int | None:
         """Insert; None if the canonical URL is already stored (a re-publish under another link)."""
         values = dict(
-            url=a.url, fetched_url=a.fetched_url, source=a.source, site=a.site, title=a.title,
-            text=a.text, published=a.published, author=a.author, language=a.language,
-            content_hash=a.content_hash, created_at=utcnow(),
-            topic=m.topic if m else None, score=m.score if m else None,
-            relevant=bool(m and m.relevant), explanation=json.dumps(m.to_dict()) if m else None,
+            url=a.url,
+            fetched_url=a.fetched_url,
+            source=a.source,
+            site=a.site,
+            title=a.title,
+            text=a.text,
+            published=a.published,
+            author=a.author,
+            language=a.language,
+            content_hash=a.content_hash,
+            created_at=utcnow(),
+            topic=m.topic if m else None,
+            score=m.score if m else None,
+            relevant=bool(m and m.relevant),
+            explanation=json.dumps(m.to_dict()) if m else None,
         )
         try:
             with self.engine.begin() as c:
@@ -53,8 +64,9 @@ class Articles:
 
     def of_story(self, story_id: int) -> list[ArticleRow]:
         with self.engine.connect() as c:
-            rows = c.execute(select(articles).where(articles.c.story_id == story_id)
-                             .order_by(articles.c.published, articles.c.id))
+            rows = c.execute(
+                select(articles).where(articles.c.story_id == story_id).order_by(articles.c.published, articles.c.id)
+            )
             return [ArticleRow.of(r._mapping) for r in rows]
 
     def count(self, relevant_only: bool = False) -> int:
@@ -82,9 +94,18 @@ class Stories:
     def create(self, topic: str, title: str, signature: list[str], published: datetime | None) -> int:
         now = utcnow()
         with self.engine.begin() as c:
-            return _new_id(c.execute(insert(stories).values(
-                topic=topic, title=title, signature=json.dumps(signature), first_published=published,
-                created_at=now, updated_at=now)))
+            return _new_id(
+                c.execute(
+                    insert(stories).values(
+                        topic=topic,
+                        title=title,
+                        signature=json.dumps(signature),
+                        first_published=published,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+            )
 
     def touch(self, story_id: int) -> None:
         with self.engine.begin() as c:

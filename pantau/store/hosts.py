@@ -1,6 +1,7 @@
 """Per-host politeness across runs: every run on one store (one SQLite file, or one PostgreSQL shared
 by several machines) books its requests to a host in the same ledger, so two overlapping runs — an
 ingest and a backfill, or runs on two workers — still keep ``per_host_interval_s`` between them."""
+
 from __future__ import annotations
 
 import time
@@ -28,10 +29,12 @@ class HostSlots:
                         with c.begin_nested():
                             c.execute(insert(host_slots).values(host=host, next_at=slot + interval))
                     except IntegrityError:
-                        continue                          # another run booked it first: read again
+                        continue  # another run booked it first: read again
                     return slot - t
-                done = c.execute(update(host_slots).where(host_slots.c.host == host,
-                                                          host_slots.c.next_at == row.next_at)
-                                 .values(next_at=slot + interval))
+                done = c.execute(
+                    update(host_slots)
+                    .where(host_slots.c.host == host, host_slots.c.next_at == row.next_at)
+                    .values(next_at=slot + interval)
+                )
                 if done.rowcount == 1:
                     return slot - t

@@ -2,6 +2,7 @@
 it is sent; a run claims a row with a compare-and-set UPDATE (pending/failed → sending) so that two
 runs can never both send it; the outcome is recorded after. A row left in ``sending`` by a run that
 died is marked ``uncertain`` and never re-sent automatically (``pantau outbox --requeue ID``)."""
+
 from __future__ import annotations
 
 import json
@@ -27,9 +28,19 @@ class Outbox:
         """Record the intent to alert. False if that exact alert was already recorded."""
         try:
             with self.engine.begin() as c:
-                c.execute(insert(outbox).values(
-                    key=key, story_id=story_id, channel=channel, kind=kind, state="pending", attempts=0,
-                    article_ids=json.dumps(article_ids), created_at=utcnow(), token=uuid.uuid4().hex))
+                c.execute(
+                    insert(outbox).values(
+                        key=key,
+                        story_id=story_id,
+                        channel=channel,
+                        kind=kind,
+                        state="pending",
+                        attempts=0,
+                        article_ids=json.dumps(article_ids),
+                        created_at=utcnow(),
+                        token=uuid.uuid4().hex,
+                    )
+                )
             return True
         except IntegrityError:
             return False
@@ -38,9 +49,11 @@ class Outbox:
         """Widen an alert nobody has tried to send yet (so a story that grows within one run goes
         out as one alert). Compare-and-set: fails once a run has claimed the row."""
         with self.engine.begin() as c:
-            res = c.execute(update(outbox).where(outbox.c.id == row_id, outbox.c.state == "pending",
-                                                 outbox.c.attempts == 0)
-                            .values(article_ids=json.dumps(article_ids)))
+            res = c.execute(
+                update(outbox)
+                .where(outbox.c.id == row_id, outbox.c.state == "pending", outbox.c.attempts == 0)
+                .values(article_ids=json.dumps(article_ids))
+            )
             return res.rowcount == 1
 
     def rows(self, story_id: int | None = None, channel: str | None = None) -> list[OutboxRow]:
@@ -55,9 +68,11 @@ class Outbox:
     def due(self, channel: str, now: datetime | None = None, max_attempts: int = 8) -> list[OutboxRow]:
         now = now or utcnow()
         with self.engine.connect() as c:
-            rows = c.execute(select(outbox).where(
-                outbox.c.channel == channel, outbox.c.state.in_(RETRYABLE),
-                outbox.c.attempts < max_attempts).order_by(outbox.c.id))
+            rows = c.execute(
+                select(outbox)
+                .where(outbox.c.channel == channel, outbox.c.state.in_(RETRYABLE), outbox.c.attempts < max_attempts)
+                .order_by(outbox.c.id)
+            )
             found = [OutboxRow.of(r._mapping) for r in rows]
         return [r for r in found if r.next_attempt_at is None or r.next_attempt_at <= now]
 
@@ -68,20 +83,26 @@ class Outbox:
     def claim(self, row_id: int, run_id: str) -> bool:
         """Atomically move pending/failed → sending. Only one concurrent run can win."""
         with self.engine.begin() as c:
-            res = c.execute(update(outbox).where(outbox.c.id == row_id, outbox.c.state.in_(RETRYABLE))
-                            .values(state="sending", claimed_by=run_id, claimed_at=utcnow(),
-                                    attempts=outbox.c.attempts + 1))
+            res = c.execute(
+                update(outbox)
+                .where(outbox.c.id == row_id, outbox.c.state.in_(RETRYABLE))
+                .values(state="sending", claimed_by=run_id, claimed_at=utcnow(), attempts=outbox.c.attempts + 1)
+            )
             return res.rowcount == 1
 
     def mark_sent(self, row_id: int) -> None:
         with self.engine.begin() as c:
-            c.execute(update(outbox).where(outbox.c.id == row_id)
-                      .values(state="sent", sent_at=utcnow(), last_error=None))
+            c.execute(
+                update(outbox).where(outbox.c.id == row_id).values(state="sent", sent_at=utcnow(), last_error=None)
+            )
 
     def mark_failed(self, row_id: int, error: str, backoff: timedelta) -> None:
         with self.engine.begin() as c:
-            c.execute(update(outbox).where(outbox.c.id == row_id)
-                      .values(state="failed", last_error=error[:2000], next_attempt_at=utcnow() + backoff))
+            c.execute(
+                update(outbox)
+                .where(outbox.c.id == row_id)
+                .values(state="failed", last_error=error[:2000], next_attempt_at=utcnow() + backoff)
+            )
 
     def orphaned(self, older_than: timedelta) -> list[OutboxRow]:
         """Rows left in 'sending' by a run that died between send and record."""
@@ -92,13 +113,19 @@ class Outbox:
 
     def mark_uncertain(self, row_id: int, note: str) -> None:
         with self.engine.begin() as c:
-            c.execute(update(outbox).where(outbox.c.id == row_id, outbox.c.state == "sending")
-                      .values(state="uncertain", last_error=note))
+            c.execute(
+                update(outbox)
+                .where(outbox.c.id == row_id, outbox.c.state == "sending")
+                .values(state="uncertain", last_error=note)
+            )
 
     def requeue(self, row_id: int) -> bool:
         with self.engine.begin() as c:
-            res = c.execute(update(outbox).where(outbox.c.id == row_id, outbox.c.state.in_(("uncertain", "failed")))
-                            .values(state="pending", next_attempt_at=None))
+            res = c.execute(
+                update(outbox)
+                .where(outbox.c.id == row_id, outbox.c.state.in_(("uncertain", "failed")))
+                .values(state="pending", next_attempt_at=None)
+            )
             return res.rowcount == 1
 
     def counts(self) -> dict[str, int]:

@@ -1,4 +1,5 @@
 """Typed rows: what the store hands back. JSON columns come back decoded, datetimes UTC-aware."""
+
 from __future__ import annotations
 
 import json
@@ -55,7 +56,7 @@ class ArticleRow:
     topic: str | None
     score: float | None
     relevant: bool
-    explanation: dict = field(default_factory=dict)     # the Match that decided, as a dict
+    explanation: dict = field(default_factory=dict)  # the Match that decided, as a dict
     story_id: int | None = None
     created_at: datetime | None = None
 
@@ -85,8 +86,8 @@ class OutboxRow:
     key: str
     story_id: int
     channel: str
-    kind: str                   # new | update | digest
-    state: str                  # pending | sending | sent | failed | uncertain
+    kind: str  # new | update | digest
+    state: str  # pending | sending | sent | failed | uncertain
     attempts: int
     last_error: str | None
     next_attempt_at: datetime | None

@@ -5,6 +5,7 @@ carry the guarantees: one row per canonical article URL, per seen URL, per alert
 The engines differ where the types below make them agree: a time goes in and comes out as UTC
 (SQLite keeps no offset, PostgreSQL answers in its session's zone), and text is cut to its
 column's length (PostgreSQL refuses a longer value; SQLite would keep it)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -36,6 +37,7 @@ from ..errors import ConfigError
 
 class DateTime(types.TypeDecorator):
     """A moment, stored in UTC on every engine and handed back UTC-aware (a naive one is taken as UTC)."""
+
     impl = types.DateTime
     cache_ok = True
 
@@ -50,6 +52,7 @@ class DateTime(types.TypeDecorator):
 
 class String(types.TypeDecorator):
     """Text of at most ``length`` characters: what a page or a server sends longer is cut, not an error."""
+
     impl = types.String
     cache_ok = True
 
@@ -61,7 +64,8 @@ class String(types.TypeDecorator):
 metadata = MetaData()
 
 feed_state = Table(
-    "feed_state", metadata,
+    "feed_state",
+    metadata,
     Column("url", String(2000), primary_key=True),
     Column("source", String(200), nullable=False),
     Column("etag", String(500)),
@@ -73,30 +77,33 @@ feed_state = Table(
 )
 
 seen_urls = Table(
-    "seen_urls", metadata,
+    "seen_urls",
+    metadata,
     Column("url", String(2000), primary_key=True),
-    Column("status", String(20), nullable=False),          # claimed | done | error | gave_up
+    Column("status", String(20), nullable=False),  # claimed | done | error | gave_up
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text),
     Column("first_seen_at", DateTime(timezone=True)),
-    Column("next_attempt_at", DateTime(timezone=True)),     # error: not before this
-    Column("claimed_by", String(100)),                      # claimed: the run fetching it
+    Column("next_attempt_at", DateTime(timezone=True)),  # error: not before this
+    Column("claimed_by", String(100)),  # claimed: the run fetching it
     Column("claimed_at", DateTime(timezone=True)),
 )
 
 stories = Table(
-    "stories", metadata,
+    "stories",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("topic", String(200), nullable=False),
     Column("title", Text, nullable=False),
-    Column("signature", Text, nullable=False),               # JSON: terms used for same-event matching
+    Column("signature", Text, nullable=False),  # JSON: terms used for same-event matching
     Column("first_published", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
 articles = Table(
-    "articles", metadata,
+    "articles",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("url", String(2000), nullable=False, unique=True),
     Column("fetched_url", String(2000), nullable=False),
@@ -111,32 +118,35 @@ articles = Table(
     Column("topic", String(200)),
     Column("score", Float),
     Column("relevant", Boolean, nullable=False, default=False),
-    Column("explanation", Text),                             # JSON of Match
+    Column("explanation", Text),  # JSON of Match
     Column("story_id", Integer, ForeignKey("stories.id"), index=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
-host_slots = Table(                # per-host politeness shared by every run on this store
-    "host_slots", metadata,
+host_slots = Table(  # per-host politeness shared by every run on this store
+    "host_slots",
+    metadata,
     Column("host", String(300), primary_key=True),
-    Column("next_at", Float, nullable=False),                  # epoch seconds of the host's next free slot
+    Column("next_at", Float, nullable=False),  # epoch seconds of the host's next free slot
 )
 
-link_aliases = Table(              # redirect links (Google News) already resolved to the outlet's URL
-    "link_aliases", metadata,
+link_aliases = Table(  # redirect links (Google News) already resolved to the outlet's URL
+    "link_aliases",
+    metadata,
     Column("alias", String(2000), primary_key=True),
     Column("url", String(2000), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 outbox = Table(
-    "outbox", metadata,
+    "outbox",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("key", String(300), nullable=False, unique=True),   # idempotency key story:channel:kind:n
+    Column("key", String(300), nullable=False, unique=True),  # idempotency key story:channel:kind:n
     Column("story_id", Integer, ForeignKey("stories.id"), nullable=False),
     Column("channel", String(200), nullable=False),
-    Column("kind", String(20), nullable=False),                # new | update | digest
-    Column("state", String(20), nullable=False),               # pending | sending | sent | failed | uncertain
+    Column("kind", String(20), nullable=False),  # new | update | digest
+    Column("state", String(20), nullable=False),  # pending | sending | sent | failed | uncertain
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text),
     Column("next_attempt_at", DateTime(timezone=True)),
@@ -145,17 +155,19 @@ outbox = Table(
     Column("article_ids", Text, nullable=False, default="[]"),  # JSON: the articles this alert covers
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
-    Column("token", String(40)),                               # random: travels as the Idempotency-Key
+    Column("token", String(40)),  # random: travels as the Idempotency-Key
 )
 
 
 def make_engine(url: str) -> Engine:
     try:
         engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
-    except ModuleNotFoundError as e:                     # postgresql+psycopg:// without psycopg installed
-        raise ConfigError(f"storage_url: the driver {e.name!r} is not installed "
-                          f"(for PostgreSQL: pip install 'pantau[postgres]')") from None
+    except ModuleNotFoundError as e:  # postgresql+psycopg:// without psycopg installed
+        raise ConfigError(
+            f"storage_url: the driver {e.name!r} is not installed (for PostgreSQL: pip install 'pantau[postgres]')"
+        ) from None
     if engine.dialect.name == "sqlite":
+
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _):  # pragma: no cover - trivial
             cur = dbapi_conn.cursor()
@@ -163,6 +175,7 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
+
     create(engine)
     return engine
 
@@ -227,7 +240,7 @@ def insert_new(c: Connection, table: Table, rows: list[dict]) -> None:
         ins = (sqlite.insert if name == "sqlite" else postgresql.insert)(table)
         c.execute(ins.on_conflict_do_nothing(), rows)
         return
-    for row in rows:                              # other databases: one at a time
+    for row in rows:  # other databases: one at a time
         try:
             with c.begin_nested():
                 c.execute(table.insert().values(**row))

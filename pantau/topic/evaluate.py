@@ -5,6 +5,7 @@ Also the two honest ways of measuring a topic whose exemplars came from the same
 ``cross_validate`` (k folds; each fold is scored by the topic with the exemplars of the *other*
 folds, and without any shipped exemplar that came from the fold itself).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -63,8 +64,17 @@ def evaluate(matcher: Matcher, data: Path | Iterable[dict]) -> dict:
             errors.append(("miss", item, m))
         else:
             tn += 1
-    return dict(n=tp + fp + fn + tn, tp=tp, fp=fp, fn=fn, tn=tn, skipped=skipped, **_prf(tp, fp, fn),
-                threshold=matcher.topic.threshold, errors=errors)
+    return dict(
+        n=tp + fp + fn + tn,
+        tp=tp,
+        fp=fp,
+        fn=fn,
+        tn=tn,
+        skipped=skipped,
+        **_prf(tp, fp, fn),
+        threshold=matcher.topic.threshold,
+        errors=errors,
+    )
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict:
@@ -81,36 +91,45 @@ def summary(r: dict, with_errors: bool = False) -> dict:
     """The JSON-able part of a report; ``errors`` as rows a script can feed back."""
     out = {k: r[k] for k in SUMMARY_KEYS if k in r}
     if with_errors:
-        out["errors"] = [{"kind": kind, "id": item.get("id"), "title": item.get("title", ""),
-                          "score": m.score} for kind, item, m in r["errors"]]
+        out["errors"] = [
+            {"kind": kind, "id": item.get("id"), "title": item.get("title", ""), "score": m.score}
+            for kind, item, m in r["errors"]
+        ]
     return out
 
 
 def format_report(r: dict) -> str:
-    return (f"n {r['n']} (skipped {r['skipped']} ambiguous) · tp {r['tp']} fp {r['fp']} fn {r['fn']} · "
-            f"precision {r['precision']:.3f} recall {r['recall']:.3f} F1 {r['f1']:.3f} "
-            f"@ threshold {r['threshold']}")
+    return (
+        f"n {r['n']} (skipped {r['skipped']} ambiguous) · tp {r['tp']} fp {r['fp']} fn {r['fn']} · "
+        f"precision {r['precision']:.3f} recall {r['recall']:.3f} F1 {r['f1']:.3f} "
+        f"@ threshold {r['threshold']}"
+    )
 
 
 def format_match(title: str, m: Match) -> str:
     c, k = m.concepts, m.contributions
     neg = f"{m.nearest_negative} (cosine {m.negative_similarity:.3f})" if m.nearest_negative else "- (none)"
     verdict = "MATCH" if m.relevant else "no match"
-    lines = [f"{verdict}  score {m.score:.3f} (threshold for {m.topic})  {title}",
-             f"  reason: {m.reason}",
-             f"  actors: {', '.join(c.get('actor', [])) or '-'}",
-             f"  diplomacy: {', '.join(c.get('diplomacy', []) + c.get('weak', [])) or '-'}",
-             f"  off-topic: {', '.join(c.get('offtopic', [])) or '-'}"
-             + (f"  (not the actor: {', '.join(c['backdrop'])})" if c.get("backdrop") else ""),
-             f"  nearest positive exemplar: {m.nearest_exemplar} (cosine {m.similarity:.3f})",
-             f"  nearest negative exemplar: {neg}",
-             f"  top terms: {', '.join(m.top_terms) or '-'}",
-             f"  score = concepts {k.get('concepts', 0):.3f} + exemplars {k.get('exemplars', 0):+.3f} "
-             f"(similarity weight × (positive {k.get('positive_similarity', 0):.3f} − negative "
-             f"{k.get('negative_similarity', 0):.3f}))",
-             "  details: " + ", ".join(f"{key} {v}" for key, v in k.items()
-                                       if key not in ("concepts", "exemplars", "positive_similarity",
-                                                      "negative_similarity"))]
+    lines = [
+        f"{verdict}  score {m.score:.3f} (threshold for {m.topic})  {title}",
+        f"  reason: {m.reason}",
+        f"  actors: {', '.join(c.get('actor', [])) or '-'}",
+        f"  diplomacy: {', '.join(c.get('diplomacy', []) + c.get('weak', [])) or '-'}",
+        f"  off-topic: {', '.join(c.get('offtopic', [])) or '-'}"
+        + (f"  (not the actor: {', '.join(c['backdrop'])})" if c.get("backdrop") else ""),
+        f"  nearest positive exemplar: {m.nearest_exemplar} (cosine {m.similarity:.3f})",
+        f"  nearest negative exemplar: {neg}",
+        f"  top terms: {', '.join(m.top_terms) or '-'}",
+        f"  score = concepts {k.get('concepts', 0):.3f} + exemplars {k.get('exemplars', 0):+.3f} "
+        f"(similarity weight × (positive {k.get('positive_similarity', 0):.3f} − negative "
+        f"{k.get('negative_similarity', 0):.3f}))",
+        "  details: "
+        + ", ".join(
+            f"{key} {v}"
+            for key, v in k.items()
+            if key not in ("concepts", "exemplars", "positive_similarity", "negative_similarity")
+        ),
+    ]
     return "\n".join(lines)
 
 
@@ -143,32 +162,51 @@ def exemplar_item_id(e: Exemplar) -> str | None:
 
 
 def item_exemplar(item: dict, polarity: str) -> Exemplar:
-    return Exemplar(f"dev:{item.get('id', '')}", polarity, item.get("title") or "", item["text"],
-                    {"source": f"id {item.get('id', '')}"})
+    return Exemplar(
+        f"dev:{item.get('id', '')}",
+        polarity,
+        item.get("title") or "",
+        item["text"],
+        {"source": f"id {item.get('id', '')}"},
+    )
 
 
-def with_exemplars(topic: Topic, positives: Iterable[Exemplar] = (), negatives: Iterable[Exemplar] = (),
-                   drop: Callable[[Exemplar], bool] = lambda e: False) -> Topic:
+def with_exemplars(
+    topic: Topic,
+    positives: Iterable[Exemplar] = (),
+    negatives: Iterable[Exemplar] = (),
+    drop: Callable[[Exemplar], bool] = lambda e: False,
+) -> Topic:
     """A copy of a topic with exemplars added in memory (and some of its own dropped)."""
+
     def fresh(es):
         return [dataclasses.replace(e, vector={}) for e in es]
+
     return dataclasses.replace(
-        topic, positives=fresh([e for e in topic.positives if not drop(e)]) + fresh(positives),
-        negatives=fresh([e for e in topic.negatives if not drop(e)]) + fresh(negatives))
+        topic,
+        positives=fresh([e for e in topic.positives if not drop(e)]) + fresh(positives),
+        negatives=fresh([e for e in topic.negatives if not drop(e)]) + fresh(negatives),
+    )
 
 
-def cross_validate(topic: Topic, items: list[dict], folds: int = 5,
-                   positive: Callable[[dict], bool] = lambda i: i["label"] == 1,
-                   negative: Callable[[dict], bool] | None = None,
-                   idf: tuple | None = None) -> dict:
+def cross_validate(
+    topic: Topic,
+    items: list[dict],
+    folds: int = 5,
+    positive: Callable[[dict], bool] = lambda i: i["label"] == 1,
+    negative: Callable[[dict], bool] | None = None,
+    idf: tuple | None = None,
+) -> dict:
     """k-fold figures: fold f is scored by the topic with its own exemplar files minus those copied
     from ``items`` (the seeds stay), plus the items of the other folds that ``positive`` /
     ``negative`` select (default: relevant items; not-relevant items that name an actor)."""
     base = Matcher(topic, idf)
     idf = (base.idf, base.idf_default)
     if negative is None:
+
         def negative(i):
             return i["label"] == 0 and base.concept_evidence(i["title"], i["text"])["mass"]["actor"] > 0
+
     items = [i for i in items if i["label"] != 2]
     all_ids = {i["id"] for i in items}
     pos_ids = {i["id"] for i in items if positive(i)}
@@ -180,12 +218,25 @@ def cross_validate(topic: Topic, items: list[dict], folds: int = 5,
         test = [i for i in items if fold_of(i["id"], folds) == f]
         test_ids = {i["id"] for i in test}
         train = [i for i in items if i["id"] not in test_ids]
-        t = with_exemplars(topic, [item_exemplar(i, "positive") for i in train if i["id"] in pos_ids],
-                           [item_exemplar(i, "negative") for i in train if i["id"] in neg_ids],
-                           drop=lambda e: exemplar_item_id(e) in all_ids)
+        t = with_exemplars(
+            topic,
+            [item_exemplar(i, "positive") for i in train if i["id"] in pos_ids],
+            [item_exemplar(i, "negative") for i in train if i["id"] in neg_ids],
+            drop=lambda e: exemplar_item_id(e) in all_ids,
+        )
         r = evaluate(Matcher(t, idf), test)
         tp, fp, fn, tn = tp + r["tp"], fp + r["fp"], fn + r["fn"], tn + r["tn"]
         errors.extend(r["errors"])
         per_fold.append(summary(r))
-    return dict(n=tp + fp + fn + tn, tp=tp, fp=fp, fn=fn, tn=tn, skipped=0, **_prf(tp, fp, fn),
-                threshold=topic.threshold, folds=per_fold, errors=errors)
+    return dict(
+        n=tp + fp + fn + tn,
+        tp=tp,
+        fp=fp,
+        fn=fn,
+        tn=tn,
+        skipped=0,
+        **_prf(tp, fp, fn),
+        threshold=topic.threshold,
+        folds=per_fold,
+        errors=errors,
+    )

@@ -10,6 +10,7 @@ Any number of files, found without editing topic.yaml. One article per file (UTF
 
 A file without the blank line after its title is read as title + body all the same.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,8 @@ class DuplicateExemplar(TopicError):
 
 @dataclass
 class Exemplar:
-    name: str                     # the file's stem: what explanations call it
-    polarity: str                 # positive | negative
+    name: str  # the file's stem: what explanations call it
+    polarity: str  # positive | negative
     title: str
     text: str
     meta: dict[str, str] = field(default_factory=dict)
@@ -54,7 +55,7 @@ def parse(raw: str) -> tuple[str, dict[str, str], str]:
         i += 1
     if i < len(rest) and not rest[i].strip():
         i += 1
-    elif meta:                                    # "key: value" lines not closed by a blank line: body text
+    elif meta:  # "key: value" lines not closed by a blank line: body text
         meta, i = {}, 0
     return title, meta, "\n".join(rest[i:]).strip()
 
@@ -100,6 +101,7 @@ def fingerprint(text: str) -> str:
 def _same_url(a: str, b: str) -> bool:
     def norm(u: str) -> str:
         return re.sub(r"^https?://(www\.)?|/+$", "", u.strip().split()[0]) if u.strip() else ""
+
     return bool(norm(a)) and norm(a) == norm(b)
 
 

@@ -4,6 +4,7 @@ file in the topic folder of the config in use; the next run (and ``pantau evalua
 This module neither fetches nor opens the store: the CLI hands it the article (title, text, URL, date)
 or a callable that reads a story.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -31,8 +32,10 @@ def topic_dir(config, name: str | None = None) -> Path:
         raise TopicError(f"no topic named {name!r} in the config (have: {', '.join(names)})")
     folder = config.topic_dir(topic)
     if folder.resolve().is_relative_to(PACKAGE):
-        raise TopicError(f"{folder} is the {topic.name} topic installed with pantau: `pantau init` copies it "
-                         "next to a config.yaml of yours, where it can learn")
+        raise TopicError(
+            f"{folder} is the {topic.name} topic installed with pantau: `pantau init` copies it "
+            "next to a config.yaml of yours, where it can learn"
+        )
     return folder
 
 
@@ -47,23 +50,40 @@ def read_text_file(path: Path) -> tuple[str, str, dict[str, str]]:
     return title, body or title, meta
 
 
-def add_exemplar(folder: Path, polarity: str, title: str, text: str, source: str = "",
-                 published: datetime | date | str | None = None, note: str = "",
-                 today: date | None = None) -> Path:
+def add_exemplar(
+    folder: Path,
+    polarity: str,
+    title: str,
+    text: str,
+    source: str = "",
+    published: datetime | date | str | None = None,
+    note: str = "",
+    today: date | None = None,
+) -> Path:
     """Save an article as a positive or negative exemplar of the topic in ``folder``.
 
     The topic must load (a bad topic.yaml is reported before anything is written); an article that
     is already an exemplar of either polarity (same source URL or same text) raises DuplicateExemplar.
     """
     load_topic(folder)
-    when = published.date().isoformat() if isinstance(published, datetime) else \
-        published.isoformat() if isinstance(published, date) else (published or "")
+    when = (
+        published.date().isoformat()
+        if isinstance(published, datetime)
+        else published.isoformat()
+        if isinstance(published, date)
+        else (published or "")
+    )
     meta = {"source": source, "date": when, "added": (today or date.today()).isoformat(), "note": note}
     return exemplars.write(folder, polarity, title, text, meta)
 
 
-def feedback(story_id: int, right: bool, read_story: Callable[[int], dict | None],
-             topic_dirs: dict[str, Path], today: date | None = None) -> tuple[Path, dict]:
+def feedback(
+    story_id: int,
+    right: bool,
+    read_story: Callable[[int], dict | None],
+    topic_dirs: dict[str, Path],
+    today: date | None = None,
+) -> tuple[Path, dict]:
     """``pantau feedback STORY_ID --wrong|--right``: the story's lead article (its best-scoring one)
     becomes a negative (wrong alert) or positive (right alert) exemplar of the story's topic.
 
@@ -74,10 +94,16 @@ def feedback(story_id: int, right: bool, read_story: Callable[[int], dict | None
         raise UnknownStory(f"no story {story_id} in the store (story ids are shown in alerts)")
     folder = topic_dirs.get(story["topic"])
     if folder is None:
-        raise TopicError(f"story {story_id} belongs to topic {story['topic']!r}, "
-                         "which the config no longer has")
+        raise TopicError(f"story {story_id} belongs to topic {story['topic']!r}, which the config no longer has")
     lead = max(story["articles"], key=lambda a: a.get("score") or 0.0)
-    path = add_exemplar(folder, "positive" if right else "negative", lead["title"], lead["text"],
-                        lead.get("url") or "", lead.get("published"),
-                        note=f"pantau feedback {story_id} --{'right' if right else 'wrong'}", today=today)
+    path = add_exemplar(
+        folder,
+        "positive" if right else "negative",
+        lead["title"],
+        lead["text"],
+        lead.get("url") or "",
+        lead.get("published"),
+        note=f"pantau feedback {story_id} --{'right' if right else 'wrong'}",
+        today=today,
+    )
     return path, lead

@@ -20,6 +20,7 @@ clipped to [0, 1]; similarity counts only when the article names an actor (or, i
 lexicon, one of its ``search.any`` words). Adding a positive exemplar can only raise scores and adding
 a negative one can only lower them: the IDF is fixed, so no other vector moves.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -52,14 +53,14 @@ class Topic:
     regions: dict[str, float]
     lead_chars: int
     body_chars: int
-    concepts: dict[str, dict[str, list[tuple[str, ...]]]]   # kind → concept → phrases (word tuples)
+    concepts: dict[str, dict[str, list[tuple[str, ...]]]]  # kind → concept → phrases (word tuples)
     offtopic_weights: dict[str, float]
     positives: list[Exemplar]
     negatives: list[Exemplar]
     weights: dict[str, float]
-    search_any: list[str] = field(default_factory=list)      # search engines: any of these words…
+    search_any: list[str] = field(default_factory=list)  # search engines: any of these words…
     search_context: list[str] = field(default_factory=list)  # …together with any of these (may be empty)
-    lexicon: bool = True                                      # False: the exemplars alone decide
+    lexicon: bool = True  # False: the exemplars alone decide
     diplomatic_subjects: set[str] = field(default_factory=set)  # off-topic concepts a statement can be about
     folder: Path | None = None
     spec: TopicSpec | None = None
@@ -73,7 +74,7 @@ def _compile(spec: TopicSpec) -> tuple[dict, dict[str, float], set[str]]:
     def keys(phrases: list[str]) -> list[tuple[str, ...]]:
         return [k for k in (phrase_key(str(p)) for p in phrases) if k]
 
-    if spec.concepts is None:                 # no lexicon: the search words are the gate (and only that)
+    if spec.concepts is None:  # no lexicon: the search words are the gate (and only that)
         concepts["actor"][SEARCH_CONCEPT] = keys(spec.search.any)
         return concepts, weights, subjects
     c = spec.concepts
@@ -190,8 +191,11 @@ class Matcher:
     def _sentences(self, title: str, text: str) -> list[tuple[str, list[str]]]:
         """(region, normalised words) of every sentence of title, lead and body: read once, used by both
         the concept evidence and the vector."""
-        return [(region, words(sentence)) for region, chunk in self.regions(title, text).items()
-                for sentence in _SENTENCE.split(chunk)]
+        return [
+            (region, words(sentence))
+            for region, chunk in self.regions(title, text).items()
+            for sentence in _SENTENCE.split(chunk)
+        ]
 
     def _vector_of(self, sentences: list[tuple[str, list[str]]]) -> dict[str, float]:
         return self._vector([stem(w) for _, ws in sentences for w in ws if w not in STOPWORDS])
@@ -215,8 +219,11 @@ class Matcher:
                     cands.extend(self._prefix.get(w[:L], ()))
             best = None
             for ph, kind, concept in cands:
-                if (best is None or len(ph) > len(best[0])) and i + len(ph) <= n and \
-                        all(self._word_matches(p, ws[i + k]) for k, p in enumerate(ph)):
+                if (
+                    (best is None or len(ph) > len(best[0]))
+                    and i + len(ph) <= n
+                    and all(self._word_matches(p, ws[i + k]) for k, p in enumerate(ph))
+                ):
                     best = (ph, kind, concept)
             if best:
                 out.append((best[1], best[2], " ".join(best[0])))
@@ -228,10 +235,10 @@ class Matcher:
     def regions(self, title: str, text: str) -> dict[str, str]:
         body = strip_dateline(text)[: self.topic.body_chars]
         cut = self.topic.lead_chars
-        dot = body.find(". ", cut)            # end the lead at a sentence boundary close after lead_chars
+        dot = body.find(". ", cut)  # end the lead at a sentence boundary close after lead_chars
         if 0 <= dot < cut + 200:
             cut = dot + 1
-        elif (space := body.find(" ", cut)) >= 0:   # else at least between two words
+        elif (space := body.find(" ", cut)) >= 0:  # else at least between two words
             cut = space
         return {"title": title or "", "lead": body[:cut], "body": body[cut:]}
 
@@ -259,7 +266,7 @@ class Matcher:
                 inc = rw
                 if kind == "offtopic":
                     if n["actor"] and n["diplomacy"] and concept in t.diplomatic_subjects:
-                        continue            # the subject of an official message, not a backdrop
+                        continue  # the subject of an official message, not a backdrop
                     inc *= t.offtopic_weights.get(concept, 1.0)
                 mass[kind] += inc
                 found[kind][concept] = found[kind].get(concept, 0.0) + inc
@@ -272,8 +279,7 @@ class Matcher:
         evidence = _sat(co, w["cooccurrence_scale"]) * (1.0 if central else w["passing_factor"])
         diplomacy = mass["diplomacy"] + w["weak_factor"] * mass["weak"]
         focus = (diplomacy + 1.0) / (diplomacy + mass["offtopic"] + 1.0)
-        return dict(co=co, central=central, evidence=evidence, focus=focus, mass=mass, found=found,
-                    diplomacy=diplomacy)
+        return dict(co=co, central=central, evidence=evidence, focus=focus, mass=mass, found=found, diplomacy=diplomacy)
 
     def score(self, title: str, text: str) -> Match:
         t, w = self.topic, self.topic.weights
@@ -298,20 +304,33 @@ class Matcher:
         ranked = {k: [c for c, _ in sorted(v.items(), key=lambda kv: -kv[1])] for k, v in found.items()}
         reason = self._reason(ranked, ev, near_pos, near_neg, exemplar_part, gate)
         return Match(
-            topic=t.name, score=round(score, 4), relevant=score >= t.threshold, reason=reason,
-            concepts=ranked, nearest_exemplar=nearest, similarity=round(sim, 4), top_terms=top_terms,
+            topic=t.name,
+            score=round(score, 4),
+            relevant=score >= t.threshold,
+            reason=reason,
+            concepts=ranked,
+            nearest_exemplar=nearest,
+            similarity=round(sim, 4),
+            top_terms=top_terms,
             nearest_negative=near_neg[0][0] if near_neg else None,
             negative_similarity=near_neg[0][1] if near_neg else 0.0,
-            contributions={"concepts": round(concept_part, 4), "exemplars": round(exemplar_part, 4),
-                           "cooccurrence": round(ev["co"], 2), "evidence": round(ev["evidence"], 4),
-                           "central": ev["central"], "focus": round(ev["focus"], 4),
-                           "positive_similarity": round(s_pos, 4), "negative_similarity": round(s_neg, 4),
-                           "actor_mass": mass["actor"], "diplomacy_mass": mass["diplomacy"],
-                           "weak_mass": mass["weak"], "offtopic_mass": round(mass["offtopic"], 2)},
+            contributions={
+                "concepts": round(concept_part, 4),
+                "exemplars": round(exemplar_part, 4),
+                "cooccurrence": round(ev["co"], 2),
+                "evidence": round(ev["evidence"], 4),
+                "central": ev["central"],
+                "focus": round(ev["focus"], 4),
+                "positive_similarity": round(s_pos, 4),
+                "negative_similarity": round(s_neg, 4),
+                "actor_mass": mass["actor"],
+                "diplomacy_mass": mass["diplomacy"],
+                "weak_mass": mass["weak"],
+                "offtopic_mass": round(mass["offtopic"], 2),
+            },
         )
 
-    def _reason(self, ranked: dict, ev: dict, near_pos: list, near_neg: list, exemplar_part: float,
-                gate: bool) -> str:
+    def _reason(self, ranked: dict, ev: dict, near_pos: list, near_neg: list, exemplar_part: float, gate: bool) -> str:
         mass = ev["mass"]
         bits = ranked["actor"][:3] + ranked["diplomacy"][:3]
         reason = " · ".join(bits) if bits else "no topic evidence"
@@ -330,5 +349,5 @@ def strip_dateline(text: str) -> str:
     the place a story was filed from is not what the story is about."""
     m = _DATELINE.match(text)
     if m and len(m.group(1).split()) <= 6 and not _NOT_DATELINE.search(m.group(1)):
-        return text[m.end():]
+        return text[m.end() :]
     return text

@@ -5,6 +5,7 @@ variants on the lowercased text (``menteri luar negeri`` → ``menlu``, ``g-20``
 then tokens, then single-word variants (``moscow``/``moskwa`` → ``moskow``), then Sastrawi stems
 (cached: a news vocabulary repeats, so each distinct word is stemmed once per process).
 """
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,8 @@ from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 # Multi-word variants, applied to lowercased text before tokenising.
 PHRASES: list[tuple[re.Pattern, str]] = [
-    (re.compile(p), r) for p, r in [
+    (re.compile(p), r)
+    for p, r in [
         (r"\bg\s?-?\s?20\b", "g20"),
         (r"\bg\s?-?\s?7\b", "g7"),
         (r"\bmenteri\s+luar\s+negeri\b", "menlu"),
@@ -41,22 +43,48 @@ PHRASES: list[tuple[re.Pattern, str]] = [
 
 # Single-word spelling variants (Indonesian / English / transliterations) → canonical form.
 WORDS: dict[str, str] = {
-    "russia": "rusia", "russian": "rusia", "rusian": "rusia", "rossiya": "rusia",
-    "moscow": "moskow", "moskwa": "moskow", "moskou": "moskow",
-    "ukraine": "ukraina", "ukrainian": "ukraina", "ukrania": "ukraina",
-    "kiev": "kyiv", "kiew": "kyiv", "kyiv": "kyiv",
-    "zelenskyy": "zelensky", "zelenskiy": "zelensky", "zelenskyi": "zelensky", "zelenski": "zelensky",
+    "russia": "rusia",
+    "russian": "rusia",
+    "rusian": "rusia",
+    "rossiya": "rusia",
+    "moscow": "moskow",
+    "moskwa": "moskow",
+    "moskou": "moskow",
+    "ukraine": "ukraina",
+    "ukrainian": "ukraina",
+    "ukrania": "ukraina",
+    "kiev": "kyiv",
+    "kiew": "kyiv",
+    "kyiv": "kyiv",
+    "zelenskyy": "zelensky",
+    "zelenskiy": "zelensky",
+    "zelenskyi": "zelensky",
+    "zelenski": "zelensky",
     "volodymyr": "zelensky",
-    "peskov": "peskov", "zakharova": "zakharova",
-    "kremlin": "kremlin", "kremlinnya": "kremlin",
-    "diplomacy": "diplomasi", "diplomatic": "diplomatik", "summit": "ktt",
-    "sanctions": "sanksi", "sanction": "sanksi", "treaty": "perjanjian",
-    "negotiation": "negosiasi", "negotiations": "negosiasi", "talks": "perundingan",
-    "un": "pbb", "nato": "nato", "eropa": "eropa", "europe": "eropa",
-    "tiongkok": "china", "cina": "china", "rrt": "china",
+    "peskov": "peskov",
+    "zakharova": "zakharova",
+    "kremlin": "kremlin",
+    "kremlinnya": "kremlin",
+    "diplomacy": "diplomasi",
+    "diplomatic": "diplomatik",
+    "summit": "ktt",
+    "sanctions": "sanksi",
+    "sanction": "sanksi",
+    "treaty": "perjanjian",
+    "negotiation": "negosiasi",
+    "negotiations": "negosiasi",
+    "talks": "perundingan",
+    "un": "pbb",
+    "nato": "nato",
+    "eropa": "eropa",
+    "europe": "eropa",
+    "tiongkok": "china",
+    "cina": "china",
+    "rrt": "china",
 }
 
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 ada adalah agar akan akhir aku anda antara apa apakah atas atau bagai bagaimana bagi bahwa baik
 banyak baru beberapa begitu belum benar berapa berbagai bersama beserta bisa boleh bukan cukup
 dalam dan dapat dari daripada demikian dengan di dia diri dua hal hampir hanya harus hari hingga
@@ -66,7 +94,8 @@ namun nya oleh pada para pula pun rabu saat saja salah sama sambil sampai sangat
 sebuah secara sedang sejak selasa selama seluruh semua senin seorang seperti serta setelah
 sudah supaya tak tahun tanpa tapi telah tentang tersebut tetapi tiga tidak untuk usai waktu yaitu
 yakni yang the of and to in a is for on that with by at from
-""".split())
+""".split()
+)
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 # "danRusiamenyepakati", "VladimirPutin": scraped pages whose link texts lost their spaces
@@ -85,8 +114,8 @@ def _trigger(pattern: str) -> str:
     """The literal start of a variant's pattern: most texts lack it, and ``in`` is far cheaper than a scan."""
     m = re.match(r"(?:\\b)?([a-z]+)([?*{]?)", pattern)
     if m is None:
-        return ""                                             # no literal start: always try the pattern
-    return m.group(1)[:-1] if m.group(2) else m.group(1)      # "sergey?" → "serge"
+        return ""  # no literal start: always try the pattern
+    return m.group(1)[:-1] if m.group(2) else m.group(1)  # "sergey?" → "serge"
 
 
 _TRIGGERED = [(_trigger(pat.pattern), pat, rep) for pat, rep in PHRASES]

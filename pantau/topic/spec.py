@@ -4,6 +4,7 @@ A topic folder holds ``topic.yaml`` and ``exemplars/positive/`` (+ optional ``ex
 Everything in topic.yaml is optional except what the matcher cannot do without: a topic needs either a
 concept lexicon (``concepts.actor``) or a ``search.any`` list whose words gate exemplar similarity.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,8 +24,10 @@ class _Strict(BaseModel):
 class OfftopicConcept(_Strict):
     weight: float = Field(default=1.0, ge=0, description="how strongly one phrase dilutes the topic focus")
     subject_of_diplomacy: bool = Field(
-        default=False, description="not off-topic in a sentence where an actor does diplomacy: there these words "
-                                   "are the subject of an official message (arms sales, troops, missiles)")
+        default=False,
+        description="not off-topic in a sentence where an actor does diplomacy: there these words "
+        "are the subject of an official message (arms sales, troops, missiles)",
+    )
     phrases: list[str]
 
 
@@ -34,8 +37,10 @@ class Concepts(_Strict):
     weak: dict[str, list[str]] = Field(default={}, description="weaker diplomacy words (presiden, pernyataan)")
     offtopic: dict[str, OfftopicConcept | list[str]] = {}
     backdrop: dict[str, list[str]] = Field(
-        default={}, description="phrases in which an actor word is a place, a company, a product or a person "
-                                "rather than a state acting (perusahaan Rusia, pesawat Rusia, warga Rusia)")
+        default={},
+        description="phrases in which an actor word is a place, a company, a product or a person "
+        "rather than a state acting (perusahaan Rusia, pesawat Rusia, warga Rusia)",
+    )
 
     @field_validator("actor")
     @classmethod
@@ -57,15 +62,18 @@ class Regions(_Strict):
 
 
 class Weights(_Strict):
-    cooccurrence_scale: float = Field(default=6.0, gt=0, description="co-occurrence mass at which concept "
-                                                                     "evidence is ~63 % saturated")
+    cooccurrence_scale: float = Field(
+        default=6.0, gt=0, description="co-occurrence mass at which concept evidence is ~63 % saturated"
+    )
     weak_factor: float = Field(default=0.3, ge=0, description="a sentence with only weak diplomacy words")
     passing_factor: float = Field(default=0.35, ge=0, description="no actor in title or lead")
-    similarity_weight: float = Field(default=1.0, ge=0, description="score per unit of (nearest positive − "
-                                                                    "nearest negative) cosine")
+    similarity_weight: float = Field(
+        default=1.0, ge=0, description="score per unit of (nearest positive − nearest negative) cosine"
+    )
     neighbours: int = Field(default=1, ge=1, le=10, description="k: mean of the k nearest exemplars per side")
-    similarity_floor: float = Field(default=0.0, ge=0, le=1,
-                                    description="cosines below this count as 0 (unrelated texts share words)")
+    similarity_floor: float = Field(
+        default=0.0, ge=0, le=1, description="cosines below this count as 0 (unrelated texts share words)"
+    )
 
 
 class TopicSpec(_Strict):
@@ -76,23 +84,28 @@ class TopicSpec(_Strict):
     lead_chars: int = Field(default=400, ge=0)
     body_chars: int = Field(default=2500, ge=100)
     weights: Weights = Weights()
-    concepts: Concepts | None = Field(default=None, description="optional hand lexicon; without it the "
-                                                                "exemplars decide, gated by search.any")
+    concepts: Concepts | None = Field(
+        default=None, description="optional hand lexicon; without it the exemplars decide, gated by search.any"
+    )
     search: Search = Search()
 
     @model_validator(mode="before")
     @classmethod
     def _moved_keys(cls, data):
         if isinstance(data, dict) and "exemplars" in data:
-            raise ValueError("exemplars: no longer listed here: put exemplar .txt files in the topic's "
-                             "exemplars/positive/ and exemplars/negative/ folders")
+            raise ValueError(
+                "exemplars: no longer listed here: put exemplar .txt files in the topic's "
+                "exemplars/positive/ and exemplars/negative/ folders"
+            )
         return data
 
     @model_validator(mode="after")
     def _gate(self) -> TopicSpec:
         if self.concepts is None and not self.search.any:
-            raise ValueError("a topic needs concepts.actor (a lexicon) or search.any (words that an "
-                             "article must contain before its exemplar similarity counts)")
+            raise ValueError(
+                "a topic needs concepts.actor (a lexicon) or search.any (words that an "
+                "article must contain before its exemplar similarity counts)"
+            )
         return self
 
 
@@ -100,8 +113,7 @@ def _format_errors(err: ValidationError, path: Path) -> str:
     """One line: the file, then each offending key and what is wrong with it."""
     parts = []
     for e in err.errors():
-        key = ".".join(str(p) for p in e["loc"] if not str(p).startswith(("function-", "OfftopicConcept",
-                                                                          "list[")))
+        key = ".".join(str(p) for p in e["loc"] if not str(p).startswith(("function-", "OfftopicConcept", "list[")))
         msg = e["msg"].removeprefix("Value error, ")
         if e["type"] == "extra_forbidden":
             msg = "unknown key (check spelling)"

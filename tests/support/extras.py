@@ -1,5 +1,6 @@
 """Optional parts of pantau (the ``postgres`` and ``dask`` extras) in the tests: `make install`
 installs them; a test that needs one skips without it, saying which — except in CI, where it fails."""
+
 from __future__ import annotations
 
 import importlib.util

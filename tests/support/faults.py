@@ -12,6 +12,7 @@ while connections hang: it shuts their sockets down under the handlers.
 ``FaultServer`` lists the behaviours (one path each, parameters in the query string).
 ``SlowWebhook`` records a POST at once and answers late, or not at all (``down``).
 """
+
 from __future__ import annotations
 
 import functools
@@ -38,8 +39,8 @@ from xml.sax.saxutils import escape
 
 MB = 1024 * 1024
 CHUNK = 64 * 1024
-MAX_HEAD = 64 * 1024           # request line + headers
-MAX_BODY = 16 * MB             # request body read (webhook JSON and the like)
+MAX_HEAD = 64 * 1024  # request line + headers
+MAX_BODY = 16 * MB  # request body read (webhook JSON and the like)
 RSS = "application/rss+xml; charset=utf-8"
 HTML = "text/html; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
@@ -81,7 +82,7 @@ class Headers(dict):
 @dataclass
 class Request:
     method: str
-    target: str                       # as sent: path and query
+    target: str  # as sent: path and query
     path: str
     query: dict[str, list[str]]
     headers: Headers
@@ -107,7 +108,7 @@ class Conn:
     def __init__(self, sock: socket.socket, stopping: threading.Event):
         self.sock = sock
         self.stopping = stopping
-        self.head_only = False        # HEAD: headers are sent, bodies are not
+        self.head_only = False  # HEAD: headers are sent, bodies are not
 
     def read_request(self) -> Request | None:
         buf = b""
@@ -210,8 +211,8 @@ class LoopbackServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0):
         if not ipaddress.ip_address(host).is_loopback or ipaddress.ip_address(host).version != 4:
             raise ValueError(f"{host} is not an IPv4 loopback address (127.0.0.0/8)")
-        self.requests: list[tuple[str, str]] = []          # (method, target as sent, query included)
-        self.request_headers: list[Headers] = []           # one per entry of .requests
+        self.requests: list[tuple[str, str]] = []  # (method, target as sent, query included)
+        self.request_headers: list[Headers] = []  # one per entry of .requests
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._conns: set[socket.socket] = set()
@@ -220,8 +221,12 @@ class LoopbackServer:
         self.host = host
         self.port: int = self._tcp.server_address[1]
         self.base = f"http://{host}:{self.port}"
-        self._thread = threading.Thread(target=self._tcp.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"{type(self).__name__}:{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._tcp.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"{type(self).__name__}:{self.port}",
+            daemon=True,
+        )
 
     def start(self) -> LoopbackServer:
         self._thread.start()
@@ -264,7 +269,7 @@ class LoopbackServer:
         with self._lock:
             self._conns.add(sock)
         try:
-            if self._stopping.is_set():       # accepted while stop() ran: its snapshot may miss us
+            if self._stopping.is_set():  # accepted while stop() ran: its snapshot may miss us
                 return
             conn = Conn(sock, self._stopping)
             req = conn.read_request()
@@ -277,7 +282,7 @@ class LoopbackServer:
             except BadRequest as e:
                 conn.respond(400, TEXT, str(e).encode())
         except OSError:
-            pass                      # the client hung up, or stop() shut the socket
+            pass  # the client hung up, or stop() shut the socket
         finally:
             with self._lock:
                 self._conns.discard(sock)
@@ -290,8 +295,16 @@ class LoopbackServer:
 
 _COUNTRIES = ["Indonesia", "India", "Brasil", "Turki", "Afrika Selatan", "Meksiko", "Arab Saudi", "Jerman"]
 _CITIES = ["Bali", "Jakarta", "New Delhi", "Rio de Janeiro", "Johannesburg", "Osaka", "Roma", "Istanbul"]
-_PEOPLE = ["Retno Marsudi", "Sugiono", "Antonio Guterres", "Josep Borrell", "Subrahmanyam Jaishankar",
-           "Mauro Vieira", "Hakan Fidan", "Naledi Pandor"]
+_PEOPLE = [
+    "Retno Marsudi",
+    "Sugiono",
+    "Antonio Guterres",
+    "Josep Borrell",
+    "Subrahmanyam Jaishankar",
+    "Mauro Vieira",
+    "Hakan Fidan",
+    "Naledi Pandor",
+]
 _DAYS = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"]
 _UNIS = ["Indonesia", "Gadjah Mada", "Padjadjaran", "Airlangga", "Hasanuddin", "Diponegoro"]
 _REPORTERS = ["Andi Pratama", "Siti Rahmawati", "Dewi Lestari", "Budi Santoso", "Rina Wulandari"]
@@ -303,8 +316,10 @@ _HEADLINES = [
     "Sanksi terhadap Rusia Jadi Sorotan Pertemuan Menteri G20 di {city}",
     "Diplomat G20 Cari Titik Temu soal Perang Ukraina di {city}",
 ]
-_LEAD = ("Menteri Luar Negeri {country} menggelar pertemuan bilateral dengan delegasi Rusia dan Ukraina "
-         "di {city} pada {day}, membahas peluang perundingan damai di sela rangkaian pertemuan G20.")
+_LEAD = (
+    "Menteri Luar Negeri {country} menggelar pertemuan bilateral dengan delegasi Rusia dan Ukraina "
+    "di {city} pada {day}, membahas peluang perundingan damai di sela rangkaian pertemuan G20."
+)
 _SENTENCES = [
     "Dalam keterangan pers, {person} menyebut kedua pihak sepakat membuka jalur komunikasi baru yang "
     "difasilitasi negara anggota G20.",
@@ -334,12 +349,19 @@ def article(name: str) -> tuple[str, list[str]]:
     """A headline and three paragraphs (~150 words) of a made-up Indonesian news article about
     G20, Russia and Ukraine diplomacy; the same ``name`` always gives the same article."""
     rnd = random.Random(zlib.crc32(name.encode("utf-8")))
-    slots = {"country": rnd.choice(_COUNTRIES), "city": rnd.choice(_CITIES), "person": rnd.choice(_PEOPLE),
-             "day": rnd.choice(_DAYS), "uni": rnd.choice(_UNIS), "hours": rnd.randint(2, 9),
-             "n": rnd.randint(5, 20), "days": rnd.randint(2, 14)}
+    slots = {
+        "country": rnd.choice(_COUNTRIES),
+        "city": rnd.choice(_CITIES),
+        "person": rnd.choice(_PEOPLE),
+        "day": rnd.choice(_DAYS),
+        "uni": rnd.choice(_UNIS),
+        "hours": rnd.randint(2, 9),
+        "n": rnd.randint(5, 20),
+        "days": rnd.randint(2, 14),
+    }
     sentences = [_LEAD] + rnd.sample(_SENTENCES, 8)
     text = [s.format(**slots) for s in sentences]
-    return rnd.choice(_HEADLINES).format(**slots), [" ".join(text[i:i + 3]) for i in (0, 3, 6)]
+    return rnd.choice(_HEADLINES).format(**slots), [" ".join(text[i : i + 3]) for i in (0, 3, 6)]
 
 
 def article_html(name: str, charset: str | None = "utf-8") -> str:
@@ -349,15 +371,17 @@ def article_html(name: str, charset: str | None = "utf-8") -> str:
     stamp = f"{_DAYS[now.weekday()]}, {now:%d/%m/%Y %H:%M} WIB"
     meta = f'<meta charset="{charset}">\n' if charset else ""
     body = "\n".join(f"<p>{escape(p)}</p>" for p in paragraphs)
-    return (f"<!DOCTYPE html>\n<html lang=\"id\">\n<head>\n{meta}"
-            f"<title>{escape(headline)} - Warta Nusantara</title>\n"
-            f'<meta property="og:title" content="{escape(headline)}">\n'
-            f'<meta property="article:published_time" content="{now.isoformat()}">\n'
-            "</head>\n<body>\n<header><nav><a href=\"/\">Beranda</a> <a href=\"/internasional/\">Internasional</a>"
-            "</nav></header>\n<main><article>\n"
-            f"<h1>{escape(headline)}</h1>\n"
-            f'<p class="byline">Oleh {reporter} | <time datetime="{now.isoformat()}">{stamp}</time></p>\n'
-            f"{body}\n</article></main>\n<footer>&copy; Warta Nusantara</footer>\n</body>\n</html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="id">\n<head>\n{meta}'
+        f"<title>{escape(headline)} - Warta Nusantara</title>\n"
+        f'<meta property="og:title" content="{escape(headline)}">\n'
+        f'<meta property="article:published_time" content="{now.isoformat()}">\n'
+        '</head>\n<body>\n<header><nav><a href="/">Beranda</a> <a href="/internasional/">Internasional</a>'
+        "</nav></header>\n<main><article>\n"
+        f"<h1>{escape(headline)}</h1>\n"
+        f'<p class="byline">Oleh {reporter} | <time datetime="{now.isoformat()}">{stamp}</time></p>\n'
+        f"{body}\n</article></main>\n<footer>&copy; Warta Nusantara</footer>\n</body>\n</html>\n"
+    )
 
 
 def rss_items(items: Iterable[tuple[str, str]]) -> Iterator[str]:
@@ -365,15 +389,19 @@ def rss_items(items: Iterable[tuple[str, str]]) -> Iterator[str]:
     now = datetime.now(UTC)
     for i, (title, link) in enumerate(items):
         pub = format_datetime(now - timedelta(minutes=i), usegmt=True)
-        yield (f"<item><title>{escape(title)}</title><link>{escape(link)}</link>"
-               f'<guid isPermaLink="false">{escape(link)}</guid><pubDate>{pub}</pubDate>'
-               f"<description>{escape(title)}</description></item>\n")
+        yield (
+            f"<item><title>{escape(title)}</title><link>{escape(link)}</link>"
+            f'<guid isPermaLink="false">{escape(link)}</guid><pubDate>{pub}</pubDate>'
+            f"<description>{escape(title)}</description></item>\n"
+        )
 
 
 def rss_open(base: str, title: str, doctype: str = "") -> str:
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n{doctype}<rss version="2.0"><channel>\n'
-            f"<title>{escape(title)}</title><link>{base}/</link>"
-            f"<description>{escape(title)}</description><language>id</language>\n")
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n{doctype}<rss version="2.0"><channel>\n'
+        f"<title>{escape(title)}</title><link>{base}/</link>"
+        f"<description>{escape(title)}</description><language>id</language>\n"
+    )
 
 
 RSS_CLOSE = "</channel></rss>\n"
@@ -389,7 +417,7 @@ def gzip_bomb(mb: float) -> bytes:
     comp = zlib.compressobj(9, zlib.DEFLATED, 31)
     zeros, left, out = bytes(MB), int(mb * MB), []
     while left > 0:
-        out.append(comp.compress(zeros[:min(left, MB)]))
+        out.append(comp.compress(zeros[: min(left, MB)]))
         left -= MB
     return b"".join(out) + comp.flush()
 
@@ -397,21 +425,29 @@ def gzip_bomb(mb: float) -> bytes:
 def _png() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)          # 1×1, 8-bit RGB
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
-            + chunk(b"IEND", b""))
+
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)  # 1×1, 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 PNG = _png()
-PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-       b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
-       b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >> endobj\n"
-       b"trailer << /Root 1 0 R >>\n%%EOF\n")
+PDF = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+    b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >> endobj\n"
+    b"trailer << /Root 1 0 R >>\n%%EOF\n"
+)
 
-BILLION_LAUGHS_DTD = ("<!DOCTYPE rss [\n<!ENTITY lol \"lol\">\n"
-                      + "".join(f"<!ENTITY lol{i} \"{('&lol' + (str(i - 1) if i > 1 else '') + ';') * 10}\">\n"
-                                for i in range(1, 10))
-                      + "]>\n")
+BILLION_LAUGHS_DTD = (
+    '<!DOCTYPE rss [\n<!ENTITY lol "lol">\n'
+    + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n' for i in range(1, 10))
+    + "]>\n"
+)
 
 
 def _charset_page(kind: str) -> tuple[str, bytes] | None:
@@ -475,14 +511,30 @@ class FaultServer(LoopbackServer):
     """
 
     ROUTES: list[tuple[str, str]] = [
-        (r"/ok/([^/]+)\.html", "ok"), (r"/feed\.xml", "feed"), (r"/feed-links\.xml", "feed_links"),
-        (r"/blackhole", "blackhole"), (r"/drip", "drip"), (r"/reset", "reset"), (r"/truncated", "truncated"),
-        (r"/status/([2-5]\d\d)", "status"), (r"/burst/([2-5]\d\d)", "burst"), (r"/redirect-loop", "redirect_loop"),
-        (r"/redirect/(\d+)", "redirect"), (r"/redirect-to", "redirect_to"), (r"/big", "big"),
-        (r"/big-undeclared", "big_undeclared"), (r"/gzip-bomb", "gzip_bomb"),
-        (r"/billion-laughs\.xml", "billion_laughs"), (r"/xxe\.xml", "xxe"), (r"/huge-feed\.xml", "huge_feed"),
-        (r"/malformed\.xml", "malformed"), (r"/not-xml", "not_xml"), (r"/empty", "empty"),
-        (r"/charset/([\w-]+)", "charset"), (r"/type/(pdf|png)", "type"), (r"/slow-headers", "slow_headers"),
+        (r"/ok/([^/]+)\.html", "ok"),
+        (r"/feed\.xml", "feed"),
+        (r"/feed-links\.xml", "feed_links"),
+        (r"/blackhole", "blackhole"),
+        (r"/drip", "drip"),
+        (r"/reset", "reset"),
+        (r"/truncated", "truncated"),
+        (r"/status/([2-5]\d\d)", "status"),
+        (r"/burst/([2-5]\d\d)", "burst"),
+        (r"/redirect-loop", "redirect_loop"),
+        (r"/redirect/(\d+)", "redirect"),
+        (r"/redirect-to", "redirect_to"),
+        (r"/big", "big"),
+        (r"/big-undeclared", "big_undeclared"),
+        (r"/gzip-bomb", "gzip_bomb"),
+        (r"/billion-laughs\.xml", "billion_laughs"),
+        (r"/xxe\.xml", "xxe"),
+        (r"/huge-feed\.xml", "huge_feed"),
+        (r"/malformed\.xml", "malformed"),
+        (r"/not-xml", "not_xml"),
+        (r"/empty", "empty"),
+        (r"/charset/([\w-]+)", "charset"),
+        (r"/type/(pdf|png)", "type"),
+        (r"/slow-headers", "slow_headers"),
         (r"/robots\.txt", "robots_txt"),
     ]
 
@@ -537,13 +589,13 @@ class FaultServer(LoopbackServer):
         for i in range(n):
             if not conn.wait(interval):
                 return
-            conn.body(b"drip."[i % 5:i % 5 + 1])
+            conn.body(b"drip."[i % 5 : i % 5 + 1])
 
     def _reset(self, conn: Conn, req: Request) -> None:
         """Headers and half of a 2048-byte body, then RST."""
         conn.head(200, {"Content-Type": HTML, "Content-Length": "2048"})
         conn.body(b"<p>" + b"x" * 1021)
-        conn.wait(0.05)                                      # let the headers arrive first
+        conn.wait(0.05)  # let the headers arrive first
         conn.reset()
 
     def _truncated(self, conn: Conn, req: Request) -> None:
@@ -555,7 +607,7 @@ class FaultServer(LoopbackServer):
         """That status, with Retry-After if retry_after is given."""
         retry_after = req.arg("retry_after")
         extra = {"Retry-After": retry_after} if retry_after is not None else {}
-        if code in ("204", "304"):                          # no body, no framing
+        if code in ("204", "304"):  # no body, no framing
             conn.head(int(code), extra)
         else:
             conn.respond(int(code), TEXT, f"status {code}\n".encode(), extra)
@@ -595,7 +647,7 @@ class FaultServer(LoopbackServer):
         send(first)
         left = size - len(first)
         while left > 0:
-            send(block[:min(left, CHUNK)])
+            send(block[: min(left, CHUNK)])
             left -= CHUNK
 
     def _big(self, conn: Conn, req: Request) -> None:
@@ -621,15 +673,21 @@ class FaultServer(LoopbackServer):
 
     def _billion_laughs(self, conn: Conn, req: Request) -> None:
         """RSS with the classic nested entity expansion in an item title."""
-        body = (rss_open(self.base, "Tawa", BILLION_LAUGHS_DTD)
-                + f"<item><title>&lol9;</title><link>{self.base}/ok/laughs.html</link></item>\n" + RSS_CLOSE)
+        body = (
+            rss_open(self.base, "Tawa", BILLION_LAUGHS_DTD)
+            + f"<item><title>&lol9;</title><link>{self.base}/ok/laughs.html</link></item>\n"
+            + RSS_CLOSE
+        )
         conn.respond(200, RSS, body.encode())
 
     def _xxe(self, conn: Conn, req: Request) -> None:
         """RSS with an item title that is an external entity (file:///etc/passwd)."""
         dtd = '<!DOCTYPE rss [\n<!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>\n'
-        body = (rss_open(self.base, "Entitas", dtd)
-                + f"<item><title>&xxe;</title><link>{self.base}/ok/xxe.html</link></item>\n" + RSS_CLOSE)
+        body = (
+            rss_open(self.base, "Entitas", dtd)
+            + f"<item><title>&xxe;</title><link>{self.base}/ok/xxe.html</link></item>\n"
+            + RSS_CLOSE
+        )
         conn.respond(200, RSS, body.encode())
 
     def _huge_feed(self, conn: Conn, req: Request) -> None:
@@ -639,9 +697,11 @@ class FaultServer(LoopbackServer):
         conn.chunk(rss_open(self.base, "Umpan raksasa").encode())
         pub = format_datetime(datetime.now(UTC), usegmt=True)
         for start in range(1, n + 1, 1000):
-            batch = "".join(f"<item><title>Berita {i}: diplomasi G20</title><link>{self.base}/ok/huge-{i}.html"
-                            f"</link><guid>{self.base}/ok/huge-{i}.html</guid><pubDate>{pub}</pubDate></item>\n"
-                            for i in range(start, min(start + 1000, n + 1)))
+            batch = "".join(
+                f"<item><title>Berita {i}: diplomasi G20</title><link>{self.base}/ok/huge-{i}.html"
+                f"</link><guid>{self.base}/ok/huge-{i}.html</guid><pubDate>{pub}</pubDate></item>\n"
+                for i in range(start, min(start + 1000, n + 1))
+            )
             conn.chunk(batch.encode())
         conn.chunk(RSS_CLOSE.encode())
         conn.chunk(b"")
@@ -684,6 +744,7 @@ class FaultServer(LoopbackServer):
 
 # --- a webhook receiver that answers late ------------------------------------------------------
 
+
 class SlowWebhook(LoopbackServer):
     """A webhook endpoint (any path, POST) that records each delivery in ``.received`` as soon as the
     body is read, then waits ``.delay`` seconds before answering 200 — a client with a shorter read
@@ -698,7 +759,7 @@ class SlowWebhook(LoopbackServer):
         self.delay = delay
         self.down = False
         self.received: list[dict[str, Any]] = []
-        self.answered = 0             # 200s written out completely
+        self.answered = 0  # 200s written out completely
 
     def start(self) -> SlowWebhook:
         super().start()
@@ -723,8 +784,9 @@ class SlowWebhook(LoopbackServer):
             body = json.loads(req.body)
         except ValueError:
             body = None
-        self.received.append({"path": req.path, "headers": req.headers, "body": body, "raw": req.body,
-                              "at": time.monotonic()})
+        self.received.append(
+            {"path": req.path, "headers": req.headers, "body": body, "raw": req.body, "at": time.monotonic()}
+        )
         if conn.wait(self.delay):
             conn.respond(200, "application/json", b'{"ok": true}')
             with self._lock:

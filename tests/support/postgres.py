@@ -3,6 +3,7 @@
 
 Without the variable the PostgreSQL cases skip, saying how to run them — except in CI (``CI=true``),
 where a missing or unreachable server fails them: CI must never pass by skipping them."""
+
 from __future__ import annotations
 
 import os
@@ -19,7 +20,7 @@ def base_url() -> str:
     """The server's URL, or skip (fail in CI) with the reason."""
     url = os.environ.get(ENV)
     if not url:
-        unavailable(f"PostgreSQL case: ${ENV} is not set", "run `eval \"$(scripts/test_postgres.sh start)\"` first")
+        unavailable(f"PostgreSQL case: ${ENV} is not set", 'run `eval "$(scripts/test_postgres.sh start)"` first')
     need("psycopg", "postgres")
     return url  # type: ignore[return-value]
 
@@ -46,4 +47,3 @@ class Database:
         with self._admin.connect() as c:
             c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
         self._admin.dispose()
-

@@ -1,5 +1,6 @@
 """A real `prefect server start` on loopback (pantau.serve.LocalServer), with its own home, tuned for
 tests: the scheduler looks for work every 2 seconds instead of every 60 (the settings are the server's own)."""
+
 from __future__ import annotations
 
 import os
@@ -54,7 +55,8 @@ class PrefectServer(LocalServer):
         return r.json()
 
     def artifacts(self, flow_run_id: str) -> dict[str, dict]:
-        r = httpx.post(f"{self.api_url}/artifacts/filter",
-                       json={"artifacts": {"flow_run_id": {"any_": [flow_run_id]}}}, timeout=10)
+        r = httpx.post(
+            f"{self.api_url}/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [flow_run_id]}}}, timeout=10
+        )
         r.raise_for_status()
         return {a["key"]: a for a in r.json()}
