@@ -186,3 +186,29 @@ def test_gdelt_artlist_and_its_plain_text_errors():
     assert r.error == "GDELT answered: Please limit requests to one every 5 seconds." and not r.candidates
     r = run(go(httpx.Response(200, text=json.dumps({"articles": "nope"}))))
     assert r.error == "GDELT answer has no article list"
+
+
+def test_requests_to_a_host_arrive_interval_apart_even_when_one_is_late_on_the_wire():
+    """Spacing counts from the previous request's answer, not from when it was dispatched: a request
+    that reaches the site late (held 0.3 s in transit here) does not let the next one arrive
+    right behind it. Counting from dispatch, the second would arrive 0.1 s after the first."""
+    arrived: dict[str, float] = {}
+
+    class LateFirst(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path == "/late":
+                await asyncio.sleep(0.3)  # still on its way
+            arrived[request.url.path] = time.monotonic()
+            return httpx.Response(200, text="ok")
+
+    settings = Http(per_host_interval_s=0.4, max_per_host=2, retries=0)
+
+    async def go():
+        async with Fetcher(settings, transport=LateFirst()) as f:
+            first = asyncio.create_task(f.get("http://late.test/late", respect_robots=False))
+            await asyncio.sleep(0.01)
+            await f.get("http://late.test/next", respect_robots=False)
+            await first
+
+    run(go())
+    assert arrived["/next"] - arrived["/late"] >= 0.4 - 0.005

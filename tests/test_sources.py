@@ -24,6 +24,12 @@ FAST = {"per_host_interval_s": 0, "retries": 2}
 CTX = SourceContext(search_any=["Rusia", "Ukraina", "G20"], search_context=["diplomasi", "pertemuan"])
 
 
+@pytest.fixture(autouse=True)
+def quick_google_lookups(monkeypatch):
+    """Google News lookups are spaced 1 s apart at Google; the loopback replay needs no such wait."""
+    monkeypatch.setattr(google_news, "RESOLVE_INTERVAL_S", 0.05)
+
+
 def run(coro):
     return asyncio.run(coro)
 

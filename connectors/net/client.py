@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -174,10 +175,10 @@ class Fetcher:
                 raise FetchError("run deadline reached")
             limit = min(limit, left)
         async with self._global, self.pacer.slot(url):
-            await self.pacer.dispatch(url, interval)
+            answered = await self.pacer.dispatch(url, interval)
             try:
                 async with asyncio.timeout(limit):
-                    return await self._stream(method, url, headers, content, follow_redirects)
+                    return await self._stream(method, url, headers, content, follow_redirects, answered)
             except TimeoutError:
                 raise deadline_error(url, limit) from None
             except httpx.TimeoutException:
@@ -192,13 +193,22 @@ class Fetcher:
                 raise connect_error(e, url) from None
             except httpx.HTTPError as e:
                 raise FetchError(f"request failed: {type(e).__name__}: {e}", transient=True) from None
+            finally:
+                answered()  # a failed request frees the host's turn too
 
     async def _stream(
-        self, method: str, url: str, headers: dict[str, str] | None, content: bytes | None, follow_redirects: bool
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str] | None,
+        content: bytes | None,
+        follow_redirects: bool,
+        answered: Callable[[], None] = lambda: None,
     ) -> Response:
         async with self.client.stream(
             method, url, headers=headers, content=content, follow_redirects=follow_redirects
         ) as r:
+            answered()  # the site has the request: the host's next one may be spaced from now
             if r.status_code >= 400:
                 raise status_error(r.status_code, retry_after_seconds(r.headers.get("retry-after")))
             in_memory = r.is_stream_consumed  # an httpx.MockTransport answer, already decoded

@@ -41,7 +41,8 @@ class HostPacer:
         self.shared = shared
         self._sems: dict[str, asyncio.Semaphore] = {}
         self._next_slot: dict[str, float] = {}  # host -> monotonic time of its next request
-        self._last_sent: dict[str, float] = {}  # host -> when its last request actually went out
+        self._last_sent: dict[str, float] = {}  # host -> when its last request was answered (or went out)
+        self._sending: dict[str, asyncio.Lock] = {}  # host -> held from a request's dispatch to its answer
         self._lock = asyncio.Lock()
 
     def slot(self, url: str) -> asyncio.Semaphore:
@@ -61,23 +62,50 @@ class HostPacer:
             now = time.monotonic()
             slot = max(now, self._next_slot.get(host, 0.0))
             self._next_slot[host] = slot + interval
-        wait = slot - now
+        shared = 0.0
         if self.shared is not None and interval > 0:  # and after other runs' requests to the host
-            wait = max(wait, await self.shared(host, interval))
+            shared = await self.shared(host, interval)
+        wait = max(slot - time.monotonic(), shared)  # from now: booking in the ledger took time too
         if wait > 0:
             await sleep(wait)
 
-    async def dispatch(self, url: str, interval: float) -> None:
-        """Just before a request goes out (its connection slot held): make sure it is at least
-        ``interval`` after the last one that went out to the host — a request that waited for a
-        connection must not then follow its predecessor too closely."""
+    async def dispatch(self, url: str, interval: float) -> Callable[[], None]:
+        """Just before a request goes out (its connection slot held): wait until the host's previous
+        request has been answered and ``interval`` has passed since. Counting from the answer (when
+        the request is known to have arrived) rather than from the dispatch means a request put on
+        the wire late — a busy event loop, a slow connection — does not reach the site closer than
+        ``interval`` to the next one. Returns ``answered``, to be called when the response's headers
+        arrive or the request fails."""
+        if interval <= 0:
+            return _nothing
         host = host_of(url)
+        lock = self._sending.setdefault(host, asyncio.Lock())
+        await lock.acquire()
         gap = time.monotonic() - self._last_sent.get(host, -1e9)
         if gap < interval:
-            await asyncio.sleep(interval - gap)
+            try:
+                await asyncio.sleep(interval - gap)
+            except BaseException:
+                lock.release()
+                raise
         self._last_sent[host] = time.monotonic()
+
+        held = True
+
+        def answered() -> None:
+            nonlocal held
+            if held:  # once, however often it is called
+                held = False
+                self._last_sent[host] = time.monotonic()
+                lock.release()
+
+        return answered
 
     def hold(self, url: str, seconds: float) -> None:
         """Keep the host's next request at least ``seconds`` away (a Retry-After it asked for)."""
         host = host_of(url)
         self._next_slot[host] = max(self._next_slot.get(host, 0.0), time.monotonic() + seconds)
+
+
+def _nothing() -> None:
+    pass
