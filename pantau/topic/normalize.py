@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+from Sastrawi.Stemmer.Stemmer import Stemmer
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 # Multi-word variants, applied to lowercased text before tokenising.
@@ -100,7 +102,9 @@ yakni yang the of and to in a is for on that with by at from
 _TOKEN = re.compile(r"[a-z0-9]+")
 # "danRusiamenyepakati", "VladimirPutin": scraped pages whose link texts lost their spaces
 _GLUED = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_stemmer = StemmerFactory().create_stemmer()
+# Sastrawi's own factory wraps the stemmer in an unbounded per-word cache; stem()'s bounded one is
+# enough, and keeps a long run's memory flat in the number of distinct words it meets.
+_stemmer = Stemmer(ArrayDictionary(StemmerFactory().get_words()))
 
 
 @lru_cache(maxsize=200_000)
