@@ -1,4 +1,4 @@
-"""The bench's own machinery, small and without ../shared: rendered pages served over a real loopback
+"""The bench's own machinery, small and without the shared corpus: rendered pages served over a real loopback
 host, read by the plain script (feedparser → httpx → trafilatura), and the config pantau would get."""
 
 from __future__ import annotations
