@@ -28,7 +28,7 @@ def main() -> int:
         env = {**os.environ, "PYTHONPATH": tmp}
         tool = Path(sys.executable).with_name
         config = str(ROOT / "pyproject.toml")
-        imports = subprocess.call([str(tool("lint-imports")), "--config", config, "--no-cache"], env=env, cwd=tmp)
+        imports = subprocess.call([str(tool("lint-imports")), config, "--no-cache"], env=env, cwd=tmp)
         types = subprocess.call(
             [str(tool("mypy")), "--config-file", config, "--cache-dir", str(Path(tmp) / ".mypy"), "-p", "pantau"],
             env=env,
