@@ -294,6 +294,9 @@ def test_slow_webhook_records_before_answering():
         assert got["headers"]["idempotency-key"] == "k-1" and got["path"] == "/hook"
         hook.delay = 0
         r = httpx.post(hook.url, content=b"not json", timeout=2)
+        deadline = time.monotonic() + 3  # the server counts an answer just after writing it out
+        while hook.answered < 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
         assert r.status_code == 200 and hook.received[-1]["body"] is None and hook.answered == 1
         hook.down = True
         assert httpx.post(hook.url, json={}, timeout=2).status_code == 503
