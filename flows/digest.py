@@ -9,8 +9,8 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
 from pantau import alerts, run_options
-from pantau.connectors.delivery import require_channels
 from pantau.errors import PantauError
+from pantau.flows.opening import open_run
 from pantau.report import digest_report
 from pantau.run_options import DigestOptions
 from pantau.store import Store
@@ -33,9 +33,7 @@ async def digest(options: DigestOptions = DEFAULTS, config_path: str = "") -> St
         config_path: The config file (empty: $PANTAU_CONFIG, else ./config.yaml, else pantau's own).
     """
     try:
-        cfg = run_options.configure(config_path, options)
-        channels = require_channels(cfg)  # every enabled channel can deliver, or a ConfigError
-        store = run_options.open_store(cfg, options)
+        cfg, channels, store = open_run(config_path, options)
     except PantauError as e:
         return Failed(message=str(e))
     try:

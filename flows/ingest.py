@@ -27,12 +27,12 @@ from prefect.utilities.annotations import quote
 from pantau import alerts, pipeline, run_options
 from pantau.config import Source
 from pantau.connectors import sources
-from pantau.connectors.delivery import require_channels
 from pantau.connectors.net import Fetcher
 from pantau.connectors.net.pages import fetch_pages
 from pantau.connectors.sources import SourceContext
 from pantau.errors import FetchError, PantauError, Problem
 from pantau.flows import runners
+from pantau.flows.opening import open_run
 from pantau.models import Counts, FeedResult
 from pantau.report import stories_table, summarise, summary_markdown
 from pantau.run_options import IngestOptions
@@ -137,9 +137,7 @@ async def _discover_all(
 async def run_pipeline(config_path: str, options: IngestOptions, name: str, progress: Progress | None = None) -> State:
     """One run of the pipeline under ``options``: the state it ends in, its summary as the data."""
     try:
-        cfg = run_options.configure(config_path, options)
-        channels = require_channels(cfg)  # every enabled channel can deliver, or a ConfigError
-        store = run_options.open_store(cfg, options)
+        cfg, channels, store = open_run(config_path, options)
     except PantauError as e:
         return Failed(message=str(e))
     try:

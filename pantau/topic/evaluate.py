@@ -65,23 +65,28 @@ def evaluate(matcher: Matcher, data: Path | Iterable[dict]) -> dict:
         else:
             tn += 1
     return dict(
-        n=tp + fp + fn + tn,
-        tp=tp,
-        fp=fp,
-        fn=fn,
-        tn=tn,
+        **_scores(tp, fp, fn, tn),
         skipped=skipped,
-        **_prf(tp, fp, fn),
         threshold=matcher.topic.threshold,
         errors=errors,
     )
 
 
-def _prf(tp: int, fp: int, fn: int) -> dict:
+def _scores(tp: int, fp: int, fn: int, tn: int) -> dict:
+    """The counts and what follows from them: n, precision, recall and F1 of the relevant class."""
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return dict(precision=round(precision, 4), recall=round(recall, 4), f1=round(f1, 4))
+    return dict(
+        n=tp + fp + fn + tn,
+        tp=tp,
+        fp=fp,
+        fn=fn,
+        tn=tn,
+        precision=round(precision, 4),
+        recall=round(recall, 4),
+        f1=round(f1, 4),
+    )
 
 
 SUMMARY_KEYS = ("n", "tp", "fp", "fn", "tn", "skipped", "precision", "recall", "f1", "threshold")
@@ -229,13 +234,8 @@ def cross_validate(
         errors.extend(r["errors"])
         per_fold.append(summary(r))
     return dict(
-        n=tp + fp + fn + tn,
-        tp=tp,
-        fp=fp,
-        fn=fn,
-        tn=tn,
+        **_scores(tp, fp, fn, tn),
         skipped=0,
-        **_prf(tp, fp, fn),
         threshold=topic.threshold,
         folds=per_fold,
         errors=errors,
