@@ -1,5 +1,8 @@
 """Package layout (the rest of the metadata is in pyproject.toml).
 
+The core lives in src/pantau (a src layout): no top-level folder is named pantau, so from the project
+folder `import pantau` finds the installed package (plain or editable), never a partial source folder.
+
 The top-level folders flows/, connectors/, seeds/ and deploy/ install inside pantau's own namespace
 (pantau.flows, pantau.connectors, pantau.seeds, pantau.deploy: `pantau serve` reads its prefect.yaml):
 nothing collides with another project's "flows" or "connectors", and an installed wheel carries
@@ -10,7 +13,7 @@ seeds ship with the wheel.
 from setuptools import find_namespace_packages, setup
 
 MAPPED = {
-    "pantau": "pantau",
+    "pantau": "src/pantau",
     "pantau.flows": "flows",
     "pantau.connectors": "connectors",
     "pantau.seeds": "seeds",

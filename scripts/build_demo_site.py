@@ -1,7 +1,7 @@
-"""Build pantau/demo/replay/: the replay site `pantau demo` and the integration tests serve on 127.0.0.1.
+"""Build src/pantau/demo/replay/: the replay site `pantau demo` and the integration tests serve on 127.0.0.1.
 
 Run from the project root with ../shared beside it:  python scripts/build_demo_site.py ../shared
-What goes in (see pantau/demo/replay/README.md for origins and licences):
+What goes in (see src/pantau/demo/replay/README.md for origins and licences):
   * recorded/  the 26 real recorded article pages of shared/corpus/html (byte for byte);
   * rendered/  real article texts (title + body) from shared/corpus/articles/topic-dev.jsonl, 2015 and
                2019 items only (the CC BY 4.0 sources), wrapped in a plain news-page HTML shell;
@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 SHARED = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared")
-OUT = Path(__file__).resolve().parent.parent / "pantau" / "demo" / "replay"
+OUT = Path(__file__).resolve().parent.parent / "src" / "pantau" / "demo" / "replay"
 
 SHELL = """<!DOCTYPE html>
 <html lang="id"><head><meta charset="utf-8">

@@ -1,4 +1,4 @@
-"""Build pantau/data/idf.json.gz: document frequencies of normalised stems over real Indonesian news.
+"""Build src/pantau/data/idf.json.gz: document frequencies of normalised stems over real Indonesian news.
 
 Input: shared/corpus/articles/pool-dev.jsonl.gz (background articles, see that corpus' README).
 Only counts are stored (stems seen in ≥ 3 documents), never article text.
@@ -22,6 +22,6 @@ with gzip.open(src, "rt", encoding="utf-8") as f:
         df.update(set(tokens(f"{a.get('title', '')}\n{a.get('text', '')}")))
         n += 1
 out = {"n_docs": n, "source": src.name, "df": {t: c for t, c in sorted(df.items()) if c >= 3}}
-dest = Path(__file__).resolve().parent.parent / "pantau" / "data" / "idf.json.gz"
+dest = Path(__file__).resolve().parent.parent / "src" / "pantau" / "data" / "idf.json.gz"
 dest.write_bytes(gzip.compress(json.dumps(out, ensure_ascii=False).encode("utf-8"), mtime=0))
 print(f"{dest}: {n} documents, {len(out['df'])} stems")

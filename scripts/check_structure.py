@@ -20,7 +20,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="pantau-imports-") as tmp:
         pkg = Path(tmp) / "pantau"
         pkg.mkdir()
-        for entry in (ROOT / "pantau").iterdir():
+        for entry in (ROOT / "src" / "pantau").iterdir():
             if entry.name != "__pycache__":
                 (pkg / entry.name).symlink_to(entry)
         for name, folder in MAPPED.items():

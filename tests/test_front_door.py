@@ -187,7 +187,7 @@ def test_the_wheel_carries_seeds_default_config_templates_and_demo_site(tmp_path
     assert "Warning" not in r.stderr, r.stderr[-2000:]
     (wheel,) = tmp_path.glob("pantau-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    manifest = json.loads((PROJECT / "pantau" / "demo" / "replay" / "manifest.json").read_text())
+    manifest = json.loads((PROJECT / "src" / "pantau" / "demo" / "replay" / "manifest.json").read_text())
     needed = {
         "pantau/seeds/g20-russia-ukraine/topic.yaml",
         "pantau/defaults/config.yaml",

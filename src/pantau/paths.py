@@ -19,11 +19,12 @@ CONFIG_NAME = "config.yaml"
 
 def shipped(name: str) -> Path:
     """A folder pantau ships: inside the installed package, or at the top of a source checkout
-    (``seeds/`` is a top-level folder of the project, installed as ``pantau/seeds``)."""
+    (``seeds/`` is a top-level folder of the project beside ``src/``, installed as ``pantau/seeds``)."""
     inside = PACKAGE / name
-    if inside.exists() or not (PACKAGE.parent / "pyproject.toml").is_file():
+    checkout = PACKAGE.parent.parent  # src/pantau/ in a source checkout
+    if inside.exists() or not (checkout / "pyproject.toml").is_file():
         return inside
-    return PACKAGE.parent / name
+    return checkout / name
 
 
 def seeds_dir() -> Path:
