@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
+from pantau.config import Http
 from pantau.errors import FetchError
 from pantau.extract.pagination import pagination
 from pantau.models import Candidate, Page
@@ -61,3 +62,13 @@ async def fetch_page(fetcher: Fetcher, c: Candidate, max_pages: int = 10) -> Pag
 
 async def fetch_pages(fetcher: Fetcher, candidates: list[Candidate], max_pages: int = 10) -> list[Page]:
     return list(await asyncio.gather(*(fetch_page(fetcher, c, max_pages) for c in candidates)))
+
+
+def fetch_one(url: str, http: Http, max_pages: int = 10) -> Page:
+    """One page fetched by hand (``pantau extract URL``): every manner of the Fetcher applies."""
+
+    async def get() -> Page:
+        async with Fetcher(http) as f:
+            return await fetch_page(f, Candidate(url=url, source="cli"), max_pages)
+
+    return asyncio.run(get())

@@ -10,32 +10,11 @@ from pantau.clock import utcnow
 from pantau.errors import DeliveryError
 from pantau.models import Article, Match
 from pantau.store import Store
+from support.stories import add_story
 
 
 def make_store(url):
     return Store(url)
-
-
-def add_story(store, title="Menlu RI bertemu Lavrov", text="Isi berita <b>tebal</b> @here", n=1):
-    ids = []
-    for i in range(n):
-        url = f"https://outlet{i}.example/{abs(hash(title))}"
-        a = Article(
-            url=url,
-            fetched_url=url,
-            source=f"s{i}",
-            title=title,
-            text=text,
-            site=f"Outlet{i}",
-            content_hash=f"h{i}-{title}",
-            published=utcnow(),
-        )
-        m = Match(topic="t", score=0.9, relevant=True, reason="Rusia · pertemuan")
-        ids.append(store.articles.add(a, m))
-    sid = store.stories.create("t", title, ["a"], utcnow())
-    for i in ids:
-        store.articles.set_story(i, sid)
-    return sid, ids
 
 
 def test_seen_urls_claims_backoff_and_giving_up(store_url):

@@ -5,7 +5,7 @@ import re
 
 import yaml
 
-from conftest import PROJECT
+from support.paths import PROJECT
 
 DEPLOY = PROJECT / "deploy"
 

@@ -5,11 +5,11 @@ import re
 
 import pytest
 
-from conftest import FIXTURES, SEEDS
 from pantau.errors import ConfigError
 from pantau.topic import Matcher, TopicError, load_topic
 from pantau.topic.evaluate import evaluate
 from pantau.topic.normalize import phrase_key, tokens, words
+from support.paths import FIXTURES, SEEDS
 
 
 def test_spelling_variants_unify():

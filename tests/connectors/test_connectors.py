@@ -4,12 +4,13 @@ import asyncio
 
 import pytest
 
-from conftest import FIXTURES, allowing
 from pantau.config import Source
 from pantau.connectors.net import Fetcher, FetchError
 from pantau.connectors.net.pages import fetch_pages
 from pantau.connectors.sources.rss import fetch_feed, parse_feed
 from pantau.models import Candidate
+from support.paths import FIXTURES
+from support.servers import allowing
 
 
 def src(url="http://127.0.0.1/x", name="s"):

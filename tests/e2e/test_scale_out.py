@@ -13,10 +13,10 @@ import httpx
 import pytest
 import yaml
 
-from conftest import PROJECT
 from pantau.demo import demo_config
 from pantau.store import Store
 from pantau.urls import canonical_url
+from support.paths import PROJECT
 from support.prefect_server import PrefectServer
 
 pytestmark = pytest.mark.integration

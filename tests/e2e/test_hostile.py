@@ -10,7 +10,6 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import allowing
 from pantau.config import Source
 from pantau.connectors.net import Fetcher, FetchError
 from pantau.connectors.net.pages import fetch_page
@@ -23,6 +22,7 @@ from pantau.extract import decode_html, extract_article
 from pantau.models import Candidate
 from pantau.urls import canonical_url
 from support.faults import CHARSET_WORDS, FaultServer
+from support.servers import allowing
 
 CAP = 5_000_000  # http.max_body_bytes (the default)
 
@@ -202,8 +202,8 @@ def _mutations(seed: int, docs: list[bytes], n: int) -> list[bytes]:
 
 
 def test_fuzzed_feeds_sitemaps_api_answers_and_pages_never_raise_anything_but_parse_errors():
-    from conftest import FIXTURES
     from pantau.demo import SITE
+    from support.paths import FIXTURES
 
     feeds = [p.read_bytes() for p in (FIXTURES / "feeds").glob("*.xml")]
     pages = [p.read_bytes() for p in sorted((SITE / "pages" / "recorded").glob("*.html"))[:6]]

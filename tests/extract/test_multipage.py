@@ -5,11 +5,11 @@ with "Selanjutnya" / rel=next links) use; the article text is written for the te
 import asyncio
 from urllib.parse import urlsplit
 
-from conftest import allowing
 from pantau.connectors.net import Fetcher
 from pantau.connectors.net.pages import fetch_page
 from pantau.extract import extract_article, pagination
 from pantau.models import Candidate
+from support.servers import allowing
 
 PARTS = [
     "Menteri Luar Negeri Retno Marsudi bertemu Menteri Luar Negeri Rusia Sergey Lavrov di sela pertemuan "

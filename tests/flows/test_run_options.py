@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import PROJECT, SEEDS
 from pantau import run_options as ro
 from pantau.config import load_config, parse_config
 from pantau.deployments import load_deployments
 from pantau.errors import ConfigError
 from pantau.store import Store
+from support.paths import PROJECT, SEEDS
 
 
 def config(tmp_path, **extra):

@@ -13,12 +13,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import FIXTURES, allowing
 from pantau.config import ConfigError, Http, Source, parse_config
 from pantau.connectors.net import Fetcher, FetchError
 from pantau.connectors.net.pacing import retry_after_seconds
 from pantau.connectors.sources import SourceContext, discover, gdelt, google_news, homepage, sitemap
 from pantau.demo.formats import GN_STYLES, google_news_id
+from support.paths import FIXTURES
+from support.servers import allowing
 
 FAST = {"per_host_interval_s": 0, "retries": 2}
 CTX = SourceContext(search_any=["Rusia", "Ukraina", "G20"], search_context=["diplomasi", "pertemuan"])

@@ -16,8 +16,8 @@ import httpx
 import pytest
 import yaml
 
-from conftest import PROJECT
 from pantau.demo import demo_config
+from support.paths import PROJECT
 from support.prefect_server import PrefectServer, free_port
 
 pytestmark = pytest.mark.integration

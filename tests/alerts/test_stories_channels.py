@@ -5,9 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import yaml
-from test_store_alerts import add_story
 
-from conftest import FIXTURES, SEEDS
 from pantau.alerts import Channel, deliver, digest_due, plan
 from pantau.cli import main as cli
 from pantau.clock import utcnow
@@ -15,6 +13,8 @@ from pantau.connectors.delivery import send
 from pantau.store import ArticleRow, Store, StoryRow
 from pantau.stories import signature, similarity
 from pantau.urls import canonical_url
+from support.paths import FIXTURES, SEEDS
+from support.stories import add_story
 
 
 @pytest.mark.parametrize(

@@ -4,17 +4,18 @@ host, read by the plain script (feedparser → httpx → trafilatura), and the c
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import httpx
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench/ runs from the checkout
+from support.paths import FIXTURES, PROJECT  # noqa: E402
+
+sys.path.insert(0, str(PROJECT))  # bench/ runs from the checkout
 from bench import plain  # noqa: E402
 from bench.corpus import paragraphs, read_jsonl  # noqa: E402
 from bench.runs import make_config  # noqa: E402
 from bench.site import LoopbackSite  # noqa: E402
 
-FIXTURE = Path(__file__).parent / "fixtures" / "bench_articles.jsonl"
+FIXTURE = FIXTURES / "bench_articles.jsonl"
 
 
 def test_pages_are_served_over_loopback_and_extracted():

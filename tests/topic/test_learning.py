@@ -13,13 +13,13 @@ from datetime import date
 import pytest
 import yaml
 
-from conftest import FIXTURES, PROJECT, SEEDS
 from pantau.cli import main as cli
 from pantau.demo import SITE
 from pantau.topic import Matcher, load_topic
 from pantau.topic.evaluate import cross_validate, evaluate, exemplar_item_id, held_aside, item_exemplar, with_exemplars
 from pantau.topic.exemplars import DuplicateExemplar, find_duplicate, parse, read_exemplars, render
 from pantau.topic.feedback import add_exemplar
+from support.paths import FIXTURES, PROJECT, SEEDS
 
 ASAP = FIXTURES / "topics" / "kabut-asap"
 

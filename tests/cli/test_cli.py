@@ -4,9 +4,9 @@ import json
 
 import yaml
 
-from conftest import FIXTURES, PROJECT, SEEDS
 from pantau.cli import main as cli
 from pantau.demo import SITE
+from support.paths import FIXTURES, PROJECT, SEEDS
 
 CONFIG = str(PROJECT / "config.yaml")
 

@@ -7,10 +7,10 @@ import socket
 
 import pytest
 
-from conftest import allowing
 from pantau.config import ConfigError, Http, parse_config
 from pantau.connectors.net import Fetcher, FetchError
 from pantau.connectors.net.guard import Guard
+from support.servers import allowing
 
 
 def get(settings: Http, url: str):

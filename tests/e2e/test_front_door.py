@@ -14,12 +14,12 @@ import httpx
 import pytest
 import yaml
 
-from conftest import PROJECT
 from pantau.alerts import excerpt_of
 from pantau.cli import main as cli
 from pantau.config import load_config
 from pantau.connectors.net.failures import connect_error
 from pantau.paths import default_config, find_config, seeds_dir
+from support.paths import PROJECT
 
 PANTAU = str(Path(sys.executable).with_name("pantau"))
 

@@ -1,15 +1,15 @@
 """Extraction quality on the 26 real recorded pages with gold bodies (copied into the project: the
-pages in pantau/demo/replay/pages/recorded, the gold bodies in tests/fixtures/extraction-gold.jsonl;
+pages in src/pantau/demo/replay/pages/recorded, the gold bodies in tests/fixtures/extraction-gold.jsonl;
 both MIT, anpandu/indonesian-news-scraper). The same measure `make eval` prints."""
 
 from datetime import datetime
-from pathlib import Path
 
 from pantau.demo import SITE
 from pantau.evaluate import BOILERPLATE, evaluate_extraction
 from pantau.extract import WIB, clean_text, decode_html, extract_article, parse_html, prune_tree
+from support.paths import FIXTURES
 
-GOLD = Path(__file__).parent / "fixtures" / "extraction-gold.jsonl"
+GOLD = FIXTURES / "extraction-gold.jsonl"
 
 
 def test_mean_token_f1_and_no_boilerplate():

@@ -1,8 +1,8 @@
 import pytest
 import yaml
 
-from conftest import PROJECT
 from pantau.config import ConfigError, load_config, parse_config
+from support.paths import PROJECT
 
 
 def test_shipped_config_is_valid_and_covers_required_outlets():

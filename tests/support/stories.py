@@ -1,0 +1,28 @@
+"""A story of n articles (one per outlet) put straight into a store, for the store and alert tests."""
+
+from __future__ import annotations
+
+from pantau.clock import utcnow
+from pantau.models import Article, Match
+
+
+def add_story(store, title="Menlu RI bertemu Lavrov", text="Isi berita <b>tebal</b> @here", n=1):
+    ids = []
+    for i in range(n):
+        url = f"https://outlet{i}.example/{abs(hash(title))}"
+        a = Article(
+            url=url,
+            fetched_url=url,
+            source=f"s{i}",
+            title=title,
+            text=text,
+            site=f"Outlet{i}",
+            content_hash=f"h{i}-{title}",
+            published=utcnow(),
+        )
+        m = Match(topic="t", score=0.9, relevant=True, reason="Rusia · pertemuan")
+        ids.append(store.articles.add(a, m))
+    sid = store.stories.create("t", title, ["a"], utcnow())
+    for i in ids:
+        store.articles.set_story(i, sid)
+    return sid, ids
