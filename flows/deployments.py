@@ -21,10 +21,10 @@ from prefect.schedules import Cron
 
 from pantau import run_options
 from pantau.config import Config, load_config
-from pantau.deployments import Deployment
 from pantau.flows.backfill import backfill as _backfill
 from pantau.flows.digest import digest as _digest
 from pantau.flows.ingest import ingest as _ingest
+from pantau.prefect_yaml import Deployment
 
 
 def typed(f: Flow, options: type) -> Flow:

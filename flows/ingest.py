@@ -14,7 +14,8 @@ import asyncio
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import TypeVar, cast
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
@@ -25,7 +26,7 @@ from prefect.states import Completed, Failed, State
 from prefect.utilities.annotations import quote
 
 from pantau import alerts, pipeline, run_options
-from pantau.config import Source
+from pantau.config import Config, Source
 from pantau.connectors import sources
 from pantau.connectors.net import Fetcher
 from pantau.connectors.net.pages import fetch_pages
@@ -33,7 +34,7 @@ from pantau.connectors.sources import SourceContext
 from pantau.errors import FetchError, PantauError, Problem
 from pantau.flows import runners
 from pantau.flows.opening import open_run
-from pantau.models import Counts, FeedResult
+from pantau.models import Candidate, Channel, Counts, FeedResult, Page, RunSummary
 from pantau.report import stories_table, summarise, summary_markdown
 from pantau.run_options import IngestOptions
 from pantau.store import Store
@@ -52,7 +53,7 @@ def opaque(value: T) -> T:
     return cast(T, quote(value))
 
 
-def _transient(task, task_run, state) -> bool:
+def _transient(task: Any, task_run: Any, state: Any) -> bool:
     """Prefect's retry condition: only transient fetch failures are worth another try."""
     return isinstance(state.data, FetchError) and state.data.transient
 
@@ -76,17 +77,19 @@ async def discover(fetcher: Fetcher, source: Source, ctx: SourceContext, deadlin
 
 
 @task(name="fetch-batch", cache_policy=NO_CACHE)
-async def fetch_batch(fetcher: Fetcher, candidates: list, max_pages: int) -> list:
+async def fetch_batch(fetcher: Fetcher, candidates: list[Candidate], max_pages: int) -> list[Page]:
     return await fetch_pages(fetcher, candidates, max_pages)
 
 
 @task(name="analyse-batch", cache_policy=NO_CACHE)
-async def analyse_batch(analyser: pipeline.Analyser, pages: list) -> list:
+async def analyse_batch(analyser: pipeline.Analyser, pages: list[Page]) -> list[pipeline.Analysed]:
     return await analyser.analyse(pages)
 
 
 @task(name="record-batch", cache_policy=NO_CACHE)
-async def record_batch(store: Store, analysed: list, channels: list, max_attempts: int) -> Counts:
+async def record_batch(
+    store: Store, analysed: list[pipeline.Analysed], channels: list[Channel], max_attempts: int
+) -> Counts:
     def grouped() -> Counts:
         with store.stories.grouping():  # one run at a time joins stories, on every machine
             return pipeline.record(store, analysed, channels, max_attempts)
@@ -94,36 +97,47 @@ async def record_batch(store: Store, analysed: list, channels: list, max_attempt
     return await asyncio.to_thread(grouped)
 
 
-@task(name="deliver-alerts", cache_policy=NO_CACHE)
-def deliver_alerts(store: Store, channels: list, run_id: str, labels: dict) -> dict:
-    return alerts.deliver(store, channels, run_id, labels)
+@task(name="deliver-alerts", cache_policy=NO_CACHE, task_run_name="deliver-{channel.name}")
+def deliver_alerts(store: Store, channel: Channel, run_id: str, labels: dict[str, str]) -> dict:
+    return alerts.deliver(store, [channel], run_id, labels)
 
 
-async def _discover_all(
-    fetcher: Fetcher,
-    store: Store,
-    enabled: list[Source],
-    topic_list: list[Topic],
-    retries: int,
-    delay: float,
-    deadline_s: float,
-) -> list[FeedResult]:
-    log = get_run_logger()
-    task_ = discover.with_options(retries=retries, retry_delay_seconds=delay)
-    topics = {t.name: t for t in topic_list}
+@dataclass
+class Run:
+    """What every step of one run shares: its settings, store and channels, its topics (loaded once), the
+    claim it holds on links, and its deadline."""
+
+    cfg: Config
+    store: Store
+    channels: list[Channel]
+    topics: list[Topic]
+    run_id: str
+    deadline: float
+    log: Any
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {t.name: t.label for t in self.topics}
+
+
+async def read_sources(fetcher: Fetcher, run: Run, enabled: list[Source]) -> list[FeedResult]:
+    """Step 1: every enabled source, one task run each, Prefect retrying only transient failures."""
+    http, store = run.cfg.http, run.store
+    task_ = discover.with_options(retries=http.retries, retry_delay_seconds=http.retry_delay_s)
+    topics = {t.name: t for t in run.topics}
 
     async def one(src: Source) -> FeedResult:
         etag, modified = store.feeds.validators(src.key)
-        topic = topics[src.topic or topic_list[0].name]
+        topic = topics[src.topic or run.topics[0].name]
         ctx = SourceContext(etag, modified, topic.search_any, topic.search_context, store.feeds.aliases)
         try:
-            r = await task_(fetcher, src, ctx, deadline_s)
+            r = await task_(fetcher, src, ctx, run.cfg.pipeline.source_deadline_s)
         except Exception as e:  # noqa: BLE001 - a bug in a connector: Prefect has logged its traceback
             r = FeedResult(source=src.name, url=src.key, error=f"internal error: {type(e).__name__}: {e}")
         if r.error:
-            log.warning("%s (%s): %s", src.name, src.kind, r.error)
+            run.log.warning("%s (%s): %s", src.name, src.kind, r.error)
         else:
-            log.info(
+            run.log.info(
                 "%s (%s): %s", src.name, src.kind, "not modified" if r.not_modified else f"{len(r.candidates)} links"
             )
         return r
@@ -134,6 +148,93 @@ async def _discover_all(
     return results
 
 
+def choose_links(run: Run, results: list[FeedResult]) -> tuple[list[Candidate], Counts]:
+    """Step 2: the new links this run fetches (claimed in the store), and the problems so far."""
+    settings = run.cfg.pipeline
+    fresh, dropped = pipeline.select_new(
+        run.store, results, settings.max_fetch_attempts, settings.max_articles_per_run, run.run_id
+    )
+    failed = [r for r in results if r.error]
+    run.log.info(
+        "%d sources read, %d failed: %d links, %d new",
+        len(results) - len(failed),
+        len(failed),
+        sum(len(r.candidates) for r in results),
+        len(fresh),
+    )
+    return fresh, Counts(problems=[Problem("discover", r.source, r.error or "") for r in failed] + dropped)
+
+
+async def read_articles(
+    fetcher: Fetcher, run: Run, fresh: list[Candidate], done: Counts, progress: Progress | None
+) -> Counts:
+    """Step 3: fetch, analyse and record the new links batch by batch — batch i+1 is fetched while batch i
+    is analysed (on every core, or on Dask) and recorded; at the run's deadline the rest is released."""
+    settings = run.cfg.pipeline
+    parts = list(pipeline.batches(fresh, settings.batch_size))
+    if progress:
+        await progress(0, len(parts))
+    if not parts:
+        return done
+
+    def fetch(i: int) -> asyncio.Future:
+        return asyncio.ensure_future(fetch_batch(fetcher, opaque(parts[i]), settings.max_pages))
+
+    with runners.analyser(settings, run.topics) as analyser:
+        fetching: asyncio.Future | None = fetch(0)
+        for i in range(len(parts)):
+            assert fetching is not None
+            pages = await fetching
+            fetching = None
+            if i + 1 < len(parts):
+                if time.monotonic() < run.deadline:
+                    fetching = fetch(i + 1)
+                else:
+                    left = [c for part in parts[i + 1 :] for c in part]
+                    pipeline.release(run.store, left, run.run_id)
+                    why = (
+                        f"run deadline reached ({settings.run_deadline_s:g}s): {len(left)} links left for the next run"
+                    )
+                    done.problems.append(Problem("run", "deadline", why))
+                    run.log.warning("run deadline reached: %d links left for the next run", len(left))
+            analysed = await analyse_batch(analyser, opaque(pages))
+            part = await record_batch(run.store, opaque(analysed), run.channels, settings.max_fetch_attempts)
+            done += part
+            run.log.info(
+                "batch %d/%d: %d pages fetched, %d extracted, %d matched",
+                *(i + 1, len(parts), part.fetched, part.extracted, part.matched),
+            )
+            if progress:
+                await progress(i + 1, len(parts))
+            if fetching is None:
+                break
+    return done
+
+
+def send_alerts(run: Run, options: IngestOptions) -> dict:
+    """Step 4: what is due on each channel, one task run per channel (the UI shows which one failed)."""
+    return alerts.merge_deliveries(
+        [deliver_alerts(run.store, ch, run.run_id, run.labels) for ch in run_options.delivered(run.channels, options)]
+    )
+
+
+async def report(run: Run, name: str, summary: RunSummary, story_ids: list[int]) -> State:
+    """Step 5: the run's artifacts, and the state it ends in (its summary as the data)."""
+    await acreate_markdown_artifact(
+        key=f"{name}-summary", markdown=summary_markdown(summary, name), description=f"pantau {name} run summary"
+    )
+    await acreate_table_artifact(
+        key=f"{name}-stories",
+        table=stories_table(run.store, story_ids),
+        description="stories this run started or grew: title, outlets, score, why, link",
+    )
+    result = summary.to_dict()
+    if summary.outcome != "ok":
+        return Failed(message=summary.message, data=result)
+    run.log.info("%s", summary.message)
+    return Completed(message=summary.message, data=result)
+
+
 async def run_pipeline(config_path: str, options: IngestOptions, name: str, progress: Progress | None = None) -> State:
     """One run of the pipeline under ``options``: the state it ends in, its summary as the data."""
     try:
@@ -141,108 +242,42 @@ async def run_pipeline(config_path: str, options: IngestOptions, name: str, prog
     except PantauError as e:
         return Failed(message=str(e))
     try:
-        return await _run(cfg, store, channels, options, name, progress, get_run_logger())
+        return await _run(cfg, store, channels, options, name, progress)
     finally:
         store.close()  # a dry run's copy is deleted
 
 
 async def _run(
-    cfg, store: Store, channels: list, options: IngestOptions, name: str, progress: Progress | None, log
+    cfg: Config, store: Store, channels: list[Channel], options: IngestOptions, name: str, progress: Progress | None
 ) -> State:
-    topic_list = [load_topic(cfg.topic_dir(t), t.threshold) for t in cfg.topics]
-    labels = {t.name: t.label for t in topic_list}
+    """The run as a script of named steps: read the sources, choose the new links, read the articles, send
+    the alerts, report."""
+    log = get_run_logger()
     notes = None
     if options.dry_run:
         channels, notes = run_options.dry_run_senders(channels)
         log.info("dry run: nothing will be sent or kept")
+    run = Run(
+        cfg,
+        store,
+        channels,
+        topics=[load_topic(cfg.topic_dir(t), t.threshold) for t in cfg.topics],
+        run_id=claimer(str(flow_run.id or uuid.uuid4())),
+        deadline=time.monotonic() + cfg.pipeline.run_deadline_s,
+        log=log,
+    )
     enabled = [s for s in cfg.sources if s.enabled]
-
-    run_id = claimer(str(flow_run.id or uuid.uuid4()))
-    deadline = time.monotonic() + cfg.pipeline.run_deadline_s
 
     async def shared_slots(host: str, interval: float) -> float:  # politeness across overlapping runs
         return await asyncio.to_thread(store.hosts.reserve, host, interval)
 
-    async with Fetcher(cfg.http, deadline=deadline, shared_slots=shared_slots) as fetcher:
-        results = await _discover_all(
-            fetcher,
-            store,
-            enabled,
-            topic_list,
-            cfg.http.retries,
-            cfg.http.retry_delay_s,
-            cfg.pipeline.source_deadline_s,
-        )
-        fresh, dropped = pipeline.select_new(
-            store, results, cfg.pipeline.max_fetch_attempts, cfg.pipeline.max_articles_per_run, run_id
-        )
-        failed = [r for r in results if r.error]
-        log.info(
-            "%d sources read, %d failed: %d links, %d new",
-            len(results) - len(failed),
-            len(failed),
-            sum(len(r.candidates) for r in results),
-            len(fresh),
-        )
-        done = Counts(problems=[Problem("discover", r.source, r.error or "") for r in failed] + dropped)
-        parts = list(pipeline.batches(fresh, cfg.pipeline.batch_size))
-        if progress:
-            await progress(0, len(parts))
-        topics = [(str(cfg.topic_dir(t)), t.threshold) for t in cfg.topics]
-        with runners.analyser(cfg.pipeline, topic_list, topics) as analyser:  # this machine's cores, or Dask
-            # batch i+1 is fetched while batch i is analysed (on every core) and recorded
-            fetching = (
-                asyncio.ensure_future(fetch_batch(fetcher, opaque(parts[0]), cfg.pipeline.max_pages)) if parts else None
-            )
-            for i in range(len(parts)):
-                assert fetching is not None
-                pages = await fetching
-                fetching = None
-                if i + 1 < len(parts):
-                    if time.monotonic() < deadline:
-                        fetching = asyncio.ensure_future(
-                            fetch_batch(fetcher, opaque(parts[i + 1]), cfg.pipeline.max_pages)
-                        )
-                    else:
-                        left = [c for part in parts[i + 1 :] for c in part]
-                        pipeline.release(store, left, run_id)
-                        why = (
-                            f"run deadline reached ({cfg.pipeline.run_deadline_s:g}s): {len(left)} links left "
-                            "for the next run"
-                        )
-                        done.problems.append(Problem("run", "deadline", why))
-                        log.warning("run deadline reached: %d links left for the next run", len(left))
-                analysed = await analyse_batch(analyser, opaque(pages))
-                part = await record_batch(store, opaque(analysed), channels, cfg.pipeline.max_fetch_attempts)
-                done += part
-                log.info(
-                    "batch %d/%d: %d pages fetched, %d extracted, %d matched",
-                    i + 1,
-                    len(parts),
-                    part.fetched,
-                    part.extracted,
-                    part.matched,
-                )
-                if progress:
-                    await progress(i + 1, len(parts))
-                if fetching is None:
-                    break
-
-    counts = deliver_alerts(store, run_options.delivered(channels, options), run_id, labels)
-    summary = summarise(enabled, results, fresh, done, counts, {}, store.outbox.counts(), would_send=notes)
-    await acreate_markdown_artifact(
-        key=f"{name}-summary", markdown=summary_markdown(summary, name), description=f"pantau {name} run summary"
-    )
-    await acreate_table_artifact(
-        key=f"{name}-stories",
-        table=stories_table(store, done.story_ids),
-        description="stories this run started or grew: title, outlets, score, why, link",
-    )
-    result = summary.to_dict()
-    if summary.outcome != "ok":
-        return Failed(message=summary.message, data=result)
-    log.info("%s", summary.message)
-    return Completed(message=summary.message, data=result)
+    async with Fetcher(cfg.http, deadline=run.deadline, shared_slots=shared_slots) as fetcher:
+        results = await read_sources(fetcher, run, enabled)
+        fresh, done = choose_links(run, results)
+        done = await read_articles(fetcher, run, fresh, done, progress)
+    delivered = send_alerts(run, options)
+    summary = summarise(enabled, results, fresh, done, delivered, {}, store.outbox.counts(), would_send=notes)
+    return await report(run, name, summary, done.story_ids)
 
 
 @flow(name="ingest")

@@ -59,7 +59,7 @@ class DaskAnalyser(pipeline.Analyser):
     started on entering and stopped on leaving."""
 
     def __init__(self, runner: Any, loaded: list[Topic], languages: list[str]):
-        super().__init__(loaded, [], languages, processes=0)
+        super().__init__(loaded, languages, processes=0)
         self.runner = runner
 
     async def analyse(self, pages: list[Page]) -> list[pipeline.Analysed]:
@@ -80,13 +80,13 @@ class DaskAnalyser(pipeline.Analyser):
         self.runner.__enter__()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.runner.__exit__(*exc)
 
 
-def analyser(settings: Pipeline, loaded: list[Topic], topics: list[tuple[str, float | None]]) -> pipeline.Analyser:
+def analyser(settings: Pipeline, loaded: list[Topic]) -> pipeline.Analyser:
     """The run's analyser, as the config says: this machine's cores, or a Dask cluster."""
     runner = task_runner(settings)
     if runner is None:
-        return pipeline.Analyser(loaded, topics, settings.languages, settings.analysis_processes)
+        return pipeline.Analyser(loaded, settings.languages, settings.analysis_processes)
     return DaskAnalyser(runner, loaded, settings.languages)

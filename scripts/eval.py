@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from pantau.evaluate import evaluate_extraction
+from pantau.extract.quality import evaluate_extraction
 from pantau.topic import Matcher, load_topic
 from pantau.topic.evaluate import cross_validate, evaluate, format_report, held_aside, read_labeled
 

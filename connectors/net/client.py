@@ -78,7 +78,7 @@ class Fetcher:
     async def __aenter__(self) -> Fetcher:
         return self
 
-    async def __aexit__(self, *exc) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         await self.client.aclose()
 
     # -- deadlines ----------------------------------------------------------------------------

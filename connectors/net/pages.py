@@ -14,7 +14,7 @@ from pantau.errors import FetchError
 from pantau.extract.pagination import pagination
 from pantau.models import Candidate, Page
 
-from .client import Fetcher
+from .client import Fetcher, Response
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -22,7 +22,7 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 ACCEPT = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"}
 
 
-async def _html(fetcher: Fetcher, url: str):
+async def _html(fetcher: Fetcher, url: str) -> tuple[Response | None, FetchError | None]:
     """(response, error) for an HTML page."""
     try:
         r = await fetcher.get(url, headers=ACCEPT)
@@ -38,13 +38,14 @@ async def fetch_page(fetcher: Fetcher, c: Candidate, max_pages: int = 10) -> Pag
     r, err = await _html(fetcher, c.url)
     if err is not None:
         return Page(candidate=c, final_url=r.url if r else c.url, status=err.status, error=str(err))
+    assert r is not None  # no error: a response
     page = Page(candidate=c, final_url=r.url, status=r.status, html=r.text)
     if max_pages <= 1:
         return page
     show_all, nxt = pagination(r.text, page.final_url)
     if show_all:
         full, err = await _html(fetcher, show_all)
-        if err is None:
+        if err is None and full is not None:
             page.html = full.text
             return page
         page.notes.append(f"show-all page {show_all}: {err}")
@@ -55,6 +56,7 @@ async def fetch_page(fetcher: Fetcher, c: Candidate, max_pages: int = 10) -> Pag
         if err is not None:
             page.notes.append(f"page {len(page.more_html) + 2} {nxt}: {err}")
             break
+        assert more is not None
         page.more_html.append(more.text)
         _, nxt = pagination(more.text, more.url)
     return page

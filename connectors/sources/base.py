@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from xml.etree import ElementTree
 
 import defusedxml.ElementTree as DefusedET
@@ -19,7 +20,7 @@ from defusedxml import DefusedXmlException
 
 from pantau.config import Source
 from pantau.errors import FetchError, ParseError
-from pantau.models import FeedResult
+from pantau.models import Candidate, FeedResult
 
 from ..net import Fetcher, Response
 
@@ -49,7 +50,7 @@ class SourceContext:
 Discover = Callable[[Fetcher, Source, SourceContext], Awaitable[FeedResult]]
 
 
-async def fetch_for(result: FeedResult, fetcher: Fetcher, url: str, what: str = "", **kw) -> Response | None:
+async def fetch_for(result: FeedResult, fetcher: Fetcher, url: str, what: str = "", **kw: Any) -> Response | None:
     """A source's GET: transient failures raise (the flow's retries see them); a permanent one is
     recorded on ``result`` (status and error, prefixed by ``what``) and None comes back."""
     try:
@@ -75,7 +76,7 @@ def refuse_entity_tricks(content: bytes) -> None:
         pass
 
 
-def _published(c) -> datetime:
+def _published(c: Candidate) -> datetime:
     assert c.published is not None
     return c.published
 

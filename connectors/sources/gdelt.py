@@ -19,17 +19,17 @@ from pantau.errors import ParseError
 from pantau.models import Candidate, FeedResult
 
 from ..net import Fetcher
-from .base import fetch_for
+from .base import SourceContext, fetch_for
 
 MIN_INTERVAL_S = 5.0
 
 
-def build_query(source: Source, ctx) -> str:
+def build_query(source: Source, ctx: SourceContext) -> str:
     q = source.query or ctx.expression()
     return q if "sourcelang:" in q else f"{q} sourcelang:indonesian"
 
 
-def request_url(source: Source, ctx) -> str:
+def request_url(source: Source, ctx: SourceContext) -> str:
     params = {
         "query": build_query(source, ctx),
         "mode": "artlist",
@@ -74,7 +74,7 @@ def parse_artlist(content: bytes, source: Source) -> list[Candidate]:
     return out
 
 
-async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
+async def discover(fetcher: Fetcher, source: Source, ctx: SourceContext) -> FeedResult:
     """The ``gdelt`` connector (see connectors/sources/__init__.py)."""
     result = FeedResult(source=source.name, url=source.key)
     r = await fetch_for(

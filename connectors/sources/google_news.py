@@ -27,13 +27,13 @@ from pantau.errors import FetchError, ParseError
 from pantau.models import Candidate, FeedResult
 
 from ..net import Fetcher
-from .base import fetch_for
+from .base import SourceContext, fetch_for
 from .rss import entry_published, feed_entries, looks_like_xml
 
 RESOLVE_INTERVAL_S = 1.0  # at most one redirect lookup per second at Google
 
 
-def build_query(source: Source, ctx) -> str:
+def build_query(source: Source, ctx: SourceContext) -> str:
     if source.query:
         return source.query
     q = ctx.expression()
@@ -41,7 +41,7 @@ def build_query(source: Source, ctx) -> str:
     return f"{q} when:{hours}h" if hours < 48 else f"{q} when:{math.ceil(hours / 24)}d"
 
 
-def search_url(source: Source, ctx) -> str:
+def search_url(source: Source, ctx: SourceContext) -> str:
     return f"{source.url}?q={quote(build_query(source, ctx))}&hl=id&gl=ID&ceid=ID:id"
 
 
@@ -196,7 +196,7 @@ def _strip_outlet(title: str, outlet: str | None) -> str:
     return title
 
 
-async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
+async def discover(fetcher: Fetcher, source: Source, ctx: SourceContext) -> FeedResult:
     """The ``google_news`` connector (see connectors/sources/__init__.py)."""
     result = FeedResult(source=source.name, url=source.key)
     r = await fetch_for(

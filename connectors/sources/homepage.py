@@ -62,7 +62,7 @@ def article_links(html: str, base: str, source: Source) -> list[Candidate]:
     return out
 
 
-async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
+async def discover(fetcher: Fetcher, source: Source, ctx: SourceContext) -> FeedResult:
     """The ``homepage`` connector (see connectors/sources/__init__.py)."""
     result = FeedResult(source=source.name, url=source.key)
     r = await fetch_for(result, fetcher, source.url, headers={"Accept": "text/html,application/xhtml+xml;q=0.9"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import UTC, datetime
+from typing import Any
 
 import feedparser
 
@@ -11,11 +12,11 @@ from pantau.config import Source
 from pantau.errors import ParseError
 from pantau.models import Candidate, FeedResult
 
-from ..net import Fetcher
-from .base import fetch_for, refuse_entity_tricks
+from ..net import Fetcher, Response
+from .base import SourceContext, fetch_for, refuse_entity_tricks
 
 
-def entry_published(entry) -> datetime | None:
+def entry_published(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed"):
         t = entry.get(key)
         if t:
@@ -54,7 +55,7 @@ def parse_feed(content: bytes, source: Source, base_url: str) -> list[Candidate]
 XML_TYPES = ("xml", "rss", "atom", "text/plain", "octet-stream", "gzip")
 
 
-def looks_like_xml(r) -> bool:
+def looks_like_xml(r: Response) -> bool:
     """A content-type check that tolerates servers' many spellings of XML, but not an HTML page."""
     if r.status == 304:
         return True
@@ -64,7 +65,7 @@ def looks_like_xml(r) -> bool:
     return ctype == "text/html" and r.content.lstrip()[:5] in (b"<?xml", b"<rss ", b"<feed")
 
 
-async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
+async def discover(fetcher: Fetcher, source: Source, ctx: SourceContext) -> FeedResult:
     """The ``rss`` connector (see connectors/sources/__init__.py)."""
     return await fetch_feed(fetcher, source, ctx.etag, ctx.last_modified)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zlib
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from lxml import etree
 
@@ -19,7 +20,7 @@ from pantau.extract.dates import parse_date
 from pantau.models import Candidate, FeedResult
 
 from ..net import Fetcher
-from .base import refuse_entity_tricks
+from .base import SourceContext, refuse_entity_tricks
 from .rss import looks_like_xml
 
 MAX_CHILDREN = 5
@@ -42,11 +43,11 @@ def gunzip(content: bytes, limit: int = MAX_UNCOMPRESSED) -> bytes:
     return out
 
 
-def _local(tag) -> str:
+def _local(tag: Any) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
 
 
-def _child_text(el, name: str) -> str | None:
+def _child_text(el: Any, name: str) -> str | None:
     for c in el.iter():
         if _local(c.tag) == name and c.text and c.text.strip():
             return c.text.strip()
@@ -91,7 +92,7 @@ def parse_sitemap(content: bytes, source: Source) -> tuple[list[Candidate], list
     return out, []
 
 
-async def discover(fetcher: Fetcher, source: Source, ctx) -> FeedResult:
+async def discover(fetcher: Fetcher, source: Source, ctx: SourceContext) -> FeedResult:
     """The ``sitemap`` connector (see connectors/sources/__init__.py)."""
     result = FeedResult(source=source.name, url=source.key, etag=ctx.etag, last_modified=ctx.last_modified)
     cutoff = datetime.now(UTC) - timedelta(hours=source.max_age_hours)

@@ -49,6 +49,7 @@ class Candidate:
     title: str = ""
     published: datetime | None = None
     outlet: str | None = None
+    canonical: str = ""  # the store's key for it, set once by pipeline.select_new (pantau/urls.py)
 
 
 @dataclass

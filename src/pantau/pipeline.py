@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 
@@ -71,9 +71,8 @@ def select_new(
             if url is None:
                 problems.append(Problem("discover", r.source, f"invalid link dropped: {c.url[:200]!r}"))
                 continue
-            by_url.setdefault(url, c)
-    canon = {id(c): u for u, c in by_url.items()}
-    ordered = [canon[id(c)] for c in interleave(list(by_url.values()))]
+            by_url.setdefault(url, replace(c, canonical=url))
+    ordered = [c.canonical for c in interleave(list(by_url.values()))]
     won = store.seen.claim(ordered, run_id, max_attempts)
     release(store, [by_url[u] for u in won[limit:]], run_id)  # beyond this run's limit: the next run's
     return [by_url[u] for u in won[:limit]], problems
@@ -82,8 +81,13 @@ def select_new(
 def release(store: Store, candidates: list[Candidate], run_id: str) -> None:
     """Give back the claims on links this run will not fetch (it stopped early, or reached its limit);
     their sources are read in full next time, so that a 304 does not hide them from the next run."""
-    store.seen.release([canonical_url(c.url) or c.url for c in candidates], run_id)
+    store.seen.release([key(c) for c in candidates], run_id)
     store.feeds.forget_validators({c.source for c in candidates})
+
+
+def key(c: Candidate) -> str:
+    """The store's key for a link: its canonical URL, computed once by ``select_new``."""
+    return c.canonical or canonical_url(c.url) or c.url
 
 
 def interleave(candidates: list[Candidate]) -> list[Candidate]:
@@ -120,7 +124,8 @@ def analyse(pages: list[Page], matchers: list[Matcher], languages: list[str]) ->
             a.error = "no article text found"
             continue
         lang, _ = detect_language(f"{x.title}\n{x.text}")
-        url = canonical_url(x.url or p.final_url) or canonical_url(p.final_url) or p.final_url
+        own = x.url or p.final_url  # the page's own canonical URL, or where the fetch ended
+        url = key(p.candidate) if own == p.candidate.url else canonical_url(own) or canonical_url(p.final_url) or own
         a.article = Article(
             url=url,
             fetched_url=p.final_url,
@@ -145,11 +150,9 @@ def analyse(pages: list[Page], matchers: list[Matcher], languages: list[str]) ->
 _WORKER: dict = {}
 
 
-def _start_worker(topics: list[tuple[str, float | None]], languages: list[str]) -> None:
-    """A worker process: load the topics once, keep them for every chunk it analyses."""
-    from .topic import load_topic
-
-    _WORKER["matchers"] = [Matcher(load_topic(path, threshold)) for path, threshold in topics]
+def _start_worker(topics: list[Topic], languages: list[str]) -> None:
+    """A worker process: the run's topics (loaded once, by the run, and sent here), kept for every chunk."""
+    _WORKER["matchers"] = [Matcher(t) for t in topics]
     _WORKER["languages"] = languages
 
 
@@ -172,14 +175,8 @@ class Analyser:
     process beat one worker plus a thread of the main process, whose event loop, store writes and
     analysis then share one interpreter lock."""
 
-    def __init__(
-        self,
-        loaded: list[Topic],
-        topics: list[tuple[str, float | None]],
-        languages: list[str],
-        processes: int | None = None,
-    ):
-        self.loaded, self.topics, self.languages = loaded, topics, languages
+    def __init__(self, loaded: list[Topic], languages: list[str], processes: int | None = None):
+        self.loaded, self.languages = loaded, languages
         self.processes = default_processes() if processes is None else processes
         self._pool: ProcessPoolExecutor | None = None
         self._matchers: list[Matcher] | None = None
@@ -197,7 +194,7 @@ class Analyser:
                 self.processes,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
-                initargs=(self.topics, self.languages),
+                initargs=(self.loaded, self.languages),
             )
         return self._pool
 
@@ -230,7 +227,7 @@ class Analyser:
     def __enter__(self) -> Analyser:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
@@ -238,7 +235,7 @@ def record(store: Store, analysed: list[Analysed], channels: list[alerts.Channel
     """Persist each analysed page; group relevant articles into stories and record alert intents."""
     n = Counts(fetched=sum(1 for a in analysed if a.page.html))
     for a in analysed:
-        cand_url = canonical_url(a.page.candidate.url) or a.page.candidate.url
+        cand_url = key(a.page.candidate)
         if a.error:
             gave_up = store.seen.mark(cand_url, error=a.error, max_attempts=max_attempts)
             why = f"gave up after {max_attempts} tries: {a.error}" if gave_up else f"{a.error} (tried again later)"

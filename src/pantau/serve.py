@@ -102,7 +102,7 @@ def configured_api_url() -> str | None:
 
 def serve(config_path: str, port: int, paused: bool, log_home: Path) -> int:
     """Serve deploy/prefect.yaml's deployments for the config at ``config_path`` until interrupted."""
-    from .deployments import load_deployments
+    from .prefect_yaml import load_deployments
 
     specs = load_deployments()
     os.environ["PANTAU_CONFIG"] = config_path  # the forms' choices, and the served runs' config

@@ -5,8 +5,8 @@ both MIT, anpandu/indonesian-news-scraper). The same measure `make eval` prints.
 from datetime import datetime
 
 from pantau.demo import SITE
-from pantau.evaluate import BOILERPLATE, evaluate_extraction
 from pantau.extract import WIB, clean_text, decode_html, extract_article, parse_html, prune_tree
+from pantau.extract.quality import BOILERPLATE, evaluate_extraction
 from support.paths import FIXTURES
 
 GOLD = FIXTURES / "extraction-gold.jsonl"

@@ -8,8 +8,8 @@ import yaml
 
 from pantau import run_options as ro
 from pantau.config import load_config, parse_config
-from pantau.deployments import load_deployments
 from pantau.errors import ConfigError
+from pantau.prefect_yaml import load_deployments
 from pantau.store import Store
 from support.paths import PROJECT, SEEDS
 

@@ -209,7 +209,7 @@ def test_analysis_survives_a_worker_that_dies(tmp_path):
     ]
 
     async def go():
-        with pipeline.Analyser([load_topic(topic)], [(str(topic), None)], ["id"], processes=2) as an:
+        with pipeline.Analyser([load_topic(topic)], ["id"], processes=2) as an:
             first = await an.analyse(pages)
             for pid in list(an._workers()._processes):  # kill every worker between batches
                 os.kill(pid, signal.SIGKILL)

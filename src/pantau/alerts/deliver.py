@@ -178,3 +178,13 @@ def _deliver_digest(
         err = DeliveryError(f"{type(e).__name__}: {e}")
     for r in rows:
         _record(store, r, ch, err, counts)
+
+
+def merge_deliveries(parts: list[dict]) -> dict:
+    """One run's delivery totals from ``deliver``'s answers for each channel."""
+    out: dict = {"sent": 0, "failed": 0, "uncertain": 0, "by_channel": {}}
+    for part in parts:
+        for k in ("sent", "failed", "uncertain"):
+            out[k] += part.get(k, 0)
+        out["by_channel"].update(part.get("by_channel", {}))
+    return out

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from .extract import decode_html, extract_article
+from . import decode_html, extract_article
 
 BOILERPLATE = re.compile(r"baca juga|advertisement|simak video|\[gambas:|lihat juga video", re.IGNORECASE)
 
