@@ -1,6 +1,9 @@
 """Where candidate links come from: one connector module per ``kind:`` of config.yaml (as Apprise
-has one plugin per URL scheme), registered here. The connectors import ``base`` and each other,
-never this registry.
+has one plugin per URL scheme), found here by its name — ``kind: gdelt`` is ``gdelt.py``'s
+``discover``. What a kind means to the rest of pantau (its public endpoint, whether a backfill's
+lookback applies) is ``pantau.config.SOURCE_KINDS``. A new kind is one module here, one line
+there, and its test; tests/connectors/test_registry.py checks that the two agree. The connectors
+import ``base`` and each other, never this registry.
 
 ======== ================== ===========================================================
 kind     module             reads
@@ -15,20 +18,27 @@ gdelt    ``gdelt.py``       the GDELT DOC 2.0 article list, Indonesian-language 
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from pantau.config import Source
 from pantau.models import FeedResult
 
 from ..net import Fetcher
-from . import gdelt, google_news, homepage, rss, sitemap
 from .base import Discover, SourceContext, limit
 
-CONNECTORS: dict[str, Discover] = {
-    "rss": rss.discover,
-    "sitemap": sitemap.discover,
-    "homepage": homepage.discover,
-    "google_news": google_news.discover,
-    "gdelt": gdelt.discover,
-}
+SHARED = {"base"}  # modules here that are not a kind's connector
+
+
+def _connectors() -> dict[str, Discover]:
+    found = {}
+    for m in pkgutil.iter_modules(__path__):
+        if m.name not in SHARED:
+            found[m.name] = importlib.import_module(f"{__name__}.{m.name}").discover
+    return found
+
+
+CONNECTORS: dict[str, Discover] = _connectors()
 
 __all__ = ["CONNECTORS", "SourceContext", "discover"]
 

@@ -10,6 +10,7 @@ import importlib.util
 import ipaddress
 import os
 import re
+from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from typing import Literal
@@ -25,10 +26,28 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-DEFAULT_ENDPOINTS = {
-    "google_news": "https://news.google.com/rss/search",
-    "gdelt": "https://api.gdeltproject.org/api/v2/doc/doc",
+@dataclass(frozen=True)
+class SourceKind:
+    """What config.yaml's ``kind:`` of a source means to the rest of pantau: a search's public endpoint
+    (None: the source names its own URL) and whether ``max_age_hours`` (backfill's lookback) applies.
+    Its connector is ``connectors/sources/<kind>.py``, found there by name (tests/connectors/test_registry.py
+    checks that every kind here has one and every connector a kind here)."""
+
+    summary: str
+    endpoint: str | None = None
+    lookback: bool = False
+
+
+SOURCE_KINDS: dict[str, SourceKind] = {
+    "rss": SourceKind("an RSS/Atom feed"),
+    "sitemap": SourceKind("a (news) sitemap or sitemap index, .gz allowed", lookback=True),
+    "homepage": SourceKind("an outlet's front page: its feeds, else its robots.txt sitemaps, else its article links"),
+    "google_news": SourceKind(
+        "Google News search RSS for Indonesia", endpoint="https://news.google.com/rss/search", lookback=True
+    ),
+    "gdelt": SourceKind("the GDELT DOC 2.0 API", endpoint="https://api.gdeltproject.org/api/v2/doc/doc", lookback=True),
 }
+LOOKBACK_KINDS = tuple(k for k, v in SOURCE_KINDS.items() if v.lookback)
 
 
 class Source(_Strict):
@@ -41,7 +60,7 @@ class Source(_Strict):
     """
 
     name: str
-    kind: Literal["rss", "sitemap", "google_news", "gdelt", "homepage"] = "rss"
+    kind: str = Field(default="rss", description="one of SOURCE_KINDS: rss, sitemap, homepage, google_news, gdelt")
     url: str = Field(
         default="",
         description="feed/sitemap/homepage URL; for google_news and gdelt the "
@@ -61,19 +80,27 @@ class Source(_Strict):
             raise ValueError("must start with http:// or https://")
         return v
 
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, v: str) -> str:
+        if v not in SOURCE_KINDS:
+            raise ValueError(f"{v!r} is not a source kind: {', '.join(SOURCE_KINDS)}")
+        return v
+
     @model_validator(mode="after")
     def _url_or_endpoint(self) -> Source:
         if not self.url:
-            if self.kind not in DEFAULT_ENDPOINTS:
+            endpoint = SOURCE_KINDS[self.kind].endpoint
+            if endpoint is None:
                 raise ValueError(f"url is required for a {self.kind} source")
-            self.url = DEFAULT_ENDPOINTS[self.kind]
+            self.url = endpoint
         return self
 
     @property
     def key(self) -> str:
         """What the store remembers this source's state under: its URL, or kind:name for searches
         (several searches share one API endpoint)."""
-        return f"{self.kind}:{self.name}" if self.kind in DEFAULT_ENDPOINTS else self.url
+        return f"{self.kind}:{self.name}" if SOURCE_KINDS[self.kind].endpoint else self.url
 
 
 class Topic(_Strict):

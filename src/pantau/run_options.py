@@ -30,13 +30,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, create_model
 
-from .config import Config, load_config
+from .config import LOOKBACK_KINDS, Config, load_config
 from .errors import ConfigError
 from .models import Channel
 from .store import Store
 
 ALL_TOPICS = "all"
-LOOKBACK_KINDS = ("sitemap", "google_news", "gdelt")  # the kinds that honour max_age_hours
 
 
 class _Options(BaseModel):
