@@ -34,7 +34,7 @@ from pantau.errors import FetchError, PantauError, Problem
 from pantau.flows import runners
 from pantau.flows.opening import open_run
 from pantau.models import Counts, FeedResult
-from pantau.report import stories_table, summarise, summary_markdown
+from pantau.report import feedback_lines, stories_table, summarise, summary_markdown
 from pantau.run_options import IngestOptions
 from pantau.store import Store
 from pantau.store.seen import claimer
@@ -230,6 +230,7 @@ async def _run(
 
     counts = deliver_alerts(store, run_options.delivered(channels, options), run_id, labels)
     summary = summarise(enabled, results, fresh, done, counts, {}, store.outbox.counts(), would_send=notes)
+    summary.feedback = feedback_lines(store, store.feedback.since_last_run(run_id))
     await acreate_markdown_artifact(
         key=f"{name}-summary", markdown=summary_markdown(summary, name), description=f"pantau {name} run summary"
     )

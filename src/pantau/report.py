@@ -16,16 +16,19 @@ flow run in a ``Failed`` state carrying the verdict as its message, so automatio
 
 The run's artifacts (stable keys, the flow's name first): ``<flow>-summary`` (``summary_markdown``),
 ``<flow>-stories`` (``stories_table``: the stories the run started or grew), a digest run's
-``digest`` (``digest_report``) and a backfill's ``backfill-progress``.
+``digest`` (``digest_report``) and a backfill's ``backfill-progress``. The summary also lists the
+verdicts readers gave through the alerts' feedback links since the last run (``feedback_lines``).
 """
 
 from __future__ import annotations
 
-from .alerts.render import outlet_name
+from sqlalchemy.exc import NoResultFound
+
+from .alerts.render import outlet_name, wib
 from .config import Source
 from .errors import Problem
 from .models import Candidate, ChannelOutcome, Counts, FeedResult, RunSummary, SourceOutcome
-from .store import Store
+from .store import FeedbackRow, Store
 
 EXIT_CODES = {"ok": 0, "no_source": 3, "undelivered": 4}
 
@@ -175,6 +178,8 @@ def summary_text(d: dict) -> str:
         out.append(f"channel {c['name']}: {_channel_result(ChannelOutcome(**c))}")
     for n in d.get("would_send") or []:
         out.append(f"dry run, would send to {n['channel']}: {n['title']}")
+    for f in d.get("feedback") or []:
+        out.append(f"feedback since last run: story {f['story_id']} is {f['verdict']} ({f['who']}): {f['title']}")
     other = [e for e in d.get("errors", []) if _beyond_table(Problem(**e))]
     if other:
         out.append(
@@ -215,6 +220,13 @@ def summary_markdown(s: RunSummary, flow: str = "ingest") -> str:
             lines += [f"| {n['channel']} | {_cell(n['title'])} |" for n in s.would_send]
         else:
             lines.append("nothing")
+    if s.feedback:
+        lines += ["", f"## Feedback since last run ({len(s.feedback)})", ""]
+        lines += ["| verdict | story | title | who | when |", "|---|---|---|---|---|"]
+        lines += [
+            f"| {f['verdict']} | {f['story_id']} | {_cell(f['title'])} | {_cell(f['who'])} | {f['at']} |"
+            for f in s.feedback
+        ]
     other = [e for e in s.errors if _beyond_table(e)]
     lines += ["", f"## Links and pages that failed ({len(other)})", ""]
     if other:
@@ -225,6 +237,18 @@ def summary_markdown(s: RunSummary, flow: str = "ingest") -> str:
     else:
         lines.append("none")
     return "\n".join(lines)
+
+
+def feedback_lines(store: Store, rows: list[FeedbackRow]) -> list[dict]:
+    """The verdicts readers gave since the last run, for its summary: verdict, story, title, who, when (WIB)."""
+    out = []
+    for r in rows:
+        try:
+            title = store.stories.get(r.story_id).title
+        except NoResultFound:
+            title = "(story no longer stored)"
+        out.append({"verdict": r.verdict, "story_id": r.story_id, "title": title, "who": r.who, "at": wib(r.at)})
+    return out
 
 
 def stories_table(store: Store, story_ids: list[int]) -> list[dict]:

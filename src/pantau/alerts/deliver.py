@@ -51,6 +51,7 @@ def _compose(
         topic_labels.get(story.topic, story.topic),
         new_ids=new_ids,
         template_dir=template_dir,
+        feedback=ch.feedback(story.id, ch.name) if ch.feedback else None,
     )
 
 
