@@ -32,7 +32,7 @@ from pantau.connectors.net.pages import fetch_pages
 from pantau.connectors.sources import SourceContext
 from pantau.errors import FetchError, PantauError, Problem
 from pantau.flows import runners
-from pantau.flows.opening import open_run
+from pantau.flows.opening import label_run, open_run, run_name
 from pantau.models import Counts, FeedResult
 from pantau.report import feedback_lines, stories_table, summarise, summary_markdown
 from pantau.run_options import IngestOptions
@@ -136,6 +136,7 @@ async def _discover_all(
 
 async def run_pipeline(config_path: str, options: IngestOptions, name: str, progress: Progress | None = None) -> State:
     """One run of the pipeline under ``options``: the state it ends in, its summary as the data."""
+    await label_run(options)
     try:
         cfg, channels, store = open_run(config_path, options)
     except PantauError as e:
@@ -246,7 +247,7 @@ async def _run(
     return Completed(message=summary.message, data=result)
 
 
-@flow(name="ingest")
+@flow(name="ingest", flow_run_name=run_name)
 async def ingest(options: IngestOptions = DEFAULTS, config_path: str = "") -> State:
     """One ingest run: read the sources, keep the stories of the topic, alert once per story.
 

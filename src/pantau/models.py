@@ -138,6 +138,7 @@ class ChannelOutcome:
     uncertain: int = 0  # sent, but no answer came: maybe delivered; never re-sent automatically
     skipped: str | None = None
     last_error: str | None = None
+    waiting: int = 0  # a digest channel: alerts waiting for its next digest
 
 
 @dataclass

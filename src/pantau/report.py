@@ -123,7 +123,9 @@ def summarise(
             for src, r in zip(sources, results, strict=True)
         ],
         channels=[
-            ChannelOutcome(name, v["sent"], v["failed"], v["uncertain"], last_error=v["last_error"])
+            ChannelOutcome(
+                name, v["sent"], v["failed"], v["uncertain"], last_error=v["last_error"], waiting=v.get("waiting", 0)
+            )
             for name, v in real.items()
         ]
         + [ChannelOutcome(name, skipped=why) for name, why in skipped.items()],
@@ -147,6 +149,8 @@ def _source_result(x) -> str:
 def _channel_result(c) -> str:
     if c.skipped:
         return f"skipped: {c.skipped}"
+    if c.waiting and not (c.sent or c.failed or c.uncertain):
+        return f"{c.waiting} waiting for the digest"
     text = f"{c.sent} sent"
     if c.uncertain:
         text += f", {c.uncertain} uncertain"
@@ -252,8 +256,8 @@ def feedback_lines(store: Store, rows: list[FeedbackRow]) -> list[dict]:
 
 
 def stories_table(store: Store, story_ids: list[int]) -> list[dict]:
-    """The stories a run started or grew, one row each (``<flow>-stories``): the story's title, its
-    outlets, the score of its best article, why that matched, and its link."""
+    """The stories a run started or grew, one row each (``<flow>-stories``): the link of its best
+    article, the story's title, its outlets, that article's score and why it matched."""
     rows = []
     for story_id in dict.fromkeys(story_ids):
         story = store.stories.get(story_id)
@@ -261,13 +265,13 @@ def stories_table(store: Store, story_ids: list[int]) -> list[dict]:
         if not arts:
             continue
         lead = max(arts, key=lambda a: a.score or 0)
-        rows.append(
+        rows.append(  # the link first: the UI's table cuts its last columns off
             {
+                "link": lead.url,
                 "title": story.title,
                 "outlets": ", ".join(sorted({outlet_name(a) for a in arts})),
                 "score": round(lead.score or 0.0, 3),
                 "why": lead.explanation.get("reason", ""),
-                "link": lead.url,
             }
         )
     return rows
