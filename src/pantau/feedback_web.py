@@ -92,10 +92,11 @@ def _page(status: int, kind: str, heading: str, **ctx) -> HTMLResponse:
 
 
 def _refused(e: PantauError, status: int | None = None) -> HTMLResponse:
+    code = int(status or getattr(e, "status", None) or 400)
     heading = {409: "Already recorded", 410: "This link has expired", 404: "Story not found"}.get(
-        status or getattr(e, "status", 400), "This link cannot be used"
+        code, "This link cannot be used"
     )
-    return _page(status or getattr(e, "status", 400), "error", heading, message=str(e))
+    return _page(code, "error", heading, message=str(e))
 
 
 def _origin(url: str) -> str | None:
