@@ -38,7 +38,7 @@ HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",  # the token never leaks to another site
+    "Referrer-Policy": "same-origin",  # the token never leaks to another site (no-referrer: Origin "null")
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
 }
@@ -66,7 +66,7 @@ h1{font-size:1.3rem;margin:0 0 1rem}
 .story b{display:block;font-size:1.05rem} .meta{color:#666;font-size:.9rem}
 label{display:block;margin:1rem 0 .3rem;font-size:.9rem;color:#444}
 input[type=text]{width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem;border:1px solid #aaa;border-radius:4px}
-button{margin-top:1rem;padding:.7rem 1.2rem;font-size:1rem;border:0;border-radius:4px;color:#fff;cursor:pointer}
+button{font:inherit;margin-top:1rem;padding:.7rem 1.2rem;border:0;border-radius:4px;color:#fff;cursor:pointer}
 .wrong button{background:#b3261e} .right button{background:#1e6b32} .note{color:#555;font-size:.9rem}
 .error h1{color:#b3261e} .done h1{color:#1e6b32} footer{margin-top:2rem;color:#888;font-size:.8rem}
 </style></head>
@@ -80,7 +80,8 @@ button{margin-top:1rem;padding:.7rem 1.2rem;font-size:1rem;border:0;border-radiu
 <label for="who">Your name or email (optional, kept with the verdict)</label>
 <input type="text" id="who" name="who" maxlength="200" autocomplete="email">
 <button type="submit">{{ form.button }}</button>
-</form>{% endif %}
+</form>
+<p class="note">Nothing is recorded until you press the button; to leave it, just close this page.</p>{% endif %}
 <footer>pantau · news alerts</footer>
 </body></html>
 """
