@@ -92,9 +92,9 @@ def _page(status: int, kind: str, heading: str, **ctx) -> HTMLResponse:
     return HTMLResponse(PAGE.render(kind=kind, heading=heading, **ctx), status_code=status, headers=HEADERS)
 
 
-def _refused(e: PantauError, status: int | None = None) -> HTMLResponse:
+def _refused(e: PantauError, status: int | None = None, heading: str | None = None) -> HTMLResponse:
     code = int(status or getattr(e, "status", None) or 400)
-    heading = {409: "Already recorded", 410: "This link has expired", 404: "Story not found"}.get(
+    heading = heading or {409: "Already recorded", 410: "This link has expired", 404: "Story not found"}.get(
         code, "This link cannot be used"
     )
     return _page(code, "error", heading, message=str(e))
@@ -174,7 +174,7 @@ def create_app(cfg: Config, store: Store, signer: Signer, now: Callable[[], date
         except TokenError as e:
             return _refused(e)
         except PantauError as e:  # an unknown story, an article that is an exemplar already
-            return _refused(e, 404 if story is None else 409)
+            return _refused(e, 404) if story is None else _refused(e, 409, "pantau knows this one already")
         log.info("feedback: story %s is %s (from %s)", row.story_id, row.verdict, who)
         polarity = "negative" if row.verdict == "wrong" else "positive"
         return _page(

@@ -25,6 +25,7 @@ from pantau.models import RunSummary
 from pantau.report import feedback_lines, summary_markdown, summary_text
 from pantau.store import Store
 from pantau.topic.exemplars import read_exemplars
+from pantau.topic.feedback import add_exemplar
 from support.paths import SEEDS
 from support.stories import add_story
 
@@ -298,3 +299,13 @@ def test_the_next_run_reports_the_feedback_once(site):
     assert "## Feedback since last run (1)" in md
     assert f"| wrong | {sid} | Retno bertemu Lavrov di Bali <script>x</script> | Dewi |" in md
     assert f"feedback since last run: story {sid} is wrong (Dewi)" in summary_text(summary.to_dict())
+
+
+def test_an_article_that_is_an_exemplar_already_is_said_so_and_the_link_stays_usable(site):
+    cfg, store, s, sid, client = site
+    (lead,) = store.articles.of_story(sid)
+    add_exemplar(cfg.topic_dir(cfg.topics[0]), "positive", lead.title, lead.text, lead.url)
+    tok = token_of(s.links(sid, "desk")["wrong_url"])
+    r = client.post(f"/feedback/{tok}", data={"token": tok})
+    assert r.status_code == 409 and "pantau knows this one already" in r.text and "already a positive" in r.text
+    assert store.feedback.rows() == []  # nothing recorded: the nonce was given back
