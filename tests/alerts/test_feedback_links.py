@@ -27,6 +27,7 @@ from pantau.store import Store
 from pantau.topic.exemplars import read_exemplars
 from pantau.topic.feedback import add_exemplar
 from support.paths import SEEDS
+from support.prefect_server import free_port
 from support.stories import add_story
 
 SECRET = "s3cret-for-tests-only-0123456789"
@@ -309,3 +310,31 @@ def test_an_article_that_is_an_exemplar_already_is_said_so_and_the_link_stays_us
     r = client.post(f"/feedback/{tok}", data={"token": tok})
     assert r.status_code == 409 and "pantau knows this one already" in r.text and "already a positive" in r.text
     assert store.feedback.rows() == []  # nothing recorded: the nonce was given back
+
+
+@pytest.mark.integration
+def test_the_pages_run_in_a_thread_beside_pantau_serve_and_stop(tmp_path):
+    """What ``pantau serve`` does with them: uvicorn in a thread on 127.0.0.1, stopped on exit; a port
+    in use is one line."""
+    import socket
+
+    import httpx
+
+    from pantau.errors import PantauError
+    from pantau.feedback_web import FeedbackServer
+
+    cfg = _config(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with pytest.raises(PantauError, match="cannot listen on http://127.0.0.1:"):
+            FeedbackServer(cfg, signer(), port=taken.getsockname()[1]).start()
+    pages = FeedbackServer(cfg, signer(), port=free_port()).start()
+    try:
+        assert httpx.get(f"{pages.url}/health").text == "ok"
+        assert httpx.get(f"{pages.url}/feedback/forged").status_code == 400
+    finally:
+        pages.stop()
+    assert not pages.thread.is_alive()
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(f"{pages.url}/health", timeout=2)

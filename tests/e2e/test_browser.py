@@ -2,7 +2,8 @@
 `ingest` deployment opened in headless Debian chromium (driven by playwright, never a downloaded
 browser), a custom run started through the form with two changed fields (sources: one outlet; max
 alerts: 1), and then: the alert reached the loopback webhook, only that outlet was read, the run is
-named by its time in WIB and tagged manual/custom, and the run's artifacts are shown in the UI. Screenshots of every step are kept in the test's tmp dir."""
+named by its time in WIB and tagged manual/custom, and the run's artifacts are shown in the UI.
+Screenshots of every step are kept in the test's tmp dir."""
 
 import os
 import re
