@@ -144,7 +144,7 @@ def test_pantau_serve_starts_a_local_server_when_no_api_is_set(tmp_path, replay_
         assert {d["name"] for d in deps} == {"ingest", "digest", "backfill"}, out
         assert f"starting `prefect server start --host 127.0.0.1 --port {port}`" in out
         line = next(line for line in out.splitlines() if line.startswith("pantau serve ·"))
-        assert f"Prefect UI: http://127.0.0.1:{port}" in line and "ingest (*/15 * * * * Asia/Jakarta, paused)" in line
+        assert f"Prefect UI: http://127.0.0.1:{port}" in line and "ingest (*/15 * * * * WIB (Asia/Jakarta), paused)" in line
         ingest = next(d for d in deps if d["name"] == "ingest")
         assert ingest["schedules"][0]["active"] is False and ingest["paused"] is False
         assert ingest["parameters"] == {"config_path": str(tmp_path / "config.yaml")}
