@@ -10,12 +10,13 @@ from prefect.artifacts import acreate_progress_artifact, aupdate_progress_artifa
 from prefect.states import State
 
 from pantau.flows.ingest import run_pipeline
+from pantau.flows.opening import run_name
 from pantau.run_options import BackfillOptions
 
 DEFAULTS = BackfillOptions()
 
 
-@flow(name="backfill")
+@flow(name="backfill", flow_run_name=run_name)
 async def backfill(options: BackfillOptions = DEFAULTS, config_path: str = "") -> State:
     """Read a time window of the sitemap and search sources once: stories, alerts and reports as ingest.
 

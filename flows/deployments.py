@@ -41,7 +41,7 @@ def typed(f: Flow, options: type) -> Flow:
     run.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
     run.__annotations__ = {**run.__annotations__, "options": options}
     run.__module__ = __name__  # the deployment's entrypoint is this module
-    return flow(name=f.name, description=f.description)(run)
+    return flow(name=f.name, description=f.description, flow_run_name=f.flow_run_name)(run)
 
 
 def typed_flows(cfg: Config) -> dict[str, Flow]:

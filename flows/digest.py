@@ -10,7 +10,7 @@ from prefect.states import Completed, Failed, State
 
 from pantau import alerts, run_options
 from pantau.errors import PantauError
-from pantau.flows.opening import open_run
+from pantau.flows.opening import label_run, open_run, run_name
 from pantau.report import digest_report
 from pantau.run_options import DigestOptions
 from pantau.store import Store
@@ -24,7 +24,7 @@ def deliver_digests(store: Store, channels: list, run_id: str, labels: dict, sen
     return alerts.deliver_digests(store, channels, run_id, labels, send_now=send_now)
 
 
-@flow(name="digest")
+@flow(name="digest", flow_run_name=run_name)
 async def digest(options: DigestOptions = DEFAULTS, config_path: str = "") -> State:
     """Send each digest channel the stories waiting for it, in one message.
 
@@ -32,6 +32,7 @@ async def digest(options: DigestOptions = DEFAULTS, config_path: str = "") -> St
         options: Which digest channels, whether to send before their digest_cron ticks, dry run.
         config_path: The config file (empty: $PANTAU_CONFIG, else ./config.yaml, else pantau's own).
     """
+    await label_run(options)
     try:
         cfg, channels, store = open_run(config_path, options)
     except PantauError as e:

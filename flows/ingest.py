@@ -33,9 +33,9 @@ from pantau.connectors.net.pages import fetch_pages
 from pantau.connectors.sources import SourceContext
 from pantau.errors import FetchError, PantauError, Problem
 from pantau.flows import runners
-from pantau.flows.opening import open_run
+from pantau.flows.opening import label_run, open_run, run_name
 from pantau.models import Candidate, Channel, Counts, FeedResult, Page, RunSummary
-from pantau.report import stories_table, summarise, summary_markdown
+from pantau.report import feedback_lines, stories_table, summarise, summary_markdown
 from pantau.run_options import IngestOptions
 from pantau.store import Store
 from pantau.store.seen import claimer
@@ -237,6 +237,7 @@ async def report(run: Run, name: str, summary: RunSummary, story_ids: list[int])
 
 async def run_pipeline(config_path: str, options: IngestOptions, name: str, progress: Progress | None = None) -> State:
     """One run of the pipeline under ``options``: the state it ends in, its summary as the data."""
+    await label_run(options)
     try:
         cfg, channels, store = open_run(config_path, options)
     except PantauError as e:
@@ -277,10 +278,11 @@ async def _run(
         done = await read_articles(fetcher, run, fresh, done, progress)
     delivered = send_alerts(run, options)
     summary = summarise(enabled, results, fresh, done, delivered, {}, store.outbox.counts(), would_send=notes)
+    summary.feedback = feedback_lines(store, store.feedback.since_last_run(run.run_id))
     return await report(run, name, summary, done.story_ids)
 
 
-@flow(name="ingest")
+@flow(name="ingest", flow_run_name=run_name)
 async def ingest(options: IngestOptions = DEFAULTS, config_path: str = "") -> State:
     """One ingest run: read the sources, keep the stories of the topic, alert once per story.
 

@@ -2,6 +2,16 @@
 (``channels.py``: secrets from the environment or Prefect Secret blocks)."""
 
 from .apprise_send import auto_format, mask, recognised, send
-from .channels import console, require_channels, resolve_channels, secret_url
+from .channels import console, feedback_signer, require_channels, resolve_channels, secret_url
 
-__all__ = ["auto_format", "mask", "recognised", "send", "console", "require_channels", "resolve_channels", "secret_url"]
+__all__ = [
+    "auto_format",
+    "mask",
+    "recognised",
+    "send",
+    "console",
+    "require_channels",
+    "resolve_channels",
+    "secret_url",
+    "feedback_signer",
+]

@@ -1,28 +1,65 @@
 """Channels from config.yaml: each one's Apprise URL from its environment variable or Prefect Secret
-block, resolved here and closed over by its sender; plus the built-in console channel."""
+block, resolved here and closed over by its sender; plus the built-in console channel. The feedback
+links' signing secret (config ``feedback:``) is resolved here the same way."""
 
 from __future__ import annotations
 
+import logging
 import os
+from datetime import timedelta
 from typing import cast
 
+from pantau.alerts.tokens import Signer
 from pantau.config import Channel as ChannelSettings
 from pantau.config import Config
+from pantau.config import Feedback as FeedbackSettings
 from pantau.errors import ConfigError
-from pantau.models import Channel, Sender
+from pantau.models import Channel, FeedbackLinks, Sender
 
 from .apprise_send import auto_format, recognised, send
+
+log = logging.getLogger("pantau.feedback")
+
+
+def secret_value(env: str | None, block_name: str | None) -> str | None:
+    """A secret from an environment variable, else from a Prefect Secret block."""
+    if env:
+        return os.environ.get(env) or None
+    from prefect.blocks.system import Secret
+
+    # _sync: inside the async flow, Secret.load would otherwise hand back a coroutine
+    block = cast(Secret, Secret.load(block_name or "", _sync=True))  # type: ignore[call-arg]
+    return block.get()
 
 
 def secret_url(settings: ChannelSettings) -> str | None:
     """The channel's Apprise URL from its environment variable or Prefect Secret block."""
-    if settings.url_env:
-        return os.environ.get(settings.url_env) or None
-    from prefect.blocks.system import Secret
+    return secret_value(settings.url_env, settings.url_secret)
 
-    # _sync: inside the async flow, Secret.load would otherwise hand back a coroutine
-    block = cast(Secret, Secret.load(settings.url_secret or "", _sync=True))  # type: ignore[call-arg]
-    return block.get()
+
+def feedback_signer(settings: FeedbackSettings) -> Signer | None:
+    """The signer of the feedback links, or None when there is no base URL; a ConfigError (one line,
+    never the secret) when the base URL is set but the secret is not available."""
+    if not settings.base_url:
+        return None
+    where = f"${settings.secret_env}" if settings.secret_env else f"Prefect Secret block {settings.secret_block!r}"
+    try:
+        secret = secret_value(settings.secret_env, settings.secret_block)
+    except Exception as e:  # noqa: BLE001 - Prefect raises several kinds for a missing block
+        raise ConfigError(f"feedback: cannot load {where} ({type(e).__name__})") from None
+    if not secret:
+        raise ConfigError(f"feedback: base_url is set but {where} is not (set it, or remove feedback.base_url)")
+    return Signer(secret, settings.base_url, timedelta(days=settings.ttl_days))
+
+
+def _feedback_links(cfg: Config) -> FeedbackLinks | None:
+    """Links for the alerts; None (alerts keep the command) when they cannot be signed."""
+    try:
+        signer = feedback_signer(cfg.feedback)
+    except ConfigError as e:
+        log.warning("%s; alerts show the `pantau feedback` command instead of links", e)
+        return None
+    return None if signer is None else signer.links
 
 
 def _sender(url: str, timeout_s: float) -> Sender:
@@ -60,6 +97,7 @@ def resolve_channels(cfg: Config) -> tuple[list[Channel], dict[str, str]]:
     the channels skipped, by name, with the reason (never their URLs)."""
     channels = [console()]
     skipped: dict[str, str] = {}
+    links = _feedback_links(cfg)
     for settings in cfg.channels:
         if not settings.enabled:
             continue
@@ -80,6 +118,13 @@ def resolve_channels(cfg: Config) -> tuple[list[Channel], dict[str, str]]:
         if settings.templates:
             tmpl = settings.templates if os.path.isabs(settings.templates) else str(cfg.base_dir / settings.templates)
         channels.append(
-            Channel(settings, fmt, _sender(url, settings.timeout_s), timezone=cfg.timezone, template_dir=tmpl)
+            Channel(
+                settings,
+                fmt,
+                _sender(url, settings.timeout_s),
+                timezone=cfg.timezone,
+                template_dir=tmpl,
+                feedback=links,
+            )
         )
     return channels, skipped

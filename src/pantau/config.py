@@ -230,6 +230,45 @@ class Pipeline(_Strict):
         return self
 
 
+class Feedback(_Strict):
+    """One-click feedback: "wrong" / "right" links in every alert, answered by ``pantau serve`` (or
+    ``pantau feedback-server``) at ``base_url``. Without a base URL or a secret, alerts keep the
+    ``pantau feedback ID --wrong`` command. The secret signs the links (HMAC-SHA256): it comes from an
+    environment variable or a Prefect Secret block, never from this file."""
+
+    base_url: str | None = Field(
+        default=None, description="public address of the feedback pages, e.g. https://pantau.example.org"
+    )
+    secret_env: str | None = Field(
+        default="PANTAU_FEEDBACK_SECRET", description="environment variable holding the secret"
+    )
+    secret_block: str | None = Field(
+        default=None, description="Prefect Secret block holding the secret (instead of secret_env)"
+    )
+    ttl_days: float = Field(default=14.0, gt=0, le=365, description="a link works this many days after the alert")
+    host: str = Field(default="127.0.0.1", description="address the feedback pages listen on")
+    port: int = Field(default=8765, ge=1, le=65535, description="port the feedback pages listen on")
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", v):
+            raise ValueError("give the public address as http(s)://host[/path], without ? or #")
+        return v.rstrip("/")
+
+    @model_validator(mode="after")
+    def _one_secret_source(self) -> Feedback:
+        if self.secret_block and "secret_env" in self.model_fields_set and self.secret_env:
+            raise ValueError("give one of secret_env or secret_block")
+        if self.secret_block:
+            self.secret_env = None
+        if not self.secret_env and not self.secret_block:
+            raise ValueError("give secret_env or secret_block (the secret is never written here)")
+        return self
+
+
 class Config(_Strict):
     storage_url: str = "sqlite:///data/pantau.db"
     timezone: str = Field(default="Asia/Jakarta", description="alert times and digest_cron are in this zone")
@@ -238,6 +277,7 @@ class Config(_Strict):
     sources: list[Source]
     topics: list[Topic]
     channels: list[Channel] = []
+    feedback: Feedback = Feedback()
     base_dir: Path = Field(default=Path("."), exclude=True)  # the config file's folder
     data_dir: Path = Field(default=Path("."), exclude=True)  # where relative storage paths point
     origin: str = Field(default="config.yaml", exclude=True)  # the file it came from

@@ -14,6 +14,8 @@ from .errors import Problem
 # format it takes, and a sender that closes over the secret Apprise URL (nothing else ever sees it).
 # (title, body, format, idempotency key); raises DeliveryError when not delivered
 Sender = Callable[[str, str, str, "str | None"], None]
+# (story id, channel name) -> an alert's one-click feedback: {wrong_url, right_url, command} (alerts/tokens.py)
+FeedbackLinks = Callable[[int, str], dict]
 
 
 @dataclass
@@ -25,6 +27,7 @@ class Channel:
     send: Sender
     timezone: str = "Asia/Jakarta"
     template_dir: str | None = None
+    feedback: FeedbackLinks | None = None  # None: alerts show the `pantau feedback` command
 
     @property
     def name(self) -> str:
@@ -136,6 +139,7 @@ class ChannelOutcome:
     uncertain: int = 0  # sent, but no answer came: maybe delivered; never re-sent automatically
     skipped: str | None = None
     last_error: str | None = None
+    waiting: int = 0  # a digest channel: alerts waiting for its next digest
 
 
 @dataclass
@@ -182,6 +186,7 @@ class RunSummary:
     message: str = ""
     dry_run: bool = False  # nothing was sent or kept; ``would_send`` lists what would have been
     would_send: list[dict] = field(default_factory=list)  # {channel, title}
+    feedback: list[dict] = field(default_factory=list)  # verdicts given since the last run (report.py)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -12,6 +12,7 @@ import yaml
 
 from .errors import ConfigError
 from .paths import shipped
+from .run_names import zone_name
 
 FLOWS = ("ingest", "digest", "backfill")
 
@@ -30,7 +31,7 @@ class Deployment:
 
     @property
     def schedule(self) -> str:
-        return f"{self.cron} {self.timezone or 'UTC'}" if self.cron else "on demand"
+        return f"{self.cron} {zone_name(self.timezone)}" if self.cron else "on demand"
 
 
 def prefect_yaml() -> Path:

@@ -16,16 +16,19 @@ flow run in a ``Failed`` state carrying the verdict as its message, so automatio
 
 The run's artifacts (stable keys, the flow's name first): ``<flow>-summary`` (``summary_markdown``),
 ``<flow>-stories`` (``stories_table``: the stories the run started or grew), a digest run's
-``digest`` (``digest_report``) and a backfill's ``backfill-progress``.
+``digest`` (``digest_report``) and a backfill's ``backfill-progress``. The summary also lists the
+verdicts readers gave through the alerts' feedback links since the last run (``feedback_lines``).
 """
 
 from __future__ import annotations
 
-from .alerts.render import outlet_name
+from sqlalchemy.exc import NoResultFound
+
+from .alerts.render import outlet_name, wib
 from .config import Source
 from .errors import Problem
 from .models import Candidate, ChannelOutcome, Counts, FeedResult, RunSummary, SourceOutcome
-from .store import Store
+from .store import FeedbackRow, Store
 
 EXIT_CODES = {"ok": 0, "no_source": 3, "undelivered": 4}
 
@@ -120,7 +123,9 @@ def summarise(
             for src, r in zip(sources, results, strict=True)
         ],
         channels=[
-            ChannelOutcome(name, v["sent"], v["failed"], v["uncertain"], last_error=v["last_error"])
+            ChannelOutcome(
+                name, v["sent"], v["failed"], v["uncertain"], last_error=v["last_error"], waiting=v.get("waiting", 0)
+            )
             for name, v in real.items()
         ]
         + [ChannelOutcome(name, skipped=why) for name, why in skipped.items()],
@@ -144,6 +149,8 @@ def _source_result(x) -> str:
 def _channel_result(c) -> str:
     if c.skipped:
         return f"skipped: {c.skipped}"
+    if c.waiting and not (c.sent or c.failed or c.uncertain):
+        return f"{c.waiting} waiting for the digest"
     text = f"{c.sent} sent"
     if c.uncertain:
         text += f", {c.uncertain} uncertain"
@@ -175,6 +182,8 @@ def summary_text(d: dict) -> str:
         out.append(f"channel {c['name']}: {_channel_result(ChannelOutcome(**c))}")
     for n in d.get("would_send") or []:
         out.append(f"dry run, would send to {n['channel']}: {n['title']}")
+    for f in d.get("feedback") or []:
+        out.append(f"feedback since last run: story {f['story_id']} is {f['verdict']} ({f['who']}): {f['title']}")
     other = [e for e in d.get("errors", []) if _beyond_table(Problem(**e))]
     if other:
         out.append(
@@ -215,6 +224,13 @@ def summary_markdown(s: RunSummary, flow: str = "ingest") -> str:
             lines += [f"| {n['channel']} | {_cell(n['title'])} |" for n in s.would_send]
         else:
             lines.append("nothing")
+    if s.feedback:
+        lines += ["", f"## Feedback since last run ({len(s.feedback)})", ""]
+        lines += ["| verdict | story | title | who | when |", "|---|---|---|---|---|"]
+        lines += [
+            f"| {f['verdict']} | {f['story_id']} | {_cell(f['title'])} | {_cell(f['who'])} | {f['at']} |"
+            for f in s.feedback
+        ]
     other = [e for e in s.errors if _beyond_table(e)]
     lines += ["", f"## Links and pages that failed ({len(other)})", ""]
     if other:
@@ -227,9 +243,21 @@ def summary_markdown(s: RunSummary, flow: str = "ingest") -> str:
     return "\n".join(lines)
 
 
+def feedback_lines(store: Store, rows: list[FeedbackRow]) -> list[dict]:
+    """The verdicts readers gave since the last run, for its summary: verdict, story, title, who, when (WIB)."""
+    out = []
+    for r in rows:
+        try:
+            title = store.stories.get(r.story_id).title
+        except NoResultFound:
+            title = "(story no longer stored)"
+        out.append({"verdict": r.verdict, "story_id": r.story_id, "title": title, "who": r.who, "at": wib(r.at)})
+    return out
+
+
 def stories_table(store: Store, story_ids: list[int]) -> list[dict]:
-    """The stories a run started or grew, one row each (``<flow>-stories``): the story's title, its
-    outlets, the score of its best article, why that matched, and its link."""
+    """The stories a run started or grew, one row each (``<flow>-stories``): the link of its best
+    article, the story's title, its outlets, that article's score and why it matched."""
     rows = []
     for story_id in dict.fromkeys(story_ids):
         story = store.stories.get(story_id)
@@ -237,13 +265,13 @@ def stories_table(store: Store, story_ids: list[int]) -> list[dict]:
         if not arts:
             continue
         lead = max(arts, key=lambda a: a.score or 0)
-        rows.append(
+        rows.append(  # the link first: the UI's table cuts its last columns off
             {
+                "link": lead.url,
                 "title": story.title,
                 "outlets": ", ".join(sorted({outlet_name(a) for a in arts})),
                 "score": round(lead.score or 0.0, 3),
                 "why": lead.explanation.get("reason", ""),
-                "link": lead.url,
             }
         )
     return rows

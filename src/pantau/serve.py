@@ -102,9 +102,12 @@ def configured_api_url() -> str | None:
 
 def serve(config_path: str, port: int, paused: bool, log_home: Path) -> int:
     """Serve deploy/prefect.yaml's deployments for the config at ``config_path`` until interrupted."""
+    from .config import load_config
+    from .feedback_web import pages_for
     from .prefect_yaml import load_deployments
 
     specs = load_deployments()
+    pages = None  # the feedback links' pages, when feedback.base_url is set (after the API: a Secret block)
     os.environ["PANTAU_CONFIG"] = config_path  # the forms' choices, and the served runs' config
     server = None
     api = configured_api_url()
@@ -127,6 +130,9 @@ def serve(config_path: str, port: int, paused: bool, log_home: Path) -> int:
             "or unset PREFECT_API_URL to let pantau serve start one on 127.0.0.1"
         )
     try:
+        pages = pages_for(load_config(config_path))
+        if pages is not None:
+            print(f"pantau serve: feedback pages on {pages.start().url}/feedback/…", flush=True)
         from prefect import serve as prefect_serve
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -141,6 +147,8 @@ def serve(config_path: str, port: int, paused: bool, log_home: Path) -> int:
             print(f"pantau serve · {what} · Prefect UI: {ui} · Ctrl-C stops", flush=True)
             prefect_serve(*deps, pause_on_shutdown=False, print_starting_message=False)
     finally:
+        if pages is not None:
+            pages.stop()
         if server is not None:
             server.stop()
     return 0

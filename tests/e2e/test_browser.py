@@ -1,10 +1,12 @@
 """A person at the Prefect UI, in a real browser: `pantau serve` against the loopback replay site, the
 `ingest` deployment opened in headless Debian chromium (driven by playwright, never a downloaded
 browser), a custom run started through the form with two changed fields (sources: one outlet; max
-alerts: 1), and then: the alert reached the loopback webhook, only that outlet was read, and the run's
-artifacts are shown in the UI. Screenshots of every step are kept in the test's tmp dir."""
+alerts: 1), and then: the alert reached the loopback webhook, only that outlet was read, the run is
+named by its time in WIB and tagged manual/custom, and the run's artifacts are shown in the UI.
+Screenshots of every step are kept in the test's tmp dir."""
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -109,9 +111,13 @@ def test_a_custom_run_from_the_prefect_ui_delivers_an_alert(chromium, replay_sit
         assert feeds == {"/feeds/liputan6.xml"}
         assert len(webhook.received) == 1 and SEED in webhook.received[0]["title"]
         assert run["state"]["message"] == "1 alert sent, 1 new story"
+        # the run reads well: named by its time in WIB, tagged as started by hand with a changed form
+        assert re.fullmatch(r"ingest \d\d [A-Z][a-z]{2} \d\d:\d\d WIB", run["name"]), run["name"]
+        assert {"manual", "custom"} <= set(run["tags"]) and "scheduled" not in run["tags"]
 
         page.goto(f"{server.ui_url}/runs/flow-run/{run['id']}")
         page.get_by_text("Completed").first.wait_for()
+        page.get_by_text(run["name"]).first.wait_for()  # the UI shows that name
         page.screenshot(path=shots / "4-run.png", full_page=True)
         page.get_by_text("Artifacts", exact=True).first.click()
         for key in ("ingest-summary", "ingest-stories"):

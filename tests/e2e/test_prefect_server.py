@@ -101,6 +101,9 @@ def test_a_served_schedule_produces_completed_runs(server, replay_site, tmp_path
             f"{len(runs)} runs, none completed twice; serve log:\n" + (tmp_path / "serve.log").read_text()[-3000:]
         )
         assert all(r["auto_scheduled"] for r in done)  # created by the server's scheduler
+        for r in done:  # and they read so in the UI: a WIB time for a name, tagged scheduled
+            assert r["name"].startswith("ingest ") and r["name"].endswith(" WIB"), r["name"]
+            assert "scheduled" in r["tags"] and "manual" not in r["tags"] and "custom" not in r["tags"]
     finally:
         serve.terminate()
         serve.wait(timeout=30)
@@ -144,7 +147,8 @@ def test_pantau_serve_starts_a_local_server_when_no_api_is_set(tmp_path, replay_
         assert {d["name"] for d in deps} == {"ingest", "digest", "backfill"}, out
         assert f"starting `prefect server start --host 127.0.0.1 --port {port}`" in out
         line = next(line for line in out.splitlines() if line.startswith("pantau serve ·"))
-        assert f"Prefect UI: http://127.0.0.1:{port}" in line and "ingest (*/15 * * * * Asia/Jakarta, paused)" in line
+        assert f"Prefect UI: http://127.0.0.1:{port}" in line
+        assert "ingest (*/15 * * * * WIB (Asia/Jakarta), paused)" in line
         ingest = next(d for d in deps if d["name"] == "ingest")
         assert ingest["schedules"][0]["active"] is False and ingest["paused"] is False
         assert ingest["parameters"] == {"config_path": str(tmp_path / "config.yaml")}

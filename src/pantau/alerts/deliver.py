@@ -51,6 +51,7 @@ def _compose(
         topic_labels.get(story.topic, story.topic),
         new_ids=new_ids,
         template_dir=template_dir,
+        feedback=ch.feedback(story.id, ch.name) if ch.feedback else None,
     )
 
 
@@ -101,6 +102,7 @@ def deliver(
         mine = counts["by_channel"].setdefault(ch.name, {"sent": 0, "failed": 0, "uncertain": 0, "last_error": None})
         if ch.settings.mode == "digest":
             _deliver_digest(store, ch, run_id, topic_labels, now or utcnow(), mine)
+            mine["waiting"] = len(store.outbox.due(ch.name, now=now))  # "2 waiting for the digest"
             continue
         for row in store.outbox.due(ch.name, now=now):
             if mine["sent"] >= ch.settings.max_per_run:

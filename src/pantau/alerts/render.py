@@ -70,8 +70,10 @@ def render(
     topic_label: str,
     new_ids: set[int] | None = None,
     template_dir: str | None = None,
+    feedback: dict | None = None,
 ) -> tuple[str, str]:
-    """(title, body) of an alert for one story in one format."""
+    """(title, body) of an alert for one story in one format. ``feedback``: the alert's one-click
+    links (``wrong_url``, ``right_url``, ``command``: alerts/tokens.py), else the command is shown."""
     lead = max(articles, key=lambda a: a.score or 0)
     new_ids = new_ids or set()
     published = min((a.published for a in articles if a.published), default=None)
@@ -86,6 +88,7 @@ def render(
         new_outlets=sorted({outlet_name(a) for a in articles if a.id in new_ids}),
         excerpt=excerpt_of(lead.text),
         story_id=story.id,  # "Wrong alert? pantau feedback <id> --wrong" (ids start at 1)
+        feedback=feedback,
     )
     body = _env(fmt, template_dir).get_template(f"{fmt}.j2").render(**ctx).strip()
     prefix = "[pantau] " + ("update: " if kind == "update" else "")

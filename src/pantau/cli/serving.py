@@ -18,6 +18,22 @@ def cmd_serve(args) -> int:
     return serve(str(found.resolve()), args.port, args.paused, data_home())
 
 
+def cmd_feedback_server(args) -> int:
+    """Only the feedback pages (``pantau serve`` runs them too when feedback.base_url is set)."""
+    from ..feedback_web import pages_for
+
+    cfg = preflight(args.config)
+    pages = pages_for(cfg, args.host, args.port)
+    if pages is None:
+        raise PantauError(f"{cfg.origin}: feedback.base_url is not set: alerts carry no feedback links to answer")
+    print(
+        f"pantau feedback pages on {pages.url}/feedback/… (public: {cfg.feedback.base_url}) · Ctrl-C stops", flush=True
+    )
+    pages.run()
+    pages.store.close()
+    return 0
+
+
 def read_secret(name: str) -> str:
     """The value to store: from a hidden prompt on a terminal, else from stdin (one line, or all of it)."""
     import getpass
@@ -64,6 +80,11 @@ def register(sub: Any) -> None:
     )
     sp.add_argument("--paused", action="store_true", help="schedules off: runs start only by hand (UI, API)")
     sp.set_defaults(fn=cmd_serve)
+    sp = sub.add_parser("feedback-server", help="serve only the pages of the alerts' wrong/right links")
+    add_common(sp, json_flag=False)
+    sp.add_argument("--host", help="listen on this address (default: feedback.host, 127.0.0.1)")
+    sp.add_argument("--port", type=int, help="listen on this port (default: feedback.port, 8765)")
+    sp.set_defaults(fn=cmd_feedback_server)
     sp = sub.add_parser("secret", help="store a Prefect Secret block (a channel's url_secret)")
     ssub = sp.add_subparsers(dest="action", required=True)
     sp = ssub.add_parser("set", help="store NAME; the value comes from a hidden prompt, or stdin when piped")

@@ -67,25 +67,11 @@ def cmd_exemplar_add(args) -> int:
 
 
 def cmd_feedback(args) -> int:
-    from dataclasses import asdict
-
-    from sqlalchemy.exc import NoResultFound
-
+    from ..alerts.verdicts import apply
     from ..store import Store
-    from ..topic.feedback import feedback
 
     cfg = preflight(args.config)
-    store = Store(cfg.resolved_storage_url())
-
-    def read_story(story_id: int) -> dict | None:
-        try:
-            story = store.stories.get(story_id)
-        except NoResultFound:
-            return None
-        return {**asdict(story), "articles": [asdict(a) for a in store.articles.of_story(story_id)]}
-
-    folders = {t.name: cfg.topic_dir(t) for t in cfg.topics}
-    path, lead = feedback(args.story_id, args.right, read_story, folders)
+    path, lead = apply(cfg, Store(cfg.resolved_storage_url()), args.story_id, args.right)
     kind = "positive" if args.right else "negative"
     print(f"story {args.story_id} ({lead['title']}): saved as a {kind} exemplar: {path}")
     print("the next run uses it; `pantau evaluate FILE` shows the effect")

@@ -7,7 +7,8 @@ rows (``rows.py``):
 * ``store.seen``     — article URLs fetched or tried (``seen.py``);
 * ``store.articles`` / ``store.stories`` — what was read and how it groups (``articles.py``);
 * ``store.outbox``   — the alert ledger (``outbox.py``);
-* ``store.hosts``    — per-host politeness shared by overlapping runs (``hosts.py``).
+* ``store.hosts``    — per-host politeness shared by overlapping runs (``hosts.py``);
+* ``store.feedback`` — one-click feedback: used link nonces and who said what (``feedback.py``).
 
 Every write that matters for "never lose, never repeat an alert" is one atomic statement (unique
 keys, compare-and-set UPDATEs), so overlapping runs — on one SQLite file or one PostgreSQL — are safe.
@@ -26,14 +27,15 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from .articles import Articles, Stories
+from .feedback import FeedbackLog
 from .feeds import Feeds
 from .hosts import HostSlots
 from .outbox import Outbox
-from .rows import ArticleRow, FeedState, OutboxRow, StoryRow
+from .rows import ArticleRow, FeedbackRow, FeedState, OutboxRow, StoryRow
 from .schema import make_engine
 from .seen import SeenUrls
 
-__all__ = ["Store", "ArticleRow", "FeedState", "OutboxRow", "StoryRow"]
+__all__ = ["Store", "ArticleRow", "FeedbackRow", "FeedState", "OutboxRow", "StoryRow"]
 
 
 class Store:
@@ -45,6 +47,7 @@ class Store:
         self.stories = Stories(self.engine)
         self.outbox = Outbox(self.engine)
         self.hosts = HostSlots(self.engine)
+        self.feedback = FeedbackLog(self.engine)
         self.scratch: Path | None = None  # a scratch_copy's file
 
     @classmethod

@@ -106,3 +106,20 @@ class OutboxRow:
     @classmethod
     def of(cls, m) -> OutboxRow:
         return _convert(cls, m)
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    nonce: str
+    story_id: int
+    channel: str | None
+    verdict: str
+    who: str
+    client: str | None
+    at: datetime
+    exemplar: str | None
+    reported_by: str | None
+
+    @classmethod
+    def of(cls, m) -> FeedbackRow:
+        return _convert(cls, m)

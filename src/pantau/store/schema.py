@@ -158,6 +158,20 @@ outbox = Table(
     Column("token", String(40)),  # random: travels as the Idempotency-Key
 )
 
+feedback = Table(  # one-click feedback: a nonce is used once (its row is the audit of who, when, what)
+    "feedback",
+    metadata,
+    Column("nonce", String(40), primary_key=True),  # the alert's, shared by its wrong and right links
+    Column("story_id", Integer, nullable=False, index=True),
+    Column("channel", String(200)),
+    Column("verdict", String(10), nullable=False),  # wrong | right
+    Column("who", String(300), nullable=False),  # the form's name/email, else the client's address
+    Column("client", String(100)),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("exemplar", Text),  # the exemplar file written
+    Column("reported_by", String(100)),  # the run whose artifact showed it
+)
+
 
 def make_engine(url: str) -> Engine:
     try:
