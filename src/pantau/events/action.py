@@ -1,0 +1,36 @@
+"""What happened — met, called, agreed, signed, voted, proposed, attended, visited — from the first
+lead sentence (then the title) whose own words say it, outside quotations and not negated or planned
+("belum tentu hadir", "akan bertemu")."""
+
+from __future__ import annotations
+
+import re
+
+from .gazetteer import gazetteer
+from .sentences import Sentence
+
+_WORDS = re.compile(r"[\w-]+")
+
+
+def _negated(before: str, negations: set[str]) -> bool:
+    words = [w.lower() for w in _WORDS.findall(before)[-3:]]
+    return any(w in negations for w in words) or " ".join(words[-2:]) in negations
+
+
+def action_in(s: Sentence) -> str | None:
+    """The action a sentence states (its first-listed kind when it states several), or None."""
+    gz = gazetteer()
+    for action, patterns in gz.actions:
+        for p in patterns:
+            for m in p.finditer(s.plain):
+                if not _negated(s.plain[: m.start()], gz.negations):
+                    return action.name
+    return None
+
+
+def find(sentences: list[Sentence]) -> tuple[str, Sentence] | None:
+    """(action, its sentence): the lead first, the title last (a headline's verb is often figurative)."""
+    for s in sorted(sentences, key=lambda s: (s.region == "title", s.index)):
+        if (name := action_in(s)) is not None:
+            return name, s
+    return None
