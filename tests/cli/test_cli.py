@@ -31,6 +31,9 @@ def test_explain_a_plain_text_file(capsys, tmp_path):
     assert "nearest negative exemplar: " in out and "score = concepts " in out
     m = json.loads(out.strip().splitlines()[-1])
     assert m["relevant"] and "Rusia" in m["concepts"]["actor"]
+    # the event card, each field with its sentence (pantau.events)
+    assert "  event: " in out and "  who: Menlu AS Antony Blinken  ← “" in out
+    assert "Menlu Rusia Sergey Lavrov" in m["event"]["who"] and m["event"]["where"] == "New Delhi, India"
 
 
 def test_extract_a_recorded_page(capsys):
