@@ -37,7 +37,10 @@ def sample_alert(fmt: str, template_dir: str | None = None) -> tuple[str, str]:
             score=score,
             relevant=True,
             story_id=0,
-            explanation={"reason": "Rusia · G20 · Ukraina · pertemuan · diplomat; like 000_d65872ee167d278c"},
+            explanation={
+                "reason": "Rusia · G20 · Ukraina · pertemuan · diplomat; reads like “Blinken Bertemu Lavrov di Sela "
+                "Pertemuan G20 New Delhi, Desak Rusia Akhiri Perang di Ukraina” (Liputan6, 3 Mar 2023)"
+            },
         )
 
     arts = [
