@@ -11,7 +11,7 @@ from pantau.config import Config
 from pantau.errors import ConfigError
 from pantau.models import Channel, Sender
 
-from .apprise_send import auto_format, recognised, send
+from .apprise_send import auto_format, body_limit, recognised, send
 
 
 def secret_url(settings: ChannelSettings) -> str | None:
@@ -80,6 +80,13 @@ def resolve_channels(cfg: Config) -> tuple[list[Channel], dict[str, str]]:
         if settings.templates:
             tmpl = settings.templates if os.path.isabs(settings.templates) else str(cfg.base_dir / settings.templates)
         channels.append(
-            Channel(settings, fmt, _sender(url, settings.timeout_s), timezone=cfg.timezone, template_dir=tmpl)
+            Channel(
+                settings,
+                fmt,
+                _sender(url, settings.timeout_s),
+                timezone=cfg.timezone,
+                template_dir=tmpl,
+                max_chars=body_limit(url),
+            )
         )
     return channels, skipped

@@ -216,4 +216,6 @@ def dry_run_senders(channels: list[Channel]) -> tuple[list[Channel], list[dict[s
 
         return send
 
-    return [Channel(c.settings, c.format, noting(c.name), c.timezone, c.template_dir) for c in channels], notes
+    return [
+        Channel(c.settings, c.format, noting(c.name), c.timezone, c.template_dir, c.max_chars) for c in channels
+    ], notes

@@ -87,7 +87,7 @@ def test_digest_batches_stories_on_its_cron(tmp_path, webhook):
     assert deliver(s, [ch], "r2", {}, now=next7 + timedelta(minutes=1))["sent"] == 2
     assert len(webhook.received) == 1
     msg = webhook.received[0]
-    assert msg["title"] == "[pantau] digest: 2 stories"
+    assert msg["title"] == "[pantau] digest: 2 stories from 1 outlet"
     assert "Putin menerima kunjungan Prabowo" in msg["message"] and "Zelensky bertemu Menlu RI" in msg["message"]
 
 
