@@ -83,6 +83,10 @@ def event_of(article: ArticleRow) -> dict | None:
     return out
 
 
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 def render(
     story: StoryRow,
     articles: list[ArticleRow],
@@ -103,7 +107,16 @@ def render(
         score=lead.score or 0.0,
         reason=lead.explanation.get("reason", ""),
         published=wib(published),
-        articles=[dict(outlet=outlet_name(a), url=a.url, title=a.title, is_new=a.id in new_ids) for a in articles],
+        # an article titled as the story links by its outlet's name: the title is said once
+        articles=[
+            dict(
+                outlet=outlet_name(a),
+                url=a.url,
+                title="" if _same(a.title, story.title) else a.title,
+                is_new=a.id in new_ids,
+            )
+            for a in articles
+        ],
         new_outlets=sorted({outlet_name(a) for a in articles if a.id in new_ids}),
         excerpt=excerpt_of(lead.text),
         event=event_of(lead),
