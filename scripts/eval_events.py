@@ -1,7 +1,9 @@
 """Event cards (pantau.events) against hand labels: per-field precision and recall.
 
 Labels: scripts/eval_sets/event-cards.jsonl (URL, article date, the five fields as a reader would fill
-them in from the title and lead; null where the article does not say). The page texts are not part of
+them in from the title and lead; null where the article does not say), in two splits: ``dev`` — the
+articles the rules were written and refined on — and ``held-out`` — labeled after the rules were
+frozen, never looked at through the rules before measuring. The page texts are not part of
 the project (outlets' copyright): data/eval/event-pages.jsonl, one {"url", "date", "title", "text"}
 a line, kept locally (git-ignored). Without it this prints one line and exits 0.
 
@@ -57,23 +59,27 @@ def main(argv: list[str]) -> int:
         return 0
     pages = {p["url"]: p for p in map(json.loads, pages_path.read_text(encoding="utf-8").splitlines()) if p}
     labels = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    pairs, missing = [], 0
+    pairs: dict[str, list] = {"dev": [], "held-out": []}
+    missing = 0
     for gold in labels:
         page = pages.get(gold["url"])
         if page is None:
             missing += 1
             continue
         got = extract(page["title"], page["text"], page.get("date") or gold.get("date")).values()
-        pairs.append((got, gold))
+        pairs.setdefault(gold.get("split", "dev"), []).append((got, gold))
         if show_errors:
             for name in FIELDS:
                 g, p = gold[name], got[name]
                 if (set(g) != set(p)) if name == "who" else (g != p):
                     print(f"  [{name}] got {p!r}, label {g!r}  {gold['url'][:90]}")
-    print(f"event cards: {len(pairs)} labeled articles" + (f" ({missing} without a local text)" if missing else ""))
-    print(f"  {'field':<7} {'precision':>9} {'recall':>7}   tp  fp  fn")
-    for name, r in score(pairs).items():
-        print(f"  {name:<7} {r['precision']:>9.2f} {r['recall']:>7.2f}  {r['tp']:>3} {r['fp']:>3} {r['fn']:>3}")
+    every = [p for split in pairs.values() for p in split]
+    print(f"event cards: {len(every)} labeled articles" + (f" ({missing} without a local text)" if missing else ""))
+    for split, these in [*pairs.items(), ("all", every)]:
+        print(f"\n== {split}: {len(these)} articles")
+        print(f"  {'field':<7} {'precision':>9} {'recall':>7}   tp  fp  fn")
+        for name, r in score(these).items():
+            print(f"  {name:<7} {r['precision']:>9.2f} {r['recall']:>7.2f}  {r['tp']:>3} {r['fp']:>3} {r['fn']:>3}")
     return 0
 
 

@@ -176,8 +176,8 @@ def _deliver_digest(
             items, ch.format, last or oldest, now, ch.timezone, ch.max_chars, ch.template_dir, waiting
         )
         shown = [r for e in items[:n] for r in e.rows]
-        for r in {r.id for r in rows} - {r.id for r in shown}:
-            store.outbox.release(r)  # no room in this digest: the next one has it
+        for row_id in {r.id for r in rows} - {r.id for r in shown}:
+            store.outbox.release(row_id)  # no room in this digest: the next one has it
         rows = shown
         counts.update(title=title, body=body, stories=n)
         err = _send(ch, title, body, rows[0].idempotency_key)

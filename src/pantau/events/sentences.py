@@ -26,7 +26,8 @@ def strip_dateline(text: str) -> str:
     m = _DATELINE.match(text)
     if m and len(m.group(1).split()) <= 5 and m.group(1).strip():
         text = text[m.end() :]
-        return text[_PLACE_LINE.match(text).end() :] if _PLACE_LINE.match(text) else text
+        place = _PLACE_LINE.match(text)
+        return text[place.end() :] if place else text
     return text
 
 

@@ -27,7 +27,8 @@ _WRITTEN = re.compile(
 )
 _RELATIVE = re.compile(r"\b(kemarin|hari ini)\b", re.IGNORECASE)
 _SAID = re.compile(
-    r"\b(dikutip|dilansir|diakses|diunggah|kata|ujar|ucap|ungkap|jelas|tulis|tegas|tegasnya|katanya|"
+    r"\b(dikutip|dilansir|diakses|diunggah|diungkap|diketahui|diumumkan|cuit|cuitan|unggahan|kata|ujar|ucap|ungkap|"
+    r"jelas|tulis|tegas|tegasnya|katanya|"
     r"konferensi pers|jumpa pers|keterangan|pernyataan)\b[^.]{0,45}$",
     re.IGNORECASE,
 )
