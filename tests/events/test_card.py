@@ -82,3 +82,23 @@ def test_eval_script_scores_and_skips_without_the_local_texts(tmp_path, capsys):
     assert r["what"]["precision"] == 1.0 and r["when"]["precision"] == 1.0  # nothing claimed: nothing wrong
     assert mod.main([str(tmp_path / "absent.jsonl")]) == 0
     assert "not found: event cards not measured" in capsys.readouterr().out
+
+
+def test_a_post_named_without_its_holder_is_the_holder_on_that_day():
+    text = "Presiden Ukraina Volodymyr Zelensky bertemu Menlu RI di Kyiv, Senin (3/3/2025)."
+    assert extract("", text, "2025-03-04").values()["who"] == ["Volodymyr Zelensky", "Sugiono"]
+    assert extract("", text, "2022-03-04").values()["who"] == ["Volodymyr Zelensky", "Retno Marsudi"]
+    # not a deputy, not the president-elect, not when a name the gazetteer does not know follows
+    assert extract("", "Wakil Menlu Rusia bertemu Menlu RI di Moskow.", "2025-03-04").values()["who"] == ["Sugiono"]
+    elect = "Menhan dan Presiden Indonesia terpilih Prabowo Subianto bertemu Putin di Moskow, Rabu (31/7/2024)."
+    assert extract("", elect, "2024-08-01").values()["who"] == ["Prabowo Subianto", "Vladimir Putin"]
+    unknown = "Menlu RI Budi Santoso bertemu Menlu Rusia di Moskow."
+    assert extract("", unknown, "2025-03-04").values()["who"] == ["Sergey Lavrov"]
+
+
+def test_a_side_event_recounted_later_in_the_lead_is_not_the_event():
+    text = (
+        "Menlu Retno Marsudi memberikan laporan kepada Komisi I DPR di Jakarta. "
+        "Bahkan, Retno menemui Menlu Rusia Sergei Lavrov di Tunxi."
+    )
+    assert not extract("", text, "2022-04-06").what

@@ -10,6 +10,10 @@ from .gazetteer import gazetteer
 from .sentences import Sentence
 
 _WORDS = re.compile(r"[\w-]+")
+# a later lead sentence that opens like this recounts another, earlier or side event
+_ASIDE = re.compile(
+    r"^\W*(bahkan|sebelumnya|selain itu|sementara itu|adapun|di sisi lain|pada kesempatan lain)\b", re.I
+)
 
 
 def _negated(before: str, negations: set[str]) -> bool:
@@ -31,6 +35,8 @@ def action_in(s: Sentence) -> str | None:
 def find(sentences: list[Sentence]) -> tuple[str, Sentence] | None:
     """(action, its sentence): the lead first, the title last (a headline's verb is often figurative)."""
     for s in sorted(sentences, key=lambda s: (s.region == "title", s.index)):
+        if s.index > 1 and _ASIDE.match(s.plain):
+            continue
         if (name := action_in(s)) is not None:
             return name, s
     return None

@@ -123,10 +123,23 @@ class Gazetteer:
     city_patterns: list[tuple[City, re.Pattern]]
     venue_patterns: list[tuple[Venue, re.Pattern]]
     country_patterns: list[tuple[str, re.Pattern]]
+    post_pattern: re.Pattern  # "Menlu Rusia", "Dubes Ukraina untuk Indonesia": a post named without its holder
+    role_names: dict[str, str]  # alias → role name
+    state_names: dict[str, str]  # alias → state name
 
     def country_of(self, state_name: str) -> str:
         s = self.states.get(state_name)
         return s.country if s else ""
+
+    def holders(self, role: str, state: str, to: str, day: date) -> list[Person]:
+        """Who held the post ``role`` of ``state`` (accredited ``to``, when given) on ``day``."""
+        out = []
+        for p in self.people:
+            post = p.post_on(day)
+            if post and post.role == role and post.state == state:
+                if not to or self.state_names.get(post.to, post.to) == to:
+                    out.append(p)
+        return out
 
 
 def _read(name: str, model: type[_Model]):
@@ -149,6 +162,11 @@ def gazetteer() -> Gazetteer:
     places = _read("places.yaml", _Places)
     forums = _read("forums.yaml", _Forums).forums
     acts = _read("actions.yaml", _Actions)
+    role_names = {a: r.name for r in roles for a in r.aliases}
+    state_names = {a: st.name for st in states for a in st.aliases}
+    role_alt = alias_pattern(list(role_names)).pattern
+    state_alt = alias_pattern(list(state_names)).pattern
+    post = re.compile(rf"(?P<role>{role_alt})\s+(?P<state>{state_alt})(?:\s+untuk\s+(?P<to>{state_alt}))?")
     countries: dict[str, list[str]] = {}
     for s in states:
         if s.country:
@@ -166,4 +184,7 @@ def gazetteer() -> Gazetteer:
         city_patterns=[(c, alias_pattern(c.aliases)) for c in places.cities],
         venue_patterns=[(v, alias_pattern(v.aliases)) for v in places.venues],
         country_patterns=[(name, alias_pattern(aliases)) for name, aliases in countries.items()],
+        post_pattern=post,
+        role_names=role_names,
+        state_names=state_names,
     )
