@@ -59,7 +59,7 @@ def main(argv: list[str]) -> int:
         return 0
     pages = {p["url"]: p for p in map(json.loads, pages_path.read_text(encoding="utf-8").splitlines()) if p}
     labels = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    pairs: dict[str, list] = {"dev": [], "held-out": []}
+    pairs: dict[str, list] = {"dev": [], "held-out": [], "held-out-2": []}
     missing = 0
     for gold in labels:
         page = pages.get(gold["url"])
