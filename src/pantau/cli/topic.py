@@ -38,7 +38,7 @@ def cmd_explain(args) -> int:
     card = extract(title, text, getattr(doc, "published", None))  # the event at a glance
     for m in found:
         match = m.score(title, text)
-        print(format_match(title, match))
+        print(format_match(title, match, m.describe))
         print("\n".join("  " + line for line in card.explain()))  # each field with the sentence it came from
         if args.json:
             print_json({**match.to_dict(), "event": card.to_dict()})
