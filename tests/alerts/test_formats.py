@@ -188,3 +188,19 @@ def test_render_keeps_the_card_out_of_an_update_only_header(tmp_path):
     story, arts = s.stories.get(sid), s.articles.of_story(sid)
     title, body = render(story, arts, "update", "text", "T", new_ids={arts[1].id})
     assert title.startswith("[pantau] update: ") and body.startswith("UPDATE — +1 outlet: Outlet1\nWho: ")
+
+
+def test_an_alert_too_long_for_its_channel_loses_its_excerpt_then_outlets(tmp_path, webhook):
+    s = _store(tmp_path)
+    sid, _ = add_story(s, "Menlu Sugiono Temui Lavrov di Moskow", MEET + " " + "Isi berita panjang. " * 60, n=12)
+    got = []
+    ch = Channel.internal("short", "markdown", lambda t, b, f, k=None: got.append(b), max_chars=900)
+    plan(s, sid, "t", [ch])
+    deliver(s, [ch], "r", {})
+    (body,) = got
+    assert len(body) <= 900 and "Isi berita panjang" not in body
+    shown = sum(1 for line in body.splitlines() if line.startswith("• "))
+    assert 1 <= shown < 12 and f"_+{12 - shown} more outlets_" in body
+    assert "Menlu RI Sugiono" in body  # the event card stays
+    roomy = render(s.stories.get(sid), s.articles.of_story(sid), "new", "markdown", "T")[1]
+    assert "Isi berita panjang" in roomy and "more outlets" not in roomy

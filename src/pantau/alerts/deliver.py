@@ -52,6 +52,7 @@ def _compose(
         topic_labels.get(story.topic, story.topic),
         new_ids=new_ids,
         template_dir=template_dir,
+        max_chars=ch.max_chars,
     )
 
 

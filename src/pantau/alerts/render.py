@@ -95,8 +95,10 @@ def render(
     topic_label: str,
     new_ids: set[int] | None = None,
     template_dir: str | None = None,
+    max_chars: int = 0,
 ) -> tuple[str, str]:
-    """(title, body) of an alert for one story in one format."""
+    """(title, body) of an alert for one story in one format. ``max_chars``: the channel's longest body
+    (0: none); a longer alert first loses its excerpt, then outlets ("+N more outlets"), new ones kept."""
     lead = max(articles, key=lambda a: a.score or 0)
     new_ids = new_ids or set()
     published = min((a.published for a in articles if a.published), default=None)
@@ -123,7 +125,16 @@ def render(
         link=lead.url,
         story_id=story.id,  # "Wrong alert? pantau feedback <id> --wrong" (ids start at 1)
     )
-    body = environment(fmt, template_dir).get_template(f"{fmt}.j2").render(**ctx).strip()
+    template = environment(fmt, template_dir).get_template(f"{fmt}.j2")
+    body = template.render(**ctx, more_outlets=0).strip()
+    if max_chars and len(body) > max_chars:
+        ctx["excerpt"] = ""
+        listed = sorted(ctx["articles"], key=lambda a: not a["is_new"])  # an update's new outlets stay
+        n = len(listed)
+        body = template.render(**ctx, more_outlets=0).strip()
+        while len(body) > max_chars and n > 1:
+            n -= 1
+            body = template.render(**{**ctx, "articles": listed[:n]}, more_outlets=len(listed) - n).strip()
     prefix = "[pantau] " + ("update: " if kind == "update" else "")
     title = story.title[:200]
     title = slack_escape(title) if fmt == "markdown" else text_escape(title)  # a title is untrusted too
