@@ -102,3 +102,8 @@ def test_a_side_event_recounted_later_in_the_lead_is_not_the_event():
         "Bahkan, Retno menemui Menlu Rusia Sergei Lavrov di Tunxi."
     )
     assert not extract("", text, "2022-04-06").what
+
+
+def test_without_the_article_date_a_person_with_several_posts_is_named_without_one():
+    card = extract("", "Prabowo Subianto bertemu Sergey Lavrov di Moskow.", None)
+    assert [p.shown for p in card.who] == ["Prabowo Subianto", "Menlu Rusia Sergey Lavrov"]

@@ -49,9 +49,10 @@ class Person(_Model):
     posts: list[Post] = []
 
     def post_on(self, day: date | None) -> Post | None:
-        """The post held on ``day`` (the latest post when the day is unknown)."""
+        """The post held on ``day``; when the day is unknown, the person's only post (someone who held
+        several is named without one rather than with the wrong one)."""
         if day is None:
-            return self.posts[-1] if self.posts else None
+            return self.posts[0] if len(self.posts) == 1 else None
         return next((p for p in reversed(self.posts) if p.held_on(day)), None)
 
 
