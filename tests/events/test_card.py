@@ -107,3 +107,10 @@ def test_a_side_event_recounted_later_in_the_lead_is_not_the_event():
 def test_without_the_article_date_a_person_with_several_posts_is_named_without_one():
     card = extract("", "Prabowo Subianto bertemu Sergey Lavrov di Moskow.", None)
     assert [p.shown for p in card.who] == ["Prabowo Subianto", "Menlu Rusia Sergey Lavrov"]
+
+
+def test_visiting_a_person_is_meeting_them_visiting_a_city_is_a_visit():
+    met = "Sekretaris Dewan Keamanan Rusia Sergei Shoigu mengunjungi Presiden Prabowo di Istana Merdeka, Jakarta."
+    assert extract("", met, "2025-02-25").values()["what"] == "met"
+    went = "Presiden Prabowo Subianto mengunjungi Moskow, Selasa (30/7/2024)."
+    assert extract("", went, "2024-07-31").values()["what"] == "visited"

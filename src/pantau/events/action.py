@@ -21,13 +21,24 @@ def _negated(before: str, negations: set[str]) -> bool:
     return any(w in negations for w in words) or " ".join(words[-2:]) in negations
 
 
+def _a_person_next(text: str) -> bool:
+    """Does ``text`` open with a person — a gazetteer name or an office ("Presiden Putin", "Prabowo")?"""
+    gz = gazetteer()
+    head = text.lstrip()[:60]
+    return any(p.match(head) for _, p in gz.person_patterns) or bool(gz.role_pattern.match(head))
+
+
 def action_in(s: Sentence) -> str | None:
-    """The action a sentence states (its first-listed kind when it states several), or None."""
+    """The action a sentence states (its first-listed kind when it states several), or None. Visiting
+    a person ("mengunjungi Presiden Putin") is meeting them."""
     gz = gazetteer()
     for action, patterns in gz.actions:
         for p in patterns:
             for m in p.finditer(s.plain):
                 if not _negated(s.plain[: m.start()], gz.negations):
+                    visiting = m.group(0).lower().startswith(("mengunjungi", "berkunjung"))
+                    if action.name == "visited" and visiting and _a_person_next(s.plain[m.end() :]):
+                        return "met"
                     return action.name
     return None
 

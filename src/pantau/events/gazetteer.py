@@ -125,6 +125,7 @@ class Gazetteer:
     venue_patterns: list[tuple[Venue, re.Pattern]]
     country_patterns: list[tuple[str, re.Pattern]]
     post_pattern: re.Pattern  # "Menlu Rusia", "Dubes Ukraina untuk Indonesia": a post named without its holder
+    role_pattern: re.Pattern  # any office: "Presiden", "Menteri Luar Negeri" …
     role_names: dict[str, str]  # alias → role name
     state_names: dict[str, str]  # alias → state name
 
@@ -186,6 +187,7 @@ def gazetteer() -> Gazetteer:
         venue_patterns=[(v, alias_pattern(v.aliases)) for v in places.venues],
         country_patterns=[(name, alias_pattern(aliases)) for name, aliases in countries.items()],
         post_pattern=post,
+        role_pattern=re.compile(role_alt),
         role_names=role_names,
         state_names=state_names,
     )
