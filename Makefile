@@ -34,8 +34,9 @@ lint: install           ## ruff (lint + format), the import rules of docs/archit
 	$(BIN)/ruff format --check .
 	$(BIN)/python scripts/check_structure.py
 
-eval: install           ## topic and extraction quality on ../shared/corpus (when present)
+eval: install           ## topic and extraction quality on ../shared/corpus (when present); event cards (docs/alerts.md)
 	$(BIN)/python scripts/eval.py $(SHARED)
+	$(BIN)/python scripts/eval_events.py
 
 bench: install          ## pipeline throughput vs trafilatura alone and a plain script; memory (bench/README.md)
 	$(BIN)/python -m bench $(SHARED)

@@ -1,6 +1,7 @@
 """Prefect flow ``digest``: for every channel in ``mode: digest``, the stories waiting for it in one
 message (pantau/alerts: deliver_digests), on the deployment's daily schedule. Posts the digests it sent
-as the ``digest`` artifact; ends ``Failed`` with the verdict when a channel could not deliver."""
+as the ``digest`` artifact; ends ``Failed`` with the verdict when a channel could not deliver. With
+``preview`` (the run form) it shows each digest as it stands now and sends nothing."""
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact
@@ -40,13 +41,16 @@ async def digest(options: DigestOptions = DEFAULTS, config_path: str = "") -> St
     try:
         labels = {t.name: load_topic(cfg.topic_dir(t), t.threshold).label for t in cfg.topics}
         channels = [c for c in run_options.delivered(channels, options) if c.settings.mode == "digest"]
-        if options.dry_run:
+        quiet = run_options.sends_nothing(options)
+        if quiet:
             channels, _ = run_options.dry_run_senders(channels)
-        done = deliver_digests(store, channels, str(flow_run.id or "local"), labels, options.send_now)
+        send_now = options.send_now or options.preview
+        done = deliver_digests(store, channels, str(flow_run.id or "local"), labels, send_now)
     finally:
         store.close()
-    outcome, message, markdown = digest_report(done["by_channel"], options.dry_run)
-    await acreate_markdown_artifact(key="digest", markdown=markdown, description="the digests this run sent")
+    outcome, message, markdown = digest_report(done["by_channel"], quiet, preview=options.preview)
+    what = "previewed (nothing sent)" if options.preview else "would have sent" if quiet else "sent"
+    await acreate_markdown_artifact(key="digest", markdown=markdown, description=f"the digests this run {what}")
     if outcome != "ok":
         return Failed(message=message, data=done)
     get_run_logger().info("%s", message)

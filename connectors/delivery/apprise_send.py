@@ -47,6 +47,15 @@ def recognised(url: str) -> bool:
     return apprise.Apprise().add(url)
 
 
+def body_limit(url: str) -> int:
+    """The longest message body the service behind ``url`` takes (Apprise's ``body_maxlen``; 0 when
+    it has none): digests are cut to it ("+N more") rather than rejected or split."""
+    import apprise
+
+    plugin = apprise.Apprise.instantiate(url)
+    return int(getattr(plugin, "body_maxlen", 0) or 0) if plugin else 0
+
+
 def with_options(url: str, timeout_s: float, key: str | None) -> str:
     """The Apprise URL with its read/connect timeouts (unless given) and, for webhooks, the key header."""
     parts = urlsplit(url)

@@ -16,7 +16,7 @@ from pantau.config import Feedback as FeedbackSettings
 from pantau.errors import ConfigError
 from pantau.models import Channel, FeedbackLinks, Sender
 
-from .apprise_send import auto_format, recognised, send
+from .apprise_send import auto_format, body_limit, recognised, send
 
 log = logging.getLogger("pantau.feedback")
 
@@ -125,6 +125,7 @@ def resolve_channels(cfg: Config) -> tuple[list[Channel], dict[str, str]]:
                 timezone=cfg.timezone,
                 template_dir=tmpl,
                 feedback=links,
+                max_chars=body_limit(url),
             )
         )
     return channels, skipped

@@ -28,6 +28,7 @@ class Channel:
     timezone: str = "Asia/Jakarta"
     template_dir: str | None = None
     feedback: FeedbackLinks | None = None  # None: alerts show the `pantau feedback` command
+    max_chars: int = 0  # the longest body the service takes (Apprise's body_maxlen; 0: no limit known)
 
     @property
     def name(self) -> str:
@@ -38,8 +39,9 @@ class Channel:
         """A channel that has no config.yaml entry (the console; tests): settings from defaults."""
         timezone = settings.pop("timezone", "Asia/Jakarta")
         template_dir = settings.pop("template_dir", None)
+        max_chars = settings.pop("max_chars", 0)
         # model_construct: no url_env/url_secret to validate; every other field takes its default
-        return cls(ChannelSettings.model_construct(name=name, **settings), fmt, send, timezone, template_dir)
+        return cls(ChannelSettings.model_construct(name=name, **settings), fmt, send, timezone, template_dir, max_chars)
 
 
 # -- the stages' data -------------------------------------------------------------------------------

@@ -277,12 +277,12 @@ def stories_table(store: Store, story_ids: list[int]) -> list[dict]:
     return rows
 
 
-def digest_report(by_channel: dict, dry_run: bool) -> tuple[str, str, str]:
+def digest_report(by_channel: dict, dry_run: bool, preview: bool = False) -> tuple[str, str, str]:
     """(outcome, one-line message, markdown) of a digest run: per channel the digest it sent (or
-    would have sent, or failed to send), or that none was due."""
+    would have sent, or shows as a preview, or failed to send), or that none was due."""
     failed = [name for name, c in by_channel.items() if c["failed"] or c.get("uncertain")]
     sent = [name for name, c in by_channel.items() if c["sent"]]
-    verb = "would be sent" if dry_run else "sent"
+    verb = "previewed, nothing sent" if preview else "would be sent" if dry_run else "sent"
     if failed:
         outcome, message = (
             "undelivered",

@@ -17,6 +17,8 @@ channels           deliver to these enabled channels only (empty: every enabled 
                    keep their alerts pending for a later run
 max_alerts         at most this many alerts per channel in this run (0: each channel's
                    ``max_per_run``); the rest stay pending in the outbox
+preview            (digest) each digest as it stands now — whether or not its digest_cron has ticked —
+                   shown in the run's artifact; like a dry run, nothing is sent or recorded
 =================  ==================================================================================
 
 The flows' parameters are the plain models below. The deployments' forms (``form``) are the same
@@ -115,6 +117,12 @@ class DigestOptions(_Options):
         title="Dry run",
         description="Build the digests and show them in the run's artifact; send and record nothing",
     )
+    preview: bool = Field(
+        default=False,
+        title="Preview",
+        description="Show each digest as it stands now in the run's artifact, whether or not its "
+        "digest_cron has ticked; send and record nothing",
+    )
 
 
 def _choice(names: list[str]) -> Any:
@@ -201,7 +209,12 @@ def configure(config_path: str, options: _Options) -> Config:
 def open_store(cfg: Config, options: _Options) -> Store:
     """The run's store: a throwaway copy for a dry run (see Store.scratch_copy), else the store."""
     url = cfg.resolved_storage_url()
-    return Store.scratch_copy(url) if getattr(options, "dry_run", False) else Store(url)
+    return Store.scratch_copy(url) if sends_nothing(options) else Store(url)
+
+
+def sends_nothing(options: _Options) -> bool:
+    """A dry run or a digest preview: a throwaway store, senders that only take notes."""
+    return bool(getattr(options, "dry_run", False) or getattr(options, "preview", False))
 
 
 def dry_run_senders(channels: list[Channel]) -> tuple[list[Channel], list[dict[str, str]]]:
@@ -215,4 +228,7 @@ def dry_run_senders(channels: list[Channel]) -> tuple[list[Channel], list[dict[s
 
         return send
 
-    return [Channel(c.settings, c.format, noting(c.name), c.timezone, c.template_dir) for c in channels], notes
+    return [
+        Channel(c.settings, c.format, noting(c.name), c.timezone, c.template_dir, max_chars=c.max_chars)
+        for c in channels
+    ], notes

@@ -87,7 +87,7 @@ def test_digest_batches_stories_on_its_cron(tmp_path, webhook):
     assert deliver(s, [ch], "r2", {}, now=next7 + timedelta(minutes=1))["sent"] == 2
     assert len(webhook.received) == 1
     msg = webhook.received[0]
-    assert msg["title"] == "[pantau] digest: 2 stories"
+    assert msg["title"] == "[pantau] digest: 2 stories from 1 outlet"
     assert "Putin menerima kunjungan Prabowo" in msg["message"] and "Zelensky bertemu Menlu RI" in msg["message"]
 
 
@@ -146,6 +146,7 @@ def test_slack_payload_captured_at_http_layer(monkeypatch):
     text = json.dumps(payload, ensure_ascii=False)
     assert "<!channel>" not in text and "<@" not in text and "@here" not in text and "<script" not in text
     assert "<https://www.kompas.com/a|" in text  # our own link survives as a Slack link
+    assert text.count("Putin \uff20here bertemu") == 1  # the title once: Slack's title, not again in the body
 
 
 def test_template_override(tmp_path):

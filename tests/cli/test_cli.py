@@ -27,10 +27,14 @@ def test_explain_a_plain_text_file(capsys, tmp_path):
     p.write_text("Blinken bertemu Lavrov di sela KTT G20\n" + seed)
     assert cli(["explain", str(p), "--config", CONFIG, "--json"]) == 0
     out = capsys.readouterr().out
-    assert "MATCH" in out and "nearest positive exemplar: 000_d65872ee167d278c" in out
+    assert "MATCH" in out and "nearest positive exemplar: 000_d65872ee167d278c — “Blinken Bertemu Lavrov" in out
+    assert "(Liputan6, 3 Mar 2023) (cosine " in out
     assert "nearest negative exemplar: " in out and "score = concepts " in out
     m = json.loads(out.strip().splitlines()[-1])
     assert m["relevant"] and "Rusia" in m["concepts"]["actor"]
+    # the event card, each field with its sentence (pantau.events)
+    assert "  event: " in out and "  who: Menlu AS Antony Blinken  ← “" in out
+    assert "Menlu Rusia Sergey Lavrov" in m["event"]["who"] and m["event"]["where"] == "New Delhi, India"
 
 
 def test_extract_a_recorded_page(capsys):

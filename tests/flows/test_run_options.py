@@ -102,6 +102,11 @@ def test_a_dry_run_store_is_a_throwaway_copy(tmp_path):
     assert [f.url for f in real.feeds.states()] == ["https://example.org/a.xml"]  # untouched
     with pytest.raises(ConfigError, match="a dry run needs a SQLite store"):
         Store.scratch_copy("postgresql+psycopg://u@127.0.0.1/x")
+    # a digest preview sends nothing and keeps nothing either: the same throwaway copy
+    assert ro.sends_nothing(ro.DigestOptions(preview=True)) and not ro.sends_nothing(ro.DigestOptions(send_now=True))
+    preview = ro.open_store(config(tmp_path), ro.DigestOptions(preview=True))
+    assert preview.scratch is not None
+    preview.close()
 
 
 def test_a_run_delivers_to_the_chosen_channels_only(tmp_path):

@@ -177,9 +177,12 @@ def test_escaping_untrusted_text(store_url):
     )
     story = s.stories.get(sid)
     arts = s.articles.of_story(sid)
-    _, md = render(story, arts, "new", "markdown", "T")
-    assert "<!channel>" not in md and "<https://evil" not in md and "@here" not in md and "<@U123>" not in md
-    assert "\u2039!channel\u203a" in md
+    md_title, md = render(story, arts, "new", "markdown", "T")
+    for text in (md_title, md):  # the title goes in the channel's title field (once), escaped too
+        assert (
+            "<!channel>" not in text and "<https://evil" not in text and "@here" not in text and "<@U123>" not in text
+        )
+    assert "\u2039!channel\u203a" in md_title
     _, html = render(story, arts, "new", "html", "T")
     assert "<script>" not in html and "href='https://evil" not in html and "alert(1)&lt;/script&gt;" in html
     assert f'href="{arts[0].url}"' in html

@@ -6,7 +6,15 @@ from pantau.clock import utcnow
 from pantau.models import Article, Match
 
 
-def add_story(store, title="Menlu RI bertemu Lavrov", text="Isi berita <b>tebal</b> @here", n=1):
+def add_story(
+    store,
+    title="Menlu RI bertemu Lavrov",
+    text="Isi berita <b>tebal</b> @here",
+    n=1,
+    score=0.9,
+    published=None,
+    reason="Rusia · pertemuan",
+):
     ids = []
     for i in range(n):
         url = f"https://outlet{i}.example/{abs(hash(title))}"
@@ -18,11 +26,11 @@ def add_story(store, title="Menlu RI bertemu Lavrov", text="Isi berita <b>tebal<
             text=text,
             site=f"Outlet{i}",
             content_hash=f"h{i}-{title}",
-            published=utcnow(),
+            published=published or utcnow(),
         )
-        m = Match(topic="t", score=0.9, relevant=True, reason="Rusia · pertemuan")
+        m = Match(topic="t", score=score, relevant=True, reason=reason)
         ids.append(store.articles.add(a, m))
-    sid = store.stories.create("t", title, ["a"], utcnow())
+    sid = store.stories.create("t", title, ["a"], published or utcnow())
     for i in ids:
         store.articles.set_story(i, sid)
     return sid, ids

@@ -71,7 +71,10 @@ def test_explanation_names_the_evidence(matcher):
     assert "pertemuan" in m.concepts["diplomacy"]
     assert m.nearest_exemplar == "000_d65872ee167d278c" and m.similarity > 0.5
     assert "lavrov" in m.top_terms and "blinken" in m.top_terms
-    assert "Rusia" in m.reason and "pertemuan" in m.reason and "like 000_d65872ee167d278c" in m.reason
+    assert "Rusia" in m.reason and "pertemuan" in m.reason
+    # the nearest exemplar by its title, outlet and date, not its file name
+    assert "reads like “Blinken Bertemu Lavrov di Sela Pertemuan G20 New Delhi" in m.reason
+    assert "(Liputan6, 3 Mar 2023)" in m.reason and "000_d65872ee167d278c" not in m.reason
     passing = matcher.score("Harga cabai naik", "Harga cabai naik di pasar. Sementara itu, Rusia dan Ukraina.")
     assert not passing.relevant
 
@@ -197,3 +200,19 @@ def test_datelines_and_glued_words_are_not_evidence():
     assert strip_dateline("NEW DELHI, KOMPAS.com - Rusia menuduh") == "Rusia menuduh"
     assert strip_dateline("Perang Iran-Israel: kata - dia") == "Perang Iran-Israel: kata - dia"
     assert words("Presiden VladimirPutin danRusia") == ["presiden", "putin", "dan", "rusia"]
+
+
+def test_an_exemplar_is_described_by_title_outlet_and_date():
+    from pantau.topic.exemplars import Exemplar, outlet_of
+
+    assert outlet_of("https://international.sindonews.com/read/1440814/41/x (CLICK-ID, CC BY 4.0)") == "sindonews.com"
+    assert outlet_of("https://www.kompas.co.id/read/1") == "kompas.co.id"
+    assert outlet_of("Kompas.com, 3 March 2023; project seed 004_f752538dff42923b") == "Kompas.com"
+    assert outlet_of("") == ""
+    e = Exemplar(
+        "x-01136598", "negative", "Serukan Berakhirnya Perang Yaman, " + "Putin " * 30, "t", {"date": "2019-09-18"}
+    )
+    assert e.describe().startswith("“Serukan Berakhirnya Perang Yaman, Putin") and e.describe().endswith(
+        "…” (18 Sep 2019)"
+    )
+    assert Exemplar("f", "positive", "", "t").describe() == "“f”"

@@ -2,7 +2,8 @@
 
 * a channel at run time (settings + sender) is ``pantau.models.Channel``;
 * ``plan.py``    — the intent to alert, recorded in the outbox before anything is sent;
-* ``render.py``  — the words, per format, with untrusted text escaped;
+* ``render.py``  — the words, per format, with untrusted text escaped (the event card: pantau.events);
+* ``digest.py``  — a digest: header, one compact entry per story, best first, within the channel's size;
 * ``deliver.py`` — claim, send, record; digests on their cron (``deliver_digests``: the digest flow);
 * ``sample.py``  — the sample alert of ``pantau test-alert``.
 """

@@ -20,6 +20,7 @@ from ..clock import utcnow
 from ..errors import DeliveryError
 from ..models import Channel
 from ..store import OutboxRow, Store
+from . import digest
 from .render import render
 
 ORPHAN_AFTER = timedelta(minutes=10)
@@ -52,6 +53,7 @@ def _compose(
         new_ids=new_ids,
         template_dir=template_dir,
         feedback=ch.feedback(story.id, ch.name) if ch.feedback else None,
+        max_chars=ch.max_chars,
     )
 
 
@@ -160,21 +162,27 @@ def _deliver_digest(
     send_now: bool = False,
 ) -> None:
     counts.update(title=None, body=None, stories=0)
-    rows = store.outbox.due(ch.name, now=now)
-    if not rows:
+    due = store.outbox.due(ch.name, now=now)
+    if not due:
         return
-    oldest = min(r.created_at for r in rows)
-    if not send_now and not digest_due(ch, store.outbox.last_sent_at(ch.name), oldest, now):
+    oldest = min(r.created_at for r in due)
+    last = store.outbox.last_sent_at(ch.name)
+    if not send_now and not digest_due(ch, last, oldest, now):
         return
-    rows = [r for r in rows[: ch.settings.max_per_run] if store.outbox.claim(r.id, run_id)]
+    rows = [r for r in due[: ch.settings.max_per_run] if store.outbox.claim(r.id, run_id)]
     if not rows:
         return
     try:
-        parts = [_compose(store, r, ch, topic_labels, ch.template_dir) for r in rows]
-        sep = "\n\n<hr>\n\n" if ch.format == "html" else "\n\n———\n\n"
-        title = f"[pantau] digest: {len(rows)} stor{'y' if len(rows) == 1 else 'ies'}"
-        body = sep.join(body for _, body in parts)
-        counts.update(title=title, body=body, stories=len(rows))
+        items = digest.entries(store, rows, topic_labels)
+        waiting = len({r.story_id for r in due})
+        title, body, n = digest.compose(
+            items, ch.format, last or oldest, now, ch.timezone, ch.max_chars, ch.template_dir, waiting
+        )
+        shown = [r for e in items[:n] for r in e.rows]
+        for row_id in {r.id for r in rows} - {r.id for r in shown}:
+            store.outbox.release(row_id)  # no room in this digest: the next one has it
+        rows = shown
+        counts.update(title=title, body=body, stories=n)
         err = _send(ch, title, body, rows[0].idempotency_key)
     except Exception as e:  # noqa: BLE001 - as in deliver()
         err = DeliveryError(f"{type(e).__name__}: {e}")

@@ -1,6 +1,12 @@
 """An alert's words: one story rendered per format (markdown for Slack and chat, html for email,
 text for the rest) from Jinja2 templates (``pantau/templates``, overridable per channel), with every
-piece of untrusted text (titles, article text) escaped for its format."""
+piece of untrusted text (titles, article text) escaped for its format.
+
+Every alert opens with the event at a glance (``pantau.events``: who, what, forum, where, when —
+only the fields the rules are sure of), says why it matched in words, and carries every link as
+text too (an email's plain-text part is made from its HTML, which drops ``href``s). Chat channels
+show the title once: the channel's own title field carries it, the markdown body does not repeat it.
+Digests: ``digest.py``."""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from urllib.parse import urlsplit
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
 
 from ..clock import WIB
+from ..events import extract
 from ..store import ArticleRow, StoryRow
 
 # ---- untrusted text ---------------------------------------------------------------------------
@@ -30,7 +37,7 @@ def text_escape(text: str) -> str:
     return _MENTION.sub(lambda m: "@\u200b" + m.group(1), text)
 
 
-def _env(fmt: str, override_dir: str | None) -> Environment:
+def environment(fmt: str, override_dir: str | None) -> Environment:
     loader: BaseLoader = PackageLoader("pantau", "templates")
     if override_dir:  # user templates win; missing ones fall back to ours
         loader = ChoiceLoader([FileSystemLoader(override_dir), loader])
@@ -62,6 +69,24 @@ def excerpt_of(text: str, limit: int = 300) -> str:
     return flat[:limit].rsplit(" ", 1)[0] + " …"
 
 
+CARD_ROWS = (("Who", "who"), ("What", "what"), ("Forum", "forum"), ("Where", "where"), ("When", "when"))
+
+
+def event_of(article: ArticleRow) -> dict | None:
+    """The event card of an article (``EventCard.to_dict`` plus ``rows``: (label, text) of each field
+    it has, in reading order), or None when the rules found nothing."""
+    card = extract(article.title, article.text, article.published)
+    if not card:
+        return None
+    out = card.to_dict()
+    out["rows"] = [(label, " · ".join(out[key]) if key == "who" else out[key]) for label, key in CARD_ROWS if out[key]]
+    return out
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 def render(
     story: StoryRow,
     articles: list[ArticleRow],
@@ -71,9 +96,12 @@ def render(
     new_ids: set[int] | None = None,
     template_dir: str | None = None,
     feedback: dict | None = None,
+    max_chars: int = 0,
 ) -> tuple[str, str]:
     """(title, body) of an alert for one story in one format. ``feedback``: the alert's one-click
-    links (``wrong_url``, ``right_url``, ``command``: alerts/tokens.py), else the command is shown."""
+    links (``wrong_url``, ``right_url``, ``command``: alerts/tokens.py), else the command is shown.
+    ``max_chars``: the channel's longest body (0: none); a longer alert first loses its excerpt, then
+    outlets ("+N more outlets"), new ones kept."""
     lead = max(articles, key=lambda a: a.score or 0)
     new_ids = new_ids or set()
     published = min((a.published for a in articles if a.published), default=None)
@@ -84,13 +112,33 @@ def render(
         score=lead.score or 0.0,
         reason=lead.explanation.get("reason", ""),
         published=wib(published),
-        articles=[dict(outlet=outlet_name(a), url=a.url, title=a.title, is_new=a.id in new_ids) for a in articles],
+        # an article titled as the story links by its outlet's name: the title is said once
+        articles=[
+            dict(
+                outlet=outlet_name(a),
+                url=a.url,
+                title="" if _same(a.title, story.title) else a.title,
+                is_new=a.id in new_ids,
+            )
+            for a in articles
+        ],
         new_outlets=sorted({outlet_name(a) for a in articles if a.id in new_ids}),
         excerpt=excerpt_of(lead.text),
+        event=event_of(lead),
+        link=lead.url,
         story_id=story.id,  # "Wrong alert? pantau feedback <id> --wrong" (ids start at 1)
         feedback=feedback,
     )
-    body = _env(fmt, template_dir).get_template(f"{fmt}.j2").render(**ctx).strip()
+    template = environment(fmt, template_dir).get_template(f"{fmt}.j2")
+    body = template.render(**ctx, more_outlets=0).strip()
+    if max_chars and len(body) > max_chars:
+        ctx["excerpt"] = ""
+        listed = sorted(ctx["articles"], key=lambda a: not a["is_new"])  # an update's new outlets stay
+        n = len(listed)
+        body = template.render(**ctx, more_outlets=0).strip()
+        while len(body) > max_chars and n > 1:
+            n -= 1
+            body = template.render(**{**ctx, "articles": listed[:n]}, more_outlets=len(listed) - n).strip()
     prefix = "[pantau] " + ("update: " if kind == "update" else "")
     title = story.title[:200]
     title = slack_escape(title) if fmt == "markdown" else text_escape(title)  # a title is untrusted too

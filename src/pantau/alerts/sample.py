@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from ..clock import utcnow
 from ..store import ArticleRow, StoryRow
 from .render import render
@@ -9,12 +11,13 @@ from .render import render
 
 def sample_alert(fmt: str, template_dir: str | None = None) -> tuple[str, str]:
     now = utcnow()
+    then = datetime(2023, 3, 3, 3, 0, tzinfo=UTC)  # the seed story's day: the event card names that day's posts
     story = StoryRow(
         id=0,
         topic="test",
         title="[test] Blinken Bertemu Lavrov di Sela Pertemuan Menlu G20 New Delhi",
         signature=[],
-        first_published=now,
+        first_published=then,
         created_at=now,
         updated_at=now,
     )
@@ -29,7 +32,7 @@ def sample_alert(fmt: str, template_dir: str | None = None) -> tuple[str, str]:
             source=outlet.lower(),
             title=title,
             text=text,
-            published=now,
+            published=then,
             author=None,
             language="id",
             content_hash="",
@@ -37,7 +40,10 @@ def sample_alert(fmt: str, template_dir: str | None = None) -> tuple[str, str]:
             score=score,
             relevant=True,
             story_id=0,
-            explanation={"reason": "Rusia · G20 · Ukraina · pertemuan · diplomat; like 000_d65872ee167d278c"},
+            explanation={
+                "reason": "Rusia · G20 · Ukraina · pertemuan · diplomat; reads like “Blinken Bertemu Lavrov di Sela "
+                "Pertemuan G20 New Delhi, Desak Rusia Akhiri Perang di Ukraina” (Liputan6, 3 Mar 2023)"
+            },
         )
 
     arts = [

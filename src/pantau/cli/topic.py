@@ -30,15 +30,18 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_explain(args) -> int:
+    from ..events import extract
     from ..topic.evaluate import format_match
 
     found = matchers(args.config, args.threshold)
-    title, text, url, _ = load_document(args.target, args.config)
+    title, text, url, doc = load_document(args.target, args.config)
+    card = extract(title, text, getattr(doc, "published", None))  # the event at a glance
     for m in found:
         match = m.score(title, text)
-        print(format_match(title, match))
+        print(format_match(title, match, m.describe))
+        print("\n".join("  " + line for line in card.explain()))  # each field with the sentence it came from
         if args.json:
-            print_json(match.to_dict())
+            print_json({**match.to_dict(), "event": card.to_dict()})
     return 0
 
 

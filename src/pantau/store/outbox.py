@@ -90,6 +90,16 @@ class Outbox:
             )
             return res.rowcount == 1
 
+    def release(self, row_id: int) -> None:
+        """Give a claimed row back untried (sending → pending, the attempt not counted): a digest
+        that had no room for it leaves it for the next one."""
+        with self.engine.begin() as c:
+            c.execute(
+                update(outbox)
+                .where(outbox.c.id == row_id, outbox.c.state == "sending")
+                .values(state="pending", claimed_by=None, claimed_at=None, attempts=outbox.c.attempts - 1)
+            )
+
     def mark_sent(self, row_id: int) -> None:
         with self.engine.begin() as c:
             c.execute(

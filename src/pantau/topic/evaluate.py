@@ -111,9 +111,14 @@ def format_report(r: dict) -> str:
     )
 
 
-def format_match(title: str, m: Match) -> str:
+def format_match(title: str, m: Match, describe: Callable[[str], str] | None = None) -> str:
+    """``describe``: an exemplar's file name → how a reader knows it (Matcher.describe), shown after it."""
     c, k = m.concepts, m.contributions
-    neg = f"{m.nearest_negative} (cosine {m.negative_similarity:.3f})" if m.nearest_negative else "- (none)"
+
+    def named(name: str | None) -> str:
+        return f"{name} — {describe(name)}" if name and describe is not None else str(name)
+
+    neg = f"{named(m.nearest_negative)} (cosine {m.negative_similarity:.3f})" if m.nearest_negative else "- (none)"
     verdict = "MATCH" if m.relevant else "no match"
     lines = [
         f"{verdict}  score {m.score:.3f} (threshold for {m.topic})  {title}",
@@ -122,7 +127,7 @@ def format_match(title: str, m: Match) -> str:
         f"  diplomacy: {', '.join(c.get('diplomacy', []) + c.get('weak', [])) or '-'}",
         f"  off-topic: {', '.join(c.get('offtopic', [])) or '-'}"
         + (f"  (not the actor: {', '.join(c['backdrop'])})" if c.get("backdrop") else ""),
-        f"  nearest positive exemplar: {m.nearest_exemplar} (cosine {m.similarity:.3f})",
+        f"  nearest positive exemplar: {named(m.nearest_exemplar)} (cosine {m.similarity:.3f})",
         f"  nearest negative exemplar: {neg}",
         f"  top terms: {', '.join(m.top_terms) or '-'}",
         f"  score = concepts {k.get('concepts', 0):.3f} + exemplars {k.get('exemplars', 0):+.3f} "

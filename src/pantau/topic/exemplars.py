@@ -43,6 +43,47 @@ class Exemplar:
     def source(self) -> str:
         return self.meta.get("source", "")
 
+    @property
+    def outlet(self) -> str:
+        """The outlet, from the ``source:`` line: a URL's site ("sindonews.com"), else its first part
+        ("Liputan6, 3 March 2023; …" → "Liputan6")."""
+        return outlet_of(self.source)
+
+    def describe(self, size: int = 90) -> str:
+        """How a reader recognises the exemplar: “its title” (outlet, date) — never its file name."""
+        title = " ".join(self.title.split()) or self.name
+        if len(title) > size:
+            title = title[:size].rsplit(" ", 1)[0] + "…"
+        when = _day(self.meta.get("date", ""))
+        extra = ", ".join(x for x in (self.outlet, when) if x)
+        return f"“{title}”" + (f" ({extra})" if extra else "")
+
+
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_SECOND_LEVEL = {"co", "com", "go", "or", "ac", "web", "my", "net"}  # kompas.co.id, detik.com.sg …
+
+
+def outlet_of(source: str) -> str:
+    source = source.strip()
+    if not source:
+        return ""
+    m = re.match(r"https?://([^/\s]+)", source)
+    if m is None:
+        return source.split(";")[0].split(",")[0].strip()
+    labels = m.group(1).lower().split(":")[0].split(".")
+    if labels and labels[0] == "www":
+        labels = labels[1:]
+    keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
+
+
+def _day(value: str) -> str:
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", value.strip())
+    if m is None:
+        return value.strip()
+    y, mo, d = (int(g) for g in m.groups())
+    return f"{d} {_MONTHS[mo - 1]} {y}" if 1 <= mo <= 12 else value.strip()
+
 
 def parse(raw: str) -> tuple[str, dict[str, str], str]:
     """(title, meta, body) of an exemplar file's text."""

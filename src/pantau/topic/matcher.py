@@ -340,8 +340,14 @@ class Matcher:
             reason += f" · mostly {ranked['offtopic'][0]}"
         if gate and near_pos and abs(exemplar_part) >= 0.02:
             side = near_pos[0] if exemplar_part > 0 else (near_neg[0] if near_neg else near_pos[0])
-            reason += f"; {'like' if exemplar_part > 0 else 'like negative'} {side[0]}"
+            words = "reads like" if exemplar_part > 0 else "reads like the false alarm"
+            reason += f"; {words} {self.describe(side[0])}"
         return reason
+
+    def describe(self, name: str) -> str:
+        """An exemplar as a reader knows it: “title” (outlet, date); its file name when unknown."""
+        e = next((e for e in self.topic.positives + self.topic.negatives if e.name == name), None)
+        return e.describe() if e is not None else name
 
 
 def strip_dateline(text: str) -> str:
