@@ -29,12 +29,12 @@ def test_stemming_for_similarity():
 
 def test_concepts_match_surface_forms_not_colliding_stems(matcher):
     hits = matcher._hits(words("Pemerintah Rusia menengahi perundingan; diplomasi dan diplomatik"))
-    concepts = [(k, c) for k, c, _ in hits]
+    concepts = [(k, c) for k, c, _, _ in hits]
     assert ("weak", "pemimpin") in concepts and ("actor", "Rusia") in concepts
     assert ("diplomacy", "perundingan") in concepts
-    assert [p for k, c, p in hits if c == "diplomat"] == ["diplomasi", "diplomat*"]
+    assert [p for k, c, p, _ in hits if c == "diplomat"] == ["diplomasi", "diplomat*"]
     # "menemukan" (to find) must not count as a meeting the way its stem "temu" would
-    assert not any(c == "pertemuan" for _, c, _ in matcher._hits(words("Polisi menemukan bukti di Moskow")))
+    assert not any(c == "pertemuan" for _, c, _, _ in matcher._hits(words("Polisi menemukan bukti di Moskow")))
 
 
 @pytest.mark.parametrize("name", ["000_d65872ee167d278c", "004_f752538dff42923b"])

@@ -115,6 +115,7 @@ def format_match(title: str, m: Match) -> str:
     c, k = m.concepts, m.contributions
     neg = f"{m.nearest_negative} (cosine {m.negative_similarity:.3f})" if m.nearest_negative else "- (none)"
     verdict = "MATCH" if m.relevant else "no match"
+    votes = ", ".join(f"{k} {v:.0%}" for k, v in m.about_votes.items())
     lines = [
         f"{verdict}  score {m.score:.3f} (threshold for {m.topic})  {title}",
         f"  reason: {m.reason}",
@@ -122,6 +123,9 @@ def format_match(title: str, m: Match) -> str:
         f"  diplomacy: {', '.join(c.get('diplomacy', []) + c.get('weak', [])) or '-'}",
         f"  off-topic: {', '.join(c.get('offtopic', [])) or '-'}"
         + (f"  (not the actor: {', '.join(c['backdrop'])})" if c.get("backdrop") else ""),
+        f"  about: {m.about or '-'}" + (f"  (sentence votes: {votes})" if votes else ""),
+        *(f"    {line}" for line in m.about_sentences),
+        f"  not the act (a cause, time or occasion): {', '.join(c['setting'])}" if c.get("setting") else "",
         f"  nearest positive exemplar: {m.nearest_exemplar} (cosine {m.similarity:.3f})",
         f"  nearest negative exemplar: {neg}",
         f"  top terms: {', '.join(m.top_terms) or '-'}",
@@ -135,7 +139,7 @@ def format_match(title: str, m: Match) -> str:
             if key not in ("concepts", "exemplars", "positive_similarity", "negative_similarity")
         ),
     ]
-    return "\n".join(lines)
+    return "\n".join(line for line in lines if line)
 
 
 def format_errors(r: dict) -> str:
