@@ -290,18 +290,19 @@ class Matcher:
         central = False
         for x in sentences if sentences is not None else self._sentences(title, text):
             rw = t.regions[x.region]
-            hits, setting_clause = [], None
+            hits, setting_clause, speaking = [], None, False
             for kind, concept, phrase, pos in self._hits(x.words):
                 clause = x.clauses[pos]
                 if kind == "setting":
                     setting_clause, concept = clause, phrase
                 elif clause == setting_clause and kind != "backdrop":
                     kind, concept = "setting", phrase
+                speaking |= x.speaker and kind == "actor" and clause == 0
                 hits.append((kind, concept))
             n = {k: 0 for k in mass}
             for kind, _ in hits:
                 n[kind] += 1
-            if x.speaker and n["actor"] and not n["weak"]:
+            if speaking and not n["weak"]:
                 n["weak"] = 1  # "Rusia: …" — the actor speaking is a statement
             frames: dict[str, float] = {}
             for kind, concept in hits:
