@@ -78,6 +78,14 @@ def test_a_cause_or_an_occasion_is_not_the_act(matcher):
     assert "pertemuan" in both.concepts["diplomacy"] and "Rusia" in both.concepts["actor"]
 
 
+def test_what_an_actor_speaks_of_is_not_a_frame_against_it(matcher):
+    """After "soal"/"terkait" in a sentence where an actor speaks, off-topic words are its subject."""
+    protest = matcher.concept_evidence("Dubes Ukraina kecewa soal usulan cabut visa turis", "")
+    assert protest["decided"] == DIPLOMACY and "soal" in protest["found"]["subject"]
+    tourists = matcher.concept_evidence("Turis asal Ukraina kecewa soal usulan cabut visa on arrival", "")  # no actor
+    assert tourists["decided"] == "wisata & imigrasi"
+
+
 def test_headline_speaker_must_be_the_actor(matcher):
     """'Rusia: …' is Russia speaking; 'Wamendag: … Rusia …' is a minister talking about Russia."""
     spoken = matcher.concept_evidence("Rusia: Jangan tarik kesimpulan soal serangan", "")

@@ -44,7 +44,8 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+|(?<=[\w.!?\"”]),(?=[A-Z\"“])")
 # clause ends inside a sentence: a setting marker ("akibat", "menjelang") reaches to the next of these
 _CLAUSE = re.compile(r"[,;:()\"“”'‘’]|\s[-–—]+\s")
 _SPEAKER = re.compile(r"^[^:,.!?]{2,40}:\s")  # a headline that opens with who speaks: "Kremlin: …"
-DIPLOMACY = "diplomacy"  # the frame of a sentence in which the topic's diplomacy is the act
+DIPLOMACY = "diplomacy"
+MARKERS = ("backdrop", "setting", "subject")  # concept kinds that change what other words mean
 _DATELINE = re.compile(r"^([^\n]{0,64}?)(?:(?<=\s)|^)[-–—]+[ \t]?")
 _NOT_DATELINE = re.compile(r"[!?\"“”:;]|\.\s")
 
@@ -71,7 +72,7 @@ class Topic:
 
 
 def _compile(spec: TopicSpec) -> tuple[dict, dict[str, float], set[str]]:
-    concepts: dict[str, dict[str, list[tuple[str, ...]]]] = {k: {} for k in KINDS + ("backdrop", "setting")}
+    concepts: dict[str, dict[str, list[tuple[str, ...]]]] = {k: {} for k in KINDS + MARKERS}
     weights: dict[str, float] = {}
     subjects: set[str] = set()
 
@@ -82,7 +83,7 @@ def _compile(spec: TopicSpec) -> tuple[dict, dict[str, float], set[str]]:
         concepts["actor"][SEARCH_CONCEPT] = keys(spec.search.any)
         return concepts, weights, subjects
     c = spec.concepts
-    for kind in ("actor", "diplomacy", "weak", "backdrop", "setting"):
+    for kind in ("actor", "diplomacy", "weak") + MARKERS:
         for name, phrases in getattr(c, kind).items():
             concepts[kind][name] = keys(phrases)
     for name, value in c.offtopic.items():
@@ -282,7 +283,7 @@ class Matcher:
         (its diplomacy words) against each off-topic frame (its words of that frame), in proportion.
         ``focus`` = (diplomacy votes + 1) / (all votes + 1)."""
         t, w = self.topic, self.topic.weights
-        mass = {k: 0.0 for k in KINDS + ("backdrop", "setting")}
+        mass = {k: 0.0 for k in KINDS + MARKERS}
         found: dict[str, dict[str, float]] = {k: {} for k in mass}
         about: dict[str, float] = {}
         voters: list[dict] = []
@@ -290,25 +291,28 @@ class Matcher:
         central = False
         for x in sentences if sentences is not None else self._sentences(title, text):
             rw = t.regions[x.region]
-            hits, setting_clause, speaking = [], None, False
+            hits, setting_clause, subject_clause, speaking = [], None, None, False
             for kind, concept, phrase, pos in self._hits(x.words):
                 clause = x.clauses[pos]
-                if kind == "setting":
-                    setting_clause, concept = clause, phrase
+                about_it = clause == subject_clause  # after "soal", "terkait": what is spoken of
+                if kind in ("setting", "subject"):
+                    setting_clause, subject_clause = (clause, None) if kind == "setting" else (None, clause)
+                    concept = phrase
                 elif clause == setting_clause and kind != "backdrop":
                     kind, concept = "setting", phrase
                 speaking |= x.speaker and kind == "actor" and clause == 0
-                hits.append((kind, concept))
+                hits.append((kind, concept, about_it))
             n = {k: 0 for k in mass}
-            for kind, _ in hits:
+            for kind, _, _ in hits:
                 n[kind] += 1
             if speaking and not n["weak"]:
                 n["weak"] = 1  # "Rusia: …" — the actor speaking is a statement
+            acts = n["actor"] and (n["diplomacy"] or n["weak"])  # an actor acts or speaks in this sentence
             frames: dict[str, float] = {}
-            for kind, concept in hits:
+            for kind, concept, about_it in hits:
                 inc = rw
                 if kind == "offtopic":
-                    if n["actor"] and (n["diplomacy"] or n["weak"]) and concept in t.diplomatic_subjects:
+                    if acts and (about_it or concept in t.diplomatic_subjects):
                         continue  # the subject of an official message, not a backdrop
                     inc *= t.offtopic_weights.get(concept, 1.0)
                     frames[concept] = frames.get(concept, 0.0) + t.offtopic_weights.get(concept, 1.0)
@@ -320,7 +324,8 @@ class Matcher:
                 if not t.lexicon:
                     strength = 0.0
                 co += rw * min(n["actor"], 2) * strength
-            acting = n["diplomacy"] + (w["weak_factor"] * n["weak"] if n["actor"] else 0.0)
+            # diplomacy words vote fully where an actor is named, at the weak factor where none is
+            acting = n["diplomacy"] + w["weak_factor"] * n["weak"] if n["actor"] else w["weak_factor"] * n["diplomacy"]
             total = acting + sum(frames.values())
             if total > 0 and t.lexicon:
                 votes = {DIPLOMACY: acting, **frames}
@@ -334,9 +339,9 @@ class Matcher:
         word_focus = (diplomacy + 1.0) / (diplomacy + mass["offtopic"] + 1.0)
         about_focus = (about.get(DIPLOMACY, 0.0) + 1.0) / (sum(about.values()) + 1.0)
         head: dict[str, float] = {}  # the votes of the title and the lead alone
-        for v in voters:
-            if v["region"] != "body":
-                head[v["frame"]] = head.get(v["frame"], 0.0) + v["weight"]
+        for voter in voters:
+            if voter["region"] != "body":
+                head[voter["frame"]] = head.get(voter["frame"], 0.0) + voter["weight"]
         decided = max(about, key=about.__getitem__) if about else None
         # an article whose headline and whole text are about another frame, by a clear margin, is judged by
         # its sentences' votes; otherwise by the word masses (a diplomacy article quotes prices and battles)

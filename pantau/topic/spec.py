@@ -41,6 +41,11 @@ class Concepts(_Strict):
         description="phrases in which an actor word is a place, a company, a product or a person "
         "rather than a state acting (perusahaan Rusia, pesawat Rusia, warga Rusia)",
     )
+    subject: dict[str, list[str]] = Field(
+        default={},
+        description="markers after which, to the end of the clause, off-topic words are what an actor "
+        "acting or speaking in the sentence speaks of (kecewa soal usulan cabut visa)",
+    )
     setting: dict[str, list[str]] = Field(
         default={},
         description="markers after which, to the end of the clause, words are a cause, a time or an "
