@@ -89,7 +89,9 @@ def test_negative_exemplar_pushes_lookalikes_down(tmp_path):
     before = Matcher(load_topic(topic_dir)).score(title, neg)
     (topic_dir / "exemplars" / "negative" / "mc21.txt").write_text(f"{title}\n\n{neg}\n", encoding="utf-8")
     after = Matcher(load_topic(topic_dir)).score(title, neg)  # found without editing topic.yaml
-    assert after.score < before.score and after.nearest_negative == "mc21"
+    # (the score itself may already be clipped at 0: a shipped negative about an airline is near it too)
+    assert after.contributions["exemplars"] < before.contributions["exemplars"] and after.score <= before.score
+    assert after.nearest_negative == "mc21"
     assert after.negative_similarity > 0.99 and after.contributions["exemplars"] < 0
 
 
