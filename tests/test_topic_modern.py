@@ -130,3 +130,37 @@ def test_modern_exemplars_name_their_origin():
         assert len(files) >= 8, polarity
         for f in files:
             assert "\nsource: written for pantau in its own words from public reporting of " in f.read_text("utf-8")
+
+
+def test_figures_per_kind(matcher):
+    from pantau.topic.evaluate import evaluate_by, format_by
+
+    r = evaluate_by(matcher, ARTICLES)
+    assert r["tp"] == sum(a["label"] == 1 for a in ARTICLES) and r["fp"] == r["fn"] == 0
+    assert r["by"]["diplomacy"]["tp"] == 6 and r["by"]["war-economics"]["tn"] == 3
+    table = format_by(r)
+    assert "diplomacy" in table and "1.000" in table and "war-economics" in table
+
+
+def test_modern_cache_joins_pages_and_labels(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import PROJECT
+
+    pages = tmp_path / "pages.jsonl"
+    pages.write_text(
+        "\n".join(json.dumps({**{k: a[k] for k in ("id", "kind", "title", "text")}, "url": "u"}) for a in ARTICLES[:3]),
+        encoding="utf-8",
+    )
+    labels = tmp_path / "labels.csv"
+    labels.write_text(f"id,label,note\n{ARTICLES[0]['id']},1,x\n{ARTICLES[1]['id']},0,y\n", encoding="utf-8")
+    out = tmp_path / "cache.jsonl"
+    script = PROJECT / "scripts" / "build_modern_cache.py"
+    done = subprocess.run([sys.executable, str(script), str(pages), str(labels), "-o", str(out)], capture_output=True)
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(r["id"], r["label"]) for r in rows] == [(ARTICLES[0]["id"], 1), (ARTICLES[1]["id"], 0)]
+    no_pages = [sys.executable, str(script), str(tmp_path / "none.jsonl"), str(labels)]
+    missing = subprocess.run(no_pages, capture_output=True)
+    assert missing.returncode == 2 and len(missing.stderr.decode().strip().splitlines()) == 1
