@@ -43,6 +43,8 @@ SEARCH_CONCEPT = "search terms"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+|(?<=[\w.!?\"”]),(?=[A-Z\"“])")
 # clause ends inside a sentence: a setting marker ("akibat", "menjelang") reaches to the next of these
 _CLAUSE = re.compile(r"[,;:()\"“”'‘’]|\s[-–—]+\s")
+_CLAUSE_WORD = "qxclauseqx"  # stands for a clause end in the word stream (no Indonesian word looks like it)
+_CLAUSE_MARK = f" {_CLAUSE_WORD} "
 _SPEAKER = re.compile(r"^[^:,.!?]{2,40}:\s")  # a headline that opens with who speaks: "Kremlin: …"
 DIPLOMACY = "diplomacy"
 MARKERS = ("backdrop", "setting", "subject")  # concept kinds that change what other words mean
@@ -210,10 +212,13 @@ class Matcher:
             for sentence in _SENTENCE.split(chunk):
                 ws: list[str] = []
                 clause: list[int] = []
-                for c, part in enumerate(_CLAUSE.split(sentence)):
-                    got = words(part)
-                    ws.extend(got)
-                    clause.extend([c] * len(got))
+                c = 0
+                for w in words(_CLAUSE.sub(_CLAUSE_MARK, sentence)):
+                    if w == _CLAUSE_WORD:
+                        c += 1
+                    else:
+                        ws.append(w)
+                        clause.append(c)
                 if ws:
                     speaker = region == "title" and _SPEAKER.match(sentence) is not None
                     out.append(Sentence(region, ws, clause, sentence.strip(), speaker))
