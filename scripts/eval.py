@@ -9,8 +9,15 @@ Topic figures that count are those on data the matcher never saw:
     naming an actor, CC BY part only) — and without the shipped exemplars copied from dev;
   * false alarms in the background pool (12,252 articles naming none of the topic's actors).
 The full-dev line is for reference only: half of dev supplied the exemplars.
+
+The modern (2022–26) figures need the local cache data/eval/modern-2022-26.jsonl (git-ignored: the
+outlets' texts; scripts/build_modern_cache.py writes it). Labels come from
+scripts/eval_sets/modern-2022-26.csv when present (the repository's copy: ids, URLs, labels, notes),
+else from the cache. Printed overall, per kind, and for the third held out of all tuning
+(pantau.topic.evaluate.modern_held_out).
 """
 
+import csv
 import gzip
 import json
 import sys
@@ -19,11 +26,23 @@ from pathlib import Path
 
 from pantau.extract.quality import evaluate_extraction
 from pantau.topic import Matcher, load_topic
-from pantau.topic.evaluate import cross_validate, evaluate, format_report, held_aside, read_labeled
+from pantau.topic.evaluate import (
+    cross_validate,
+    evaluate,
+    evaluate_by,
+    format_by,
+    format_report,
+    held_aside,
+    modern_held_out,
+    read_labeled,
+)
 
 SHARED = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared")
 CORPUS = SHARED / "corpus"
-TOPIC = Path(__file__).resolve().parent.parent / "seeds" / "g20-russia-ukraine"
+ROOT = Path(__file__).resolve().parent.parent
+TOPIC = ROOT / "seeds" / "g20-russia-ukraine"
+MODERN = ROOT / "data" / "eval" / "modern-2022-26.jsonl"
+MODERN_LABELS = ROOT / "scripts" / "eval_sets" / "modern-2022-26.csv"
 
 
 def copyable(item: dict) -> bool:
@@ -36,7 +55,28 @@ def errors(r: dict) -> None:
         print(f"  [{kind}] {match.score:.3f} {item.get('id', '')} {item['title'][:80]}  ({match.reason[:80]})")
 
 
+def modern(m: Matcher) -> None:
+    print("\n== modern news 2022–26 (local cache of real pages; labels by two readers)")
+    if not MODERN.is_file():
+        print(f"{MODERN.relative_to(ROOT)} not found: modern figures skipped (scripts/build_modern_cache.py)")
+        return
+    items = read_labeled(MODERN)
+    if MODERN_LABELS.is_file():
+        with MODERN_LABELS.open(encoding="utf-8", newline="") as f:
+            labels = {r["id"]: int(r["label"]) for r in csv.DictReader(f) if (r.get("label") or "").strip()}
+        items = [dict(i, label=labels[i["id"]]) for i in items if i.get("id") in labels]
+        print(f"labels: {MODERN_LABELS.relative_to(ROOT)} ({len(items)} pages in the cache have one)")
+    r = evaluate_by(m, items)
+    print("all:            " + format_report(r))
+    for name, part in (("tuned on (2/3):", False), ("held out (1/3):", True)):
+        print(f"{name} " + format_report(evaluate_by(m, [i for i in items if modern_held_out(i["id"]) == part])))
+    print(format_by(r))
+    errors(r)
+
+
 def main() -> None:
+    topic = load_topic(TOPIC)
+    modern(Matcher(topic))
     if not CORPUS.is_dir():
         print(f"{CORPUS} not found: nothing to evaluate (the corpus is not part of the project)")
         return

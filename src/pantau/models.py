@@ -113,6 +113,9 @@ class Match:
     contributions: dict[str, float] = field(default_factory=dict)
     nearest_negative: str | None = None  # the negative exemplar (known false alarm) most like it
     negative_similarity: float = 0.0
+    about: str = ""  # what the sentences say the article is about: "diplomacy" or an off-topic frame
+    about_votes: dict[str, float] = field(default_factory=dict)  # frame → share of the sentences' votes
+    about_sentences: list[str] = field(default_factory=list)  # "[title] frame: sentence", the strongest voters
 
     def to_dict(self) -> dict:
         return asdict(self)

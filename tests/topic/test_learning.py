@@ -88,6 +88,9 @@ def test_shipped_exemplars_carry_their_origin_and_none_is_held_aside():
     for e in pos + neg:
         assert e.title and e.text and e.source, e.path
         dev_id = exemplar_item_id(e)
+        if e.name.startswith("modern-"):  # written for pantau in its own words about a 2022–26 event
+            assert e.source.startswith("written for pantau in its own words from public reporting of "), e.path
+            continue
         if dev_id is None:  # the two seeds of the project
             assert e.name.startswith(("000_", "004_")) and "project seed" in e.source
             continue

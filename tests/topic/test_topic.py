@@ -29,12 +29,12 @@ def test_stemming_for_similarity():
 
 def test_concepts_match_surface_forms_not_colliding_stems(matcher):
     hits = matcher._hits(words("Pemerintah Rusia menengahi perundingan; diplomasi dan diplomatik"))
-    concepts = [(k, c) for k, c, _ in hits]
+    concepts = [(k, c) for k, c, _, _ in hits]
     assert ("weak", "pemimpin") in concepts and ("actor", "Rusia") in concepts
     assert ("diplomacy", "perundingan") in concepts
-    assert [p for k, c, p in hits if c == "diplomat"] == ["diplomasi", "diplomat*"]
+    assert [p for k, c, p, _ in hits if c == "diplomat"] == ["diplomasi", "diplomat*"]
     # "menemukan" (to find) must not count as a meeting the way its stem "temu" would
-    assert not any(c == "pertemuan" for _, c, _ in matcher._hits(words("Polisi menemukan bukti di Moskow")))
+    assert not any(c == "pertemuan" for _, c, _, _ in matcher._hits(words("Polisi menemukan bukti di Moskow")))
 
 
 @pytest.mark.parametrize("name", ["000_d65872ee167d278c", "004_f752538dff42923b"])
@@ -92,7 +92,9 @@ def test_negative_exemplar_pushes_lookalikes_down(tmp_path):
     before = Matcher(load_topic(topic_dir)).score(title, neg)
     (topic_dir / "exemplars" / "negative" / "mc21.txt").write_text(f"{title}\n\n{neg}\n", encoding="utf-8")
     after = Matcher(load_topic(topic_dir)).score(title, neg)  # found without editing topic.yaml
-    assert after.score < before.score and after.nearest_negative == "mc21"
+    # (the score itself may already be clipped at 0: a shipped negative about an airline is near it too)
+    assert after.contributions["exemplars"] < before.contributions["exemplars"] and after.score <= before.score
+    assert after.nearest_negative == "mc21"
     assert after.negative_similarity > 0.99 and after.contributions["exemplars"] < 0
 
 

@@ -72,6 +72,44 @@ def evaluate(matcher: Matcher, data: Path | Iterable[dict]) -> dict:
     )
 
 
+def evaluate_by(matcher: Matcher, items: Iterable[dict], key: str = "kind") -> dict:
+    """Figures overall and per value of ``key`` (e.g. the kind of story), each item scored once."""
+    counts: dict[str, list[int]] = {}
+    overall = [0, 0, 0, 0]
+    errors = []
+    skipped = 0
+    for item in items:
+        label = int(item["label"])
+        if label == 2:
+            skipped += 1
+            continue
+        m = matcher.score(item.get("title") or "", item["text"])
+        slot = (0 if label == 1 else 1) if m.relevant else (2 if label == 1 else 3)  # tp fp fn tn
+        for c in (overall, counts.setdefault(str(item.get(key) or "-"), [0, 0, 0, 0])):
+            c[slot] += 1
+        if slot in (1, 2):
+            errors.append(("false_alarm" if slot == 1 else "miss", item, m))
+    return dict(
+        **_scores(*overall),
+        skipped=skipped,
+        threshold=matcher.topic.threshold,
+        errors=errors,
+        by={k: _scores(*v) for k, v in sorted(counts.items())},
+    )
+
+
+def format_by(r: dict, key: str = "kind") -> str:
+    """One line per group: its counts, and precision/recall/F1 where the group has what they need."""
+    lines = [f"  {key:<24} {'n':>4} {'tp':>4} {'fp':>4} {'fn':>4} {'tn':>4}   precision  recall    F1"]
+    for name, g in r["by"].items():
+        p = f"{g['precision']:.3f}" if g["tp"] + g["fp"] else "-"
+        rc = f"{g['recall']:.3f}" if g["tp"] + g["fn"] else "-"
+        f1 = f"{g['f1']:.3f}" if g["tp"] + g["fn"] else "-"
+        counts = " ".join(f"{g[k]:>4}" for k in ("n", "tp", "fp", "fn", "tn"))
+        lines.append(f"  {name:<24} {counts}   {p:>9} {rc:>7} {f1:>5}")
+    return "\n".join(lines)
+
+
 def _scores(tp: int, fp: int, fn: int, tn: int) -> dict:
     """The counts and what follows from them: n, precision, recall and F1 of the relevant class."""
     precision = tp / (tp + fp) if tp + fp else 0.0
@@ -120,6 +158,7 @@ def format_match(title: str, m: Match, describe: Callable[[str], str] | None = N
 
     neg = f"{named(m.nearest_negative)} (cosine {m.negative_similarity:.3f})" if m.nearest_negative else "- (none)"
     verdict = "MATCH" if m.relevant else "no match"
+    votes = ", ".join(f"{k} {v:.0%}" for k, v in m.about_votes.items())
     lines = [
         f"{verdict}  score {m.score:.3f} (threshold for {m.topic})  {title}",
         f"  reason: {m.reason}",
@@ -127,6 +166,9 @@ def format_match(title: str, m: Match, describe: Callable[[str], str] | None = N
         f"  diplomacy: {', '.join(c.get('diplomacy', []) + c.get('weak', [])) or '-'}",
         f"  off-topic: {', '.join(c.get('offtopic', [])) or '-'}"
         + (f"  (not the actor: {', '.join(c['backdrop'])})" if c.get("backdrop") else ""),
+        f"  about: {m.about or '-'}" + (f"  (sentence votes: {votes})" if votes else ""),
+        *(f"    {line}" for line in m.about_sentences),
+        f"  not the act (a cause, time or occasion): {', '.join(c['setting'])}" if c.get("setting") else "",
         f"  nearest positive exemplar: {named(m.nearest_exemplar)} (cosine {m.similarity:.3f})",
         f"  nearest negative exemplar: {neg}",
         f"  top terms: {', '.join(m.top_terms) or '-'}",
@@ -140,7 +182,7 @@ def format_match(title: str, m: Match, describe: Callable[[str], str] | None = N
             if key not in ("concepts", "exemplars", "positive_similarity", "negative_similarity")
         ),
     ]
-    return "\n".join(lines)
+    return "\n".join(line for line in lines if line)
 
 
 def format_errors(r: dict) -> str:
@@ -156,6 +198,11 @@ def held_aside(item_id: str) -> bool:
     """The dev items kept aside for measuring: those whose SHA-256 of the id starts with an even
     32-bit number. No exemplar is taken from them and nothing was tuned on them."""
     return int(hashlib.sha256(item_id.encode()).hexdigest()[:8], 16) % 2 == 0
+
+
+def modern_held_out(item_id: str) -> bool:
+    """The third of the modern (2022–26) set kept out of all tuning: SHA-256 of ``modern:<id>`` ≡ 0 mod 3."""
+    return int(hashlib.sha256(("modern:" + item_id).encode()).hexdigest()[:8], 16) % 3 == 0
 
 
 def fold_of(item_id: str, folds: int) -> int:

@@ -41,6 +41,13 @@ from .spec import KINDS, TopicSpec, read_spec
 SEARCH_CONCEPT = "search terms"
 # sentence ends; also ".,Next" / "word,Next": paragraphs that some corpora join with a bare comma
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+|(?<=[\w.!?\"”]),(?=[A-Z\"“])")
+# clause ends inside a sentence: a setting marker ("akibat", "menjelang") reaches to the next of these
+_CLAUSE = re.compile(r"[,;:()\"“”'‘’]|\s[-–—]+\s")
+_CLAUSE_WORD = "qxclauseqx"  # stands for a clause end in the word stream (no Indonesian word looks like it)
+_CLAUSE_MARK = f" {_CLAUSE_WORD} "
+_SPEAKER = re.compile(r"^[^:,.!?]{2,40}:\s")  # a headline that opens with who speaks: "Kremlin: …"
+DIPLOMACY = "diplomacy"
+MARKERS = ("backdrop", "setting", "subject")  # concept kinds that change what other words mean
 _DATELINE = re.compile(r"^([^\n]{0,64}?)(?:(?<=\s)|^)[-–—]+[ \t]?")
 _NOT_DATELINE = re.compile(r"[!?\"“”:;]|\.\s")
 
@@ -67,7 +74,7 @@ class Topic:
 
 
 def _compile(spec: TopicSpec) -> tuple[dict, dict[str, float], set[str]]:
-    concepts: dict[str, dict[str, list[tuple[str, ...]]]] = {k: {} for k in KINDS + ("backdrop",)}
+    concepts: dict[str, dict[str, list[tuple[str, ...]]]] = {k: {} for k in KINDS + MARKERS}
     weights: dict[str, float] = {}
     subjects: set[str] = set()
 
@@ -78,7 +85,7 @@ def _compile(spec: TopicSpec) -> tuple[dict, dict[str, float], set[str]]:
         concepts["actor"][SEARCH_CONCEPT] = keys(spec.search.any)
         return concepts, weights, subjects
     c = spec.concepts
-    for kind in ("actor", "diplomacy", "weak", "backdrop"):
+    for kind in ("actor", "diplomacy", "weak") + MARKERS:
         for name, phrases in getattr(c, kind).items():
             concepts[kind][name] = keys(phrases)
     for name, value in c.offtopic.items():
@@ -135,6 +142,15 @@ def _sat(x: float, scale: float) -> float:
     return 1.0 - math.exp(-x / scale) if x > 0 else 0.0
 
 
+@dataclass
+class Sentence:
+    region: str  # title, lead or body
+    words: list[str]  # normalised words
+    clauses: list[int]  # the clause (within the sentence) of each word
+    text: str  # as written, for explanations
+    speaker: bool = False  # a headline opening with "Who:": what follows is what the first clause said
+
+
 class ExemplarIndex:
     """Cosine of one vector against many exemplar vectors at once, through an inverted index
     (term → [(exemplar, weight)]): cost grows with the postings of the article's terms, not with the
@@ -188,17 +204,28 @@ class Matcher:
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {t: v / norm for t, v in vec.items()}
 
-    def _sentences(self, title: str, text: str) -> list[tuple[str, list[str]]]:
-        """(region, normalised words) of every sentence of title, lead and body: read once, used by both
-        the concept evidence and the vector."""
-        return [
-            (region, words(sentence))
-            for region, chunk in self.regions(title, text).items()
-            for sentence in _SENTENCE.split(chunk)
-        ]
+    def _sentences(self, title: str, text: str) -> list[Sentence]:
+        """Every sentence of title, lead and body, as normalised words with the clause each word is in:
+        read once, used by both the concept evidence and the vector."""
+        out = []
+        for region, chunk in self.regions(title, text).items():
+            for sentence in _SENTENCE.split(chunk):
+                ws: list[str] = []
+                clause: list[int] = []
+                c = 0
+                for w in words(_CLAUSE.sub(_CLAUSE_MARK, sentence)):
+                    if w == _CLAUSE_WORD:
+                        c += 1
+                    else:
+                        ws.append(w)
+                        clause.append(c)
+                if ws:
+                    speaker = region == "title" and _SPEAKER.match(sentence) is not None
+                    out.append(Sentence(region, ws, clause, sentence.strip(), speaker))
+        return out
 
-    def _vector_of(self, sentences: list[tuple[str, list[str]]]) -> dict[str, float]:
-        return self._vector([stem(w) for _, ws in sentences for w in ws if w not in STOPWORDS])
+    def _vector_of(self, sentences: list[Sentence]) -> dict[str, float]:
+        return self._vector([stem(w) for x in sentences for w in x.words if w not in STOPWORDS])
 
     def vector(self, title: str, text: str) -> dict[str, float]:
         """The TF-IDF vector (Sastrawi stems) an article is compared with exemplars by: title + scored body."""
@@ -208,8 +235,9 @@ class Matcher:
     def _word_matches(pattern: str, word: str) -> bool:
         return word.startswith(pattern[:-1]) if pattern.endswith("*") else word == pattern
 
-    def _hits(self, ws: list[str]) -> list[tuple[str, str, str]]:
-        """(kind, concept, phrase) for each phrase occurrence in a word list; longest first, no overlaps."""
+    def _hits(self, ws: list[str]) -> list[tuple[str, str, str, int]]:
+        """(kind, concept, phrase, position) for each phrase occurrence in a word list; longest first, no
+        overlaps."""
         out, i, n = [], 0, len(ws)
         while i < n:
             w = ws[i]
@@ -226,7 +254,7 @@ class Matcher:
                 ):
                     best = (ph, kind, concept)
             if best:
-                out.append((best[1], best[2], " ".join(best[0])))
+                out.append((best[1], best[2], " ".join(best[0]), i))
                 i += len(best[0])
             else:
                 i += 1
@@ -251,35 +279,97 @@ class Matcher:
 
     # ---- the judgement ---------------------------------------------------------------------
     def concept_evidence(self, title: str, text: str, sentences: list | None = None) -> dict:
+        """The concept evidence and what the article is ABOUT.
+
+        Per sentence: hits inside a setting (from a marker such as ``akibat`` or ``menjelang`` to the end
+        of its clause) are a cause, a time or an occasion, not what the sentence says, and do not count.
+        A sentence in which a topic actor and diplomacy occur adds to the co-occurrence mass. Each
+        sentence with any evidence then votes, with its region's weight, for what it is about: diplomacy
+        (its diplomacy words) against each off-topic frame (its words of that frame), in proportion.
+        ``focus`` = (diplomacy votes + 1) / (all votes + 1)."""
         t, w = self.topic, self.topic.weights
-        mass = {k: 0.0 for k in KINDS + ("backdrop",)}
+        mass = {k: 0.0 for k in KINDS + MARKERS}
         found: dict[str, dict[str, float]] = {k: {} for k in mass}
+        about: dict[str, float] = {}
+        voters: list[dict] = []
         co = 0.0
         central = False
-        for region, ws in sentences if sentences is not None else self._sentences(title, text):
-            rw = t.regions[region]
-            hits = self._hits(ws)
+        for x in sentences if sentences is not None else self._sentences(title, text):
+            rw = t.regions[x.region]
+            hits, setting_clause, subject_clause, speaking = [], None, None, False
+            for kind, concept, phrase, pos in self._hits(x.words):
+                clause = x.clauses[pos]
+                about_it = clause == subject_clause  # after "soal", "terkait": what is spoken of
+                if kind in ("setting", "subject"):
+                    setting_clause, subject_clause = (clause, None) if kind == "setting" else (None, clause)
+                    concept = phrase
+                elif clause == setting_clause and kind != "backdrop":
+                    kind, concept = "setting", phrase
+                speaking |= x.speaker and kind == "actor" and clause == 0
+                hits.append((kind, concept, about_it))
             n = {k: 0 for k in mass}
             for kind, _, _ in hits:
                 n[kind] += 1
-            for kind, concept, _ in hits:
+            if speaking and not n["weak"]:
+                n["weak"] = 1  # "Rusia: …" — the actor speaking is a statement
+            acts = n["actor"] and (n["diplomacy"] or n["weak"])  # an actor acts or speaks in this sentence
+            frames: dict[str, float] = {}
+            for kind, concept, about_it in hits:
                 inc = rw
                 if kind == "offtopic":
-                    if n["actor"] and n["diplomacy"] and concept in t.diplomatic_subjects:
+                    if acts and (about_it or concept in t.diplomatic_subjects):
                         continue  # the subject of an official message, not a backdrop
                     inc *= t.offtopic_weights.get(concept, 1.0)
+                    frames[concept] = frames.get(concept, 0.0) + t.offtopic_weights.get(concept, 1.0)
                 mass[kind] += inc
                 found[kind][concept] = found[kind].get(concept, 0.0) + inc
             if n["actor"]:
-                central |= region != "body"
+                central |= x.region != "body"
                 strength = 1.0 if n["diplomacy"] else (w["weak_factor"] if n["weak"] else 0.0)
                 if not t.lexicon:
                     strength = 0.0
                 co += rw * min(n["actor"], 2) * strength
+            # diplomacy words vote fully where an actor is named, at the weak factor where none is
+            acting = n["diplomacy"] + w["weak_factor"] * n["weak"] if n["actor"] else w["weak_factor"] * n["diplomacy"]
+            total = acting + sum(frames.values())
+            if total > 0 and t.lexicon:
+                votes = {DIPLOMACY: acting, **frames}
+                for frame, v in votes.items():
+                    if v:
+                        about[frame] = about.get(frame, 0.0) + rw * v / total
+                top = max(votes, key=votes.__getitem__)
+                voters.append(dict(region=x.region, frame=top, weight=rw, text=x.text))
         evidence = _sat(co, w["cooccurrence_scale"]) * (1.0 if central else w["passing_factor"])
         diplomacy = mass["diplomacy"] + w["weak_factor"] * mass["weak"]
-        focus = (diplomacy + 1.0) / (diplomacy + mass["offtopic"] + 1.0)
-        return dict(co=co, central=central, evidence=evidence, focus=focus, mass=mass, found=found, diplomacy=diplomacy)
+        word_focus = (diplomacy + 1.0) / (diplomacy + mass["offtopic"] + 1.0)
+        about_focus = (about.get(DIPLOMACY, 0.0) + 1.0) / (sum(about.values()) + 1.0)
+        head: dict[str, float] = {}  # the votes of the title and the lead alone
+        for voter in voters:
+            if voter["region"] != "body":
+                head[voter["frame"]] = head.get(voter["frame"], 0.0) + voter["weight"]
+        decided = max(about, key=about.__getitem__) if about else None
+        # an article whose headline and whole text are about another frame, by a clear margin, is judged by
+        # its sentences' votes; otherwise by the word masses (a diplomacy article quotes prices and battles)
+        elsewhere = (
+            decided not in (None, DIPLOMACY)
+            and head
+            and max(head, key=head.__getitem__) == decided
+            and about_focus < w["frame_dominance"]
+        )
+        focus = min(word_focus, about_focus) if elsewhere else word_focus
+        return dict(
+            co=co,
+            central=central,
+            evidence=evidence,
+            focus=focus,
+            mass=mass,
+            found=found,
+            diplomacy=diplomacy,
+            about=about,
+            decided=decided or "-",
+            about_focus=about_focus,
+            voters=voters,
+        )
 
     def score(self, title: str, text: str) -> Match:
         t, w = self.topic, self.topic.weights
@@ -303,6 +393,13 @@ class Matcher:
             top_terms = [term for c, term in contrib[:8] if c > 0]
         ranked = {k: [c for c, _ in sorted(v.items(), key=lambda kv: -kv[1])] for k, v in found.items()}
         reason = self._reason(ranked, ev, near_pos, near_neg, exemplar_part, gate)
+        total = sum(ev["about"].values()) or 1.0
+        votes = {k: round(v / total, 3) for k, v in sorted(ev["about"].items(), key=lambda kv: -kv[1])}
+        order = {"title": 0, "lead": 1, "body": 2}
+        shown = sorted(
+            (v for v in ev["voters"] if v["frame"] in (ev["decided"], DIPLOMACY)),
+            key=lambda v: (v["frame"] != ev["decided"], order[v["region"]]),
+        )[:6]
         return Match(
             topic=t.name,
             score=round(score, 4),
@@ -314,6 +411,9 @@ class Matcher:
             top_terms=top_terms,
             nearest_negative=near_neg[0][0] if near_neg else None,
             negative_similarity=near_neg[0][1] if near_neg else 0.0,
+            about=ev["decided"],
+            about_votes=votes,
+            about_sentences=[f"[{v['region']}] {v['frame']}: {v['text'][:160]}" for v in shown],
             contributions={
                 "concepts": round(concept_part, 4),
                 "exemplars": round(exemplar_part, 4),
@@ -327,6 +427,7 @@ class Matcher:
                 "diplomacy_mass": mass["diplomacy"],
                 "weak_mass": mass["weak"],
                 "offtopic_mass": round(mass["offtopic"], 2),
+                "about_focus": round(ev["about_focus"], 4),
             },
         )
 
@@ -336,7 +437,9 @@ class Matcher:
         reason = " · ".join(bits) if bits else "no topic evidence"
         if not ev["central"] and mass["actor"] and self.topic.lexicon:
             reason += " (actor only in passing)"
-        if ranked["offtopic"] and mass["offtopic"] > ev["diplomacy"]:
+        if ev["decided"] not in ("-", DIPLOMACY):
+            reason += f" · about {ev['decided']}"
+        elif ranked["offtopic"] and mass["offtopic"] > ev["diplomacy"]:
             reason += f" · mostly {ranked['offtopic'][0]}"
         if gate and near_pos and abs(exemplar_part) >= 0.02:
             side = near_pos[0] if exemplar_part > 0 else (near_neg[0] if near_neg else near_pos[0])

@@ -41,6 +41,16 @@ class Concepts(_Strict):
         description="phrases in which an actor word is a place, a company, a product or a person "
         "rather than a state acting (perusahaan Rusia, pesawat Rusia, warga Rusia)",
     )
+    subject: dict[str, list[str]] = Field(
+        default={},
+        description="markers after which, to the end of the clause, off-topic words are what an actor "
+        "acting or speaking in the sentence speaks of (kecewa soal usulan cabut visa)",
+    )
+    setting: dict[str, list[str]] = Field(
+        default={},
+        description="markers after which, to the end of the clause, words are a cause, a time or an "
+        "occasion rather than what the sentence says (akibat sanksi, menjelang KTT G20)",
+    )
 
     @field_validator("actor")
     @classmethod
@@ -71,6 +81,13 @@ class Weights(_Strict):
         default=1.0, ge=0, description="score per unit of (nearest positive − nearest negative) cosine"
     )
     neighbours: int = Field(default=1, ge=1, le=10, description="k: mean of the k nearest exemplars per side")
+    frame_dominance: float = Field(
+        default=0.45,
+        ge=0,
+        le=1,
+        description="an article whose sentences vote for another frame (war, market …) in its headline and "
+        "overall, with diplomacy's share of the votes below this, is judged by that share",
+    )
     similarity_floor: float = Field(
         default=0.0, ge=0, le=1, description="cosines below this count as 0 (unrelated texts share words)"
     )
