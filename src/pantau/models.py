@@ -41,7 +41,8 @@ class Channel:
         template_dir = settings.pop("template_dir", None)
         max_chars = settings.pop("max_chars", 0)
         # model_construct: no url_env/url_secret to validate; every other field takes its default
-        return cls(ChannelSettings.model_construct(name=name, **settings), fmt, send, timezone, template_dir, max_chars)
+        settings_ = ChannelSettings.model_construct(name=name, **settings)
+        return cls(settings_, fmt, send, timezone, template_dir, max_chars=max_chars)
 
 
 # -- the stages' data -------------------------------------------------------------------------------
