@@ -235,52 +235,61 @@ class Analyser:
 
 
 def record(store: Store, analysed: list[Analysed], channels: list[alerts.Channel], max_attempts: int = 3) -> Counts:
-    """Persist each analysed page; group relevant articles into stories and record alert intents."""
+    """Persist each analysed page; group relevant articles into stories and record alert intents.
+
+    Each page is one transaction: its article, its URLs marked done, its story and its alerts are
+    stored together or not at all — a store failing half-way leaves the URL claimed, and the next run
+    fetches and records it again (never a URL done without the alerts it should have planned)."""
     n = Counts(fetched=sum(1 for a in analysed if a.page.html))
     for a in analysed:
-        cand_url = canonical_url(a.page.candidate.url) or a.page.candidate.url
-        if a.error:
-            gave_up = store.seen.mark(cand_url, error=a.error, max_attempts=max_attempts)
-            why = f"gave up after {max_attempts} tries: {a.error}" if gave_up else f"{a.error} (tried again later)"
-            n.problems.append(Problem("fetch" if a.page.html is None else "extract", a.page.candidate.url, why))
-            continue
-        n.extracted += 1
-        art = a.article
-        assert art is not None
-        if a.skip_reason is None:
-            n.indonesian += 1
-        best = a.best
-        duplicate = store.articles.find(url=art.url) or store.articles.find(content_hash=art.content_hash)
-        article_id = store.articles.add(art, best) if not (duplicate and duplicate.url == art.url) else None
-        store.seen.mark(cand_url)
-        if art.url != cand_url:
-            store.seen.mark(art.url)
-        if article_id is None or best is None or not best.relevant:
-            continue
-        n.matched += 1
-        sig = signature(art.title, art.text)
-        story: StoryRow | None
-        if duplicate is not None and duplicate.story_id:
-            story = store.stories.get(duplicate.story_id)  # syndicated copy of a known article
-        else:
-            story = find_story(
-                sig,
-                art.published,
-                store.stories.recent(best.topic, utcnow() - STORY_WINDOW),
-                STORY_THRESHOLD,
-                STORY_WINDOW,
-            )
-        if story is None:
-            story_id = store.stories.create(best.topic, art.title, sig, art.published)
-            n.stories_new += 1
-        else:
-            story_id = story.id
-            store.stories.touch(story_id)
-            n.stories_updated += 1
-        store.articles.set_story(article_id, story_id)
-        n.story_ids.append(story_id)
-        alerts.plan(store, story_id, best.topic, channels)
+        with store.transaction():
+            _record_one(store, a, channels, max_attempts, n)
     return n
+
+
+def _record_one(store: Store, a: Analysed, channels: list[alerts.Channel], max_attempts: int, n: Counts) -> None:
+    cand_url = canonical_url(a.page.candidate.url) or a.page.candidate.url
+    if a.error:
+        gave_up = store.seen.mark(cand_url, error=a.error, max_attempts=max_attempts)
+        why = f"gave up after {max_attempts} tries: {a.error}" if gave_up else f"{a.error} (tried again later)"
+        n.problems.append(Problem("fetch" if a.page.html is None else "extract", a.page.candidate.url, why))
+        return
+    n.extracted += 1
+    art = a.article
+    assert art is not None
+    if a.skip_reason is None:
+        n.indonesian += 1
+    best = a.best
+    duplicate = store.articles.find(url=art.url) or store.articles.find(content_hash=art.content_hash)
+    article_id = store.articles.add(art, best) if not (duplicate and duplicate.url == art.url) else None
+    store.seen.mark(cand_url)
+    if art.url != cand_url:
+        store.seen.mark(art.url)
+    if article_id is None or best is None or not best.relevant:
+        return
+    n.matched += 1
+    sig = signature(art.title, art.text)
+    story: StoryRow | None
+    if duplicate is not None and duplicate.story_id:
+        story = store.stories.get(duplicate.story_id)  # syndicated copy of a known article
+    else:
+        story = find_story(
+            sig,
+            art.published,
+            store.stories.recent(best.topic, utcnow() - STORY_WINDOW),
+            STORY_THRESHOLD,
+            STORY_WINDOW,
+        )
+    if story is None:
+        story_id = store.stories.create(best.topic, art.title, sig, art.published)
+        n.stories_new += 1
+    else:
+        story_id = story.id
+        store.stories.touch(story_id)
+        n.stories_updated += 1
+    store.articles.set_story(article_id, story_id)
+    n.story_ids.append(story_id)
+    alerts.plan(store, story_id, best.topic, channels)
 
 
 def batches(items: list, size: int) -> Iterator[list]:

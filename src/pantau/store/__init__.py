@@ -10,7 +10,9 @@ rows (``rows.py``):
 * ``store.hosts``    — per-host politeness shared by overlapping runs (``hosts.py``).
 
 Every write that matters for "never lose, never repeat an alert" is one atomic statement (unique
-keys, compare-and-set UPDATEs), so overlapping runs — on one SQLite file or one PostgreSQL — are safe.
+keys, compare-and-set UPDATEs), so overlapping runs — on one SQLite file or one PostgreSQL — are safe;
+``store.transaction()`` makes several calls one (recording an article with its story and its alerts,
+``connections.py``).
 
 ``Store.scratch_copy(url)`` is a throwaway copy for a dry run: everything a real run would write goes
 there, and closing it deletes it.
@@ -21,11 +23,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
-from contextlib import closing
+from contextlib import AbstractContextManager, closing
 from pathlib import Path
 
 from ..errors import ConfigError
 from .articles import Articles, Stories
+from .connections import Database
 from .feeds import Feeds
 from .hosts import HostSlots
 from .outbox import Outbox
@@ -39,12 +42,13 @@ __all__ = ["Store", "ArticleRow", "FeedState", "OutboxRow", "StoryRow"]
 class Store:
     def __init__(self, url: str):
         self.engine = make_engine(url)
-        self.feeds = Feeds(self.engine)
-        self.seen = SeenUrls(self.engine)
-        self.articles = Articles(self.engine)
-        self.stories = Stories(self.engine)
-        self.outbox = Outbox(self.engine)
-        self.hosts = HostSlots(self.engine)
+        self.db = db = Database(self.engine)
+        self.feeds = Feeds(db)
+        self.seen = SeenUrls(db)
+        self.articles = Articles(db)
+        self.stories = Stories(db)
+        self.outbox = Outbox(db)
+        self.hosts = HostSlots(db)
         self.scratch: Path | None = None  # a scratch_copy's file
 
     @classmethod
@@ -63,6 +67,10 @@ class Store:
         store = cls(prefix + name)
         store.scratch = Path(name)
         return store
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Every store call of this thread inside the block commits together, or not at all."""
+        return self.db.transaction()
 
     def close(self) -> None:
         self.engine.dispose()

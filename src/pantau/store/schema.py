@@ -246,3 +246,21 @@ def insert_new(c: Connection, table: Table, rows: list[dict]) -> None:
                 c.execute(table.insert().values(**row))
         except IntegrityError:
             pass
+
+
+def insert_one(c: Connection, table: Table, values: dict) -> int | None:
+    """Insert one row; its new ``id``, or None when a unique key already holds it (that row stays).
+    No error is raised inside the transaction, so a caller's larger transaction goes on (PostgreSQL
+    aborts a transaction at its first failed statement)."""
+    name = c.dialect.name
+    if name in ("sqlite", "postgresql"):
+        ins = (sqlite.insert if name == "sqlite" else postgresql.insert)(table).values(**values)
+        row = c.execute(ins.on_conflict_do_nothing().returning(table.c.id)).first()
+        return None if row is None else int(row[0])
+    try:  # other databases: a savepoint
+        with c.begin_nested():
+            key = c.execute(table.insert().values(**values)).inserted_primary_key
+    except IntegrityError:
+        return None
+    assert key is not None
+    return int(key[0])
