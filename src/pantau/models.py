@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
@@ -40,15 +41,29 @@ class Channel:
 
 
 # -- the stages' data -------------------------------------------------------------------------------
+_REFUSED = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates: PostgreSQL refuses them
+
+
+def storable(value):
+    """Text every engine keeps as it is: without NUL (PostgreSQL: "text fields cannot contain NUL")
+    and lone surrogates (not encodable as UTF-8). Anything but a string is returned as given."""
+    return _REFUSED.sub("", value) if isinstance(value, str) else value
+
+
 @dataclass(frozen=True)
 class Candidate:
-    """A link a source says exists; nothing has been fetched yet."""
+    """A link a source says exists; nothing has been fetched yet. Its text fields come from a feed
+    (untrusted): what no store could keep is dropped here, at the edge."""
 
     url: str
     source: str
     title: str = ""
     published: datetime | None = None
     outlet: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("url", "title", "outlet"):
+            object.__setattr__(self, name, storable(getattr(self, name)))
 
 
 @dataclass
@@ -92,6 +107,10 @@ class Article:
     site: str | None = None
     language: str | None = None
     content_hash: str = ""
+
+    def __post_init__(self) -> None:  # text from a page: what no store could keep is dropped here
+        for f in fields(self):
+            setattr(self, f.name, storable(getattr(self, f.name)))
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """An alert's words: one story rendered per format (markdown for Slack and chat, html for email,
 text for the rest) from Jinja2 templates (``pantau/templates``, overridable per channel), with every
-piece of untrusted text (titles, article text) escaped for its format."""
+piece of untrusted text (titles, article text, outlet names) neutralised for its format and capped
+(``neutralise.py``); only the links pantau made itself pass as they are."""
 
 from __future__ import annotations
 
@@ -12,22 +13,24 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, Pack
 
 from ..clock import WIB
 from ..store import ArticleRow, StoryRow
-
-# ---- untrusted text ---------------------------------------------------------------------------
-_MENTION = re.compile(r"@(here|channel|everyone)\b", re.I)
+from .neutralise import LIMITS, cap, cap_message, clean, link, neutralise
 
 
+# ---- untrusted text: neutralise.py ---------------------------------------------------------------
 def slack_escape(text: str) -> str:
-    """Slack mrkdwn for untrusted text. Apprise's Slack plugin escapes & < > itself but keeps
-    ``<url|label>`` links and turns ``@name`` into a mention, so: angle brackets become look-alikes
-    (no <!channel>, <@U…> or injected links), every @ becomes a full-width ＠ (no mention),
-    and formatting characters are neutralised."""
-    text = text.replace("<", "\u2039").replace(">", "\u203a").replace("@", "\uff20")
-    return text.replace("*", "\u2217").replace("`", "'").replace("|", "\u2758")
+    return neutralise(text, "markdown", one_line=False)
 
 
 def text_escape(text: str) -> str:
-    return _MENTION.sub(lambda m: "@\u200b" + m.group(1), text)
+    return neutralise(text, "text", one_line=False)
+
+
+class Trusted(str):
+    """Text pantau wrote itself (a canonical link): passed to the template as it is."""
+
+
+def _finalize(fmt: str):
+    return lambda v: v if isinstance(v, Trusted) or not isinstance(v, str) else neutralise(v, fmt, one_line=False)
 
 
 def _env(fmt: str, override_dir: str | None) -> Environment:
@@ -36,10 +39,7 @@ def _env(fmt: str, override_dir: str | None) -> Environment:
         loader = ChoiceLoader([FileSystemLoader(override_dir), loader])
     autoescape = select_autoescape(enabled_extensions=("j2",)) if fmt == "html" else False
     env = Environment(loader=loader, autoescape=autoescape, trim_blocks=False, keep_trailing_newline=False)
-    if fmt == "markdown":
-        env.finalize = lambda v: slack_escape(v) if isinstance(v, str) else v
-    elif fmt == "text":
-        env.finalize = lambda v: text_escape(v) if isinstance(v, str) else v
+    env.finalize = _finalize(fmt)
     return env
 
 
@@ -75,20 +75,32 @@ def render(
     lead = max(articles, key=lambda a: a.score or 0)
     new_ids = new_ids or set()
     published = min((a.published for a in articles if a.published), default=None)
-    ctx = dict(
-        kind=kind,
-        title=story.title,
-        topic_label=topic_label,
-        score=lead.score or 0.0,
-        reason=lead.explanation.get("reason", ""),
-        published=wib(published),
-        articles=[dict(outlet=outlet_name(a), url=a.url, title=a.title, is_new=a.id in new_ids) for a in articles],
-        new_outlets=sorted({outlet_name(a) for a in articles if a.id in new_ids}),
-        excerpt=excerpt_of(lead.text),
-        story_id=story.id,  # "Wrong alert? pantau feedback <id> --wrong" (ids start at 1)
-    )
-    body = _env(fmt, template_dir).get_template(f"{fmt}.j2").render(**ctx).strip()
+    lim = LIMITS.get(fmt, LIMITS["text"])
+
+    def item(text: str) -> str:
+        return cap(clean(text, one_line=True), lim.item)
+
+    shown = articles
+    while True:
+        ctx = dict(
+            kind=kind,
+            title=cap(clean(story.title, one_line=True), lim.title),
+            topic_label=topic_label,
+            score=lead.score or 0.0,
+            reason=item(lead.explanation.get("reason", "")),
+            published=wib(published),
+            articles=[
+                dict(outlet=item(outlet_name(a)), url=Trusted(link(a.url)), title=item(a.title), is_new=a.id in new_ids)
+                for a in shown
+            ],
+            new_outlets=sorted({item(outlet_name(a)) for a in articles if a.id in new_ids}),
+            excerpt=excerpt_of(clean(lead.text), lim.excerpt),
+            story_id=story.id,  # "Wrong alert? pantau feedback <id> --wrong" (ids start at 1)
+        )
+        body = _env(fmt, template_dir).get_template(f"{fmt}.j2").render(**ctx).strip()
+        if len(body) <= lim.message or len(shown) == 1:
+            break
+        shown = shown[: max(1, len(shown) * 3 // 4)]  # too long: fewer outlets listed
     prefix = "[pantau] " + ("update: " if kind == "update" else "")
-    title = story.title[:200]
-    title = slack_escape(title) if fmt == "markdown" else text_escape(title)  # a title is untrusted too
-    return prefix + title, body
+    title = neutralise(story.title, "markdown" if fmt == "markdown" else "text", lim.title)  # untrusted too
+    return prefix + title, cap_message(body, fmt)

@@ -22,7 +22,6 @@ from sqlalchemy import (
     Integer,
     MetaData,
     Table,
-    Text,
     create_engine,
     event,
     inspect,
@@ -33,6 +32,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..errors import ConfigError
+from ..models import storable
 
 
 class DateTime(types.TypeDecorator):
@@ -51,14 +51,26 @@ class DateTime(types.TypeDecorator):
 
 
 class String(types.TypeDecorator):
-    """Text of at most ``length`` characters: what a page or a server sends longer is cut, not an error."""
+    """Text of at most ``length`` characters: what a page or a server sends longer is cut, not an
+    error; characters no engine can store (``storable``) are dropped."""
 
     impl = types.String
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
+        value = storable(value)
         n = getattr(self.impl_instance, "length", None)
         return value[:n] if isinstance(value, str) and n and len(value) > n else value
+
+
+class Text(types.TypeDecorator):
+    """Text of any length, without the characters no engine can store (``storable``)."""
+
+    impl = types.Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return storable(value)
 
 
 metadata = MetaData()
