@@ -14,6 +14,7 @@ import asyncio
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TypeVar, cast
 
 from prefect import flow, get_run_logger, task
@@ -30,7 +31,7 @@ from pantau.connectors import sources
 from pantau.connectors.net import Fetcher
 from pantau.connectors.net.pages import fetch_pages
 from pantau.connectors.sources import SourceContext
-from pantau.errors import FetchError, PantauError, Problem
+from pantau.errors import FetchError, PantauError, Problem, StoreError
 from pantau.flows import runners
 from pantau.flows.opening import open_run
 from pantau.models import Counts, FeedResult
@@ -38,6 +39,7 @@ from pantau.report import stories_table, summarise, summary_markdown
 from pantau.run_options import IngestOptions
 from pantau.store import Store
 from pantau.store.seen import claimer
+from pantau.store.timeouts import STORE_ERRORS, store_error
 from pantau.topic import Topic, load_topic
 
 DEFAULTS = IngestOptions()
@@ -55,6 +57,20 @@ def opaque(value: T) -> T:
 def _transient(task, task_run, state) -> bool:
     """Prefect's retry condition: only transient fetch failures are worth another try."""
     return isinstance(state.data, FetchError) and state.data.transient
+
+
+@dataclass(frozen=True)
+class StoreFailed:
+    """A task's answer when the store failed under it (returned, not raised: Prefect would log a
+    traceback for what is one line)."""
+
+    message: str
+
+
+def _ok(value: T | StoreFailed) -> T:
+    if isinstance(value, StoreFailed):
+        raise StoreError(value.message)
+    return value
 
 
 @task(name="discover", cache_policy=NO_CACHE, task_run_name="discover-{source.name}", retry_condition_fn=_transient)
@@ -86,17 +102,23 @@ async def analyse_batch(analyser: pipeline.Analyser, pages: list) -> list:
 
 
 @task(name="record-batch", cache_policy=NO_CACHE)
-async def record_batch(store: Store, analysed: list, channels: list, max_attempts: int) -> Counts:
+async def record_batch(store: Store, analysed: list, channels: list, max_attempts: int) -> Counts | StoreFailed:
     def grouped() -> Counts:
         with store.stories.grouping():  # one run at a time joins stories, on every machine
             return pipeline.record(store, analysed, channels, max_attempts)
 
-    return await asyncio.to_thread(grouped)
+    try:
+        return await asyncio.to_thread(grouped)
+    except STORE_ERRORS as e:  # the run ends with one line (no task traceback): see run_pipeline
+        return StoreFailed(str(store_error(e)))
 
 
 @task(name="deliver-alerts", cache_policy=NO_CACHE)
-def deliver_alerts(store: Store, channels: list, run_id: str, labels: dict) -> dict:
-    return alerts.deliver(store, channels, run_id, labels)
+def deliver_alerts(store: Store, channels: list, run_id: str, labels: dict) -> dict | StoreFailed:
+    try:
+        return alerts.deliver(store, channels, run_id, labels)
+    except STORE_ERRORS as e:
+        return StoreFailed(str(store_error(e)))
 
 
 async def _discover_all(
@@ -135,15 +157,23 @@ async def _discover_all(
 
 
 async def run_pipeline(config_path: str, options: IngestOptions, name: str, progress: Progress | None = None) -> State:
-    """One run of the pipeline under ``options``: the state it ends in, its summary as the data."""
+    """One run of the pipeline under ``options``: the state it ends in, its summary as the data.
+    A store that fails mid-run ends it ``Failed`` with one line (its data: the StoreError)."""
     try:
         cfg, channels, store = open_run(config_path, options)
     except PantauError as e:
         return Failed(message=str(e))
     try:
         return await _run(cfg, store, channels, options, name, progress, get_run_logger())
+    except STORE_ERRORS as e:
+        err = store_error(e)
+        get_run_logger().error("%s", err)
+        return Failed(message=str(err), data=err)
     finally:
-        store.close()  # a dry run's copy is deleted
+        try:
+            store.close()  # a dry run's copy is deleted
+        except STORE_ERRORS:
+            pass
 
 
 async def _run(
@@ -161,7 +191,11 @@ async def _run(
     deadline = time.monotonic() + cfg.pipeline.run_deadline_s
 
     async def shared_slots(host: str, interval: float) -> float:  # politeness across overlapping runs
-        return await asyncio.to_thread(store.hosts.reserve, host, interval)
+        try:
+            return await asyncio.to_thread(store.hosts.reserve, host, interval)
+        except STORE_ERRORS as e:  # this run's own pacing still holds; recording will report the store
+            log.warning("host ledger unavailable, pacing within this run only: %s", store_error(e))
+            return 0.0
 
     async with Fetcher(cfg.http, deadline=deadline, shared_slots=shared_slots) as fetcher:
         results = await _discover_all(
@@ -213,7 +247,7 @@ async def _run(
                         done.problems.append(Problem("run", "deadline", why))
                         log.warning("run deadline reached: %d links left for the next run", len(left))
                 analysed = await analyse_batch(analyser, opaque(pages))
-                part = await record_batch(store, opaque(analysed), channels, cfg.pipeline.max_fetch_attempts)
+                part = _ok(await record_batch(store, opaque(analysed), channels, cfg.pipeline.max_fetch_attempts))
                 done += part
                 log.info(
                     "batch %d/%d: %d pages fetched, %d extracted, %d matched",
@@ -228,7 +262,7 @@ async def _run(
                 if fetching is None:
                     break
 
-    counts = deliver_alerts(store, run_options.delivered(channels, options), run_id, labels)
+    counts = _ok(deliver_alerts(store, run_options.delivered(channels, options), run_id, labels))
     summary = summarise(enabled, results, fresh, done, counts, {}, store.outbox.counts(), would_send=notes)
     await acreate_markdown_artifact(
         key=f"{name}-summary", markdown=summary_markdown(summary, name), description=f"pantau {name} run summary"

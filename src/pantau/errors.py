@@ -53,6 +53,12 @@ class ParseError(PantauError, ValueError):
     """A document (feed, sitemap, API answer, page) is not what it claims to be."""
 
 
+class StoreError(PantauError):
+    """The store failed during a run (PostgreSQL down or frozen, SQLite locked, a corrupt file, a full
+    disk). The run ends with this one line (``pantau run``: exit 2); what it had recorded stays, what
+    it had not is recorded by the next run (nothing is half-recorded: ``store.transaction()``)."""
+
+
 class DeliveryError(PantauError):
     """A channel could not deliver an alert. ``uncertain``: the request went out but no answer
     came back, so the message may have arrived (never re-sent automatically)."""

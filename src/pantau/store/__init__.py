@@ -35,6 +35,7 @@ from .outbox import Outbox
 from .rows import ArticleRow, FeedState, OutboxRow, StoryRow
 from .schema import make_engine
 from .seen import SeenUrls
+from .timeouts import unwatch
 
 __all__ = ["Store", "ArticleRow", "FeedState", "OutboxRow", "StoryRow"]
 
@@ -73,6 +74,7 @@ class Store:
         return self.db.transaction()
 
     def close(self) -> None:
+        unwatch(self.engine)
         self.engine.dispose()
         if self.scratch is not None:
             for suffix in ("", "-wal", "-shm"):
