@@ -37,7 +37,7 @@ from pantau.flows.opening import open_run
 from pantau.models import Counts, FeedResult
 from pantau.report import stories_table, summarise, summary_markdown
 from pantau.run_options import IngestOptions
-from pantau.store import Store
+from pantau.store import Store, seen
 from pantau.store.seen import claimer
 from pantau.store.timeouts import STORE_ERRORS, store_error
 from pantau.topic import Topic, load_topic
@@ -163,13 +163,15 @@ async def run_pipeline(config_path: str, options: IngestOptions, name: str, prog
         cfg, channels, store = open_run(config_path, options)
     except PantauError as e:
         return Failed(message=str(e))
+    run_id = claimer(str(flow_run.id or uuid.uuid4()))
     try:
-        return await _run(cfg, store, channels, options, name, progress, get_run_logger())
+        return await _run(cfg, store, channels, options, name, progress, get_run_logger(), run_id)
     except STORE_ERRORS as e:
         err = store_error(e)
         get_run_logger().error("%s", err)
         return Failed(message=str(err), data=err)
     finally:
+        seen.finished(run_id)  # what it still claims, the next run takes over at once
         try:
             store.close()  # a dry run's copy is deleted
         except STORE_ERRORS:
@@ -177,7 +179,7 @@ async def run_pipeline(config_path: str, options: IngestOptions, name: str, prog
 
 
 async def _run(
-    cfg, store: Store, channels: list, options: IngestOptions, name: str, progress: Progress | None, log
+    cfg, store: Store, channels: list, options: IngestOptions, name: str, progress: Progress | None, log, run_id: str
 ) -> State:
     topic_list = [load_topic(cfg.topic_dir(t), t.threshold) for t in cfg.topics]
     labels = {t.name: t.label for t in topic_list}
@@ -187,7 +189,6 @@ async def _run(
         log.info("dry run: nothing will be sent or kept")
     enabled = [s for s in cfg.sources if s.enabled]
 
-    run_id = claimer(str(flow_run.id or uuid.uuid4()))
     deadline = time.monotonic() + cfg.pipeline.run_deadline_s
 
     async def shared_slots(host: str, interval: float) -> float:  # politeness across overlapping runs

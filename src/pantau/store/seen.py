@@ -31,8 +31,20 @@ def claimer(run_id: str) -> str:
     return f"{HOST}:{os.getpid()}:{run_id}"[:100]
 
 
+_FINISHED: set[str] = set()  # claimers of this process's runs that have ended (a worker runs many)
+
+
+def finished(run_id: str) -> None:
+    """This process's run ``run_id`` (a ``claimer``) has ended, however it ended: the claims it left
+    (a store that failed under it) are taken over at once by the next run, as a dead process's are."""
+    _FINISHED.add(run_id)
+
+
 def _dead(claimed_by: str | None) -> bool:
-    """Is this claimer a process of this machine that no longer exists (killed, crashed)?"""
+    """Is this claimer a run that has ended: a process of this machine that no longer exists (killed,
+    crashed), or a run of this process that has finished?"""
+    if claimed_by in _FINISHED:
+        return True
     host, _, rest = (claimed_by or "").partition(":")
     pid = rest.partition(":")[0]
     if host != HOST or not pid.isdigit():
