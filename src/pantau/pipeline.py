@@ -119,6 +119,7 @@ def analyse(pages: list[Page], matchers: list[Matcher], languages: list[str]) ->
         if x is None:
             a.error = "no article text found"
             continue
+        p.notes.extend(x.notes)
         lang, _ = detect_language(f"{x.title}\n{x.text}")
         url = canonical_url(x.url or p.final_url) or canonical_url(p.final_url) or p.final_url
         a.article = Article(
