@@ -102,10 +102,12 @@ async def analyse_batch(analyser: pipeline.Analyser, pages: list) -> list:
 
 
 @task(name="record-batch", cache_policy=NO_CACHE)
-async def record_batch(store: Store, analysed: list, channels: list, max_attempts: int) -> Counts | StoreFailed:
+async def record_batch(
+    store: Store, analysed: list, channels: list, max_attempts: int, run_id: str
+) -> Counts | StoreFailed:
     def grouped() -> Counts:
         with store.stories.grouping():  # one run at a time joins stories, on every machine
-            return pipeline.record(store, analysed, channels, max_attempts)
+            return pipeline.record(store, analysed, channels, max_attempts, run_id)
 
     try:
         return await asyncio.to_thread(grouped)
@@ -191,9 +193,9 @@ async def _run(
 
     deadline = time.monotonic() + cfg.pipeline.run_deadline_s
 
-    async def shared_slots(host: str, interval: float) -> float:  # politeness across overlapping runs
+    async def shared_slots(host: str, interval: float, horizon: float) -> float:  # across overlapping runs
         try:
-            return await asyncio.to_thread(store.hosts.reserve, host, interval)
+            return await asyncio.to_thread(store.hosts.reserve, host, interval, None, horizon)
         except STORE_ERRORS as e:  # this run's own pacing still holds; recording will report the store
             log.warning("host ledger unavailable, pacing within this run only: %s", store_error(e))
             return 0.0
@@ -248,7 +250,9 @@ async def _run(
                         done.problems.append(Problem("run", "deadline", why))
                         log.warning("run deadline reached: %d links left for the next run", len(left))
                 analysed = await analyse_batch(analyser, opaque(pages))
-                part = _ok(await record_batch(store, opaque(analysed), channels, cfg.pipeline.max_fetch_attempts))
+                part = _ok(
+                    await record_batch(store, opaque(analysed), channels, cfg.pipeline.max_fetch_attempts, run_id)
+                )
                 done += part
                 log.info(
                     "batch %d/%d: %d pages fetched, %d extracted, %d matched",

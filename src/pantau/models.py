@@ -93,6 +93,8 @@ class Page:
     error: str | None = None
     more_html: list[str] = field(default_factory=list)  # later pages of a multi-page article, in order
     notes: list[str] = field(default_factory=list)  # e.g. a later page that could not be fetched
+    permanent: bool = False  # the error is for good (404, 410, robots.txt): never tried again
+    released: bool = False  # not fetched because the run's deadline came first: the next run's
 
 
 @dataclass

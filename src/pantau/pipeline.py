@@ -235,14 +235,33 @@ class Analyser:
         self.close()
 
 
-def record(store: Store, analysed: list[Analysed], channels: list[alerts.Channel], max_attempts: int = 3) -> Counts:
+def record(
+    store: Store,
+    analysed: list[Analysed],
+    channels: list[alerts.Channel],
+    max_attempts: int = 3,
+    run_id: str | None = None,
+) -> Counts:
     """Persist each analysed page; group relevant articles into stories and record alert intents.
 
     Each page is one transaction: its article, its URLs marked done, its story and its alerts are
     stored together or not at all — a store failing half-way leaves the URL claimed, and the next run
-    fetches and records it again (never a URL done without the alerts it should have planned)."""
+    fetches and records it again (never a URL done without the alerts it should have planned).
+
+    A page the run's deadline kept from being fetched is released (``run_id``'s claim given back: no
+    failure, no backoff); a permanent refusal (404, 410, robots.txt) is reported once and never tried
+    again."""
     n = Counts(fetched=sum(1 for a in analysed if a.page.html))
+    released = [a.page.candidate for a in analysed if a.page.released and a.page.html is None]
+    if released:
+        if run_id is not None:
+            release(store, released, run_id)
+        links = f"{len(released)} link{'s' if len(released) != 1 else ''}"
+        why = f"{links} not fetched before the run deadline: left for the next run"
+        n.problems.append(Problem("run", "deadline", why))
     for a in analysed:
+        if a.page.released and a.page.html is None:
+            continue
         with store.transaction():
             _record_one(store, a, channels, max_attempts, n)
     return n
@@ -251,6 +270,10 @@ def record(store: Store, analysed: list[Analysed], channels: list[alerts.Channel
 def _record_one(store: Store, a: Analysed, channels: list[alerts.Channel], max_attempts: int, n: Counts) -> None:
     cand_url = canonical_url(a.page.candidate.url) or a.page.candidate.url
     if a.error:
+        if a.page.permanent:  # refused for good: reported this once, never tried again
+            store.seen.mark(cand_url, error=a.error, max_attempts=1)
+            n.problems.append(Problem("fetch", a.page.candidate.url, f"{a.error} (refused for good: not tried again)"))
+            return
         gave_up = store.seen.mark(cand_url, error=a.error, max_attempts=max_attempts)
         why = f"gave up after {max_attempts} tries: {a.error}" if gave_up else f"{a.error} (tried again later)"
         n.problems.append(Problem("fetch" if a.page.html is None else "extract", a.page.candidate.url, why))
