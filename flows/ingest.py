@@ -31,14 +31,15 @@ from pantau.connectors import sources
 from pantau.connectors.net import Fetcher
 from pantau.connectors.net.pages import fetch_pages
 from pantau.connectors.sources import SourceContext
-from pantau.errors import FetchError, PantauError, Problem
+from pantau.errors import FetchError, PantauError, Problem, StoreError
 from pantau.flows import runners
 from pantau.flows.opening import label_run, open_run, run_name
 from pantau.models import Candidate, Channel, Counts, FeedResult, Page, RunSummary
 from pantau.report import feedback_lines, stories_table, summarise, summary_markdown
 from pantau.run_options import IngestOptions
-from pantau.store import Store
+from pantau.store import Store, seen
 from pantau.store.seen import claimer
+from pantau.store.timeouts import STORE_ERRORS, store_error
 from pantau.topic import Topic, load_topic
 
 DEFAULTS = IngestOptions()
@@ -56,6 +57,20 @@ def opaque(value: T) -> T:
 def _transient(task: Any, task_run: Any, state: Any) -> bool:
     """Prefect's retry condition: only transient fetch failures are worth another try."""
     return isinstance(state.data, FetchError) and state.data.transient
+
+
+@dataclass(frozen=True)
+class StoreFailed:
+    """A task's answer when the store failed under it (returned, not raised: Prefect would log a
+    traceback for what is one line)."""
+
+    message: str
+
+
+def _ok(value: T | StoreFailed) -> T:
+    if isinstance(value, StoreFailed):
+        raise StoreError(value.message)
+    return value
 
 
 @task(name="discover", cache_policy=NO_CACHE, task_run_name="discover-{source.name}", retry_condition_fn=_transient)
@@ -88,18 +103,24 @@ async def analyse_batch(analyser: pipeline.Analyser, pages: list[Page]) -> list[
 
 @task(name="record-batch", cache_policy=NO_CACHE)
 async def record_batch(
-    store: Store, analysed: list[pipeline.Analysed], channels: list[Channel], max_attempts: int
-) -> Counts:
+    store: Store, analysed: list[pipeline.Analysed], channels: list[Channel], max_attempts: int, run_id: str
+) -> Counts | StoreFailed:
     def grouped() -> Counts:
         with store.stories.grouping():  # one run at a time joins stories, on every machine
-            return pipeline.record(store, analysed, channels, max_attempts)
+            return pipeline.record(store, analysed, channels, max_attempts, run_id)
 
-    return await asyncio.to_thread(grouped)
+    try:
+        return await asyncio.to_thread(grouped)
+    except STORE_ERRORS as e:  # the run ends with one line (no task traceback): see run_pipeline
+        return StoreFailed(str(store_error(e)))
 
 
 @task(name="deliver-alerts", cache_policy=NO_CACHE, task_run_name="deliver-{channel.name}")
-def deliver_alerts(store: Store, channel: Channel, run_id: str, labels: dict[str, str]) -> dict:
-    return alerts.deliver(store, [channel], run_id, labels)
+def deliver_alerts(store: Store, channel: Channel, run_id: str, labels: dict[str, str]) -> dict | StoreFailed:
+    try:
+        return alerts.deliver(store, [channel], run_id, labels)
+    except STORE_ERRORS as e:
+        return StoreFailed(str(store_error(e)))
 
 
 @dataclass
@@ -198,7 +219,9 @@ async def read_articles(
                     done.problems.append(Problem("run", "deadline", why))
                     run.log.warning("run deadline reached: %d links left for the next run", len(left))
             analysed = await analyse_batch(analyser, opaque(pages))
-            part = await record_batch(run.store, opaque(analysed), run.channels, settings.max_fetch_attempts)
+            part = _ok(
+                await record_batch(run.store, opaque(analysed), run.channels, settings.max_fetch_attempts, run.run_id)
+            )
             done += part
             run.log.info(
                 "batch %d/%d: %d pages fetched, %d extracted, %d matched",
@@ -214,7 +237,10 @@ async def read_articles(
 def send_alerts(run: Run, options: IngestOptions) -> dict:
     """Step 4: what is due on each channel, one task run per channel (the UI shows which one failed)."""
     return alerts.merge_deliveries(
-        [deliver_alerts(run.store, ch, run.run_id, run.labels) for ch in run_options.delivered(run.channels, options)]
+        [
+            _ok(deliver_alerts(run.store, ch, run.run_id, run.labels))
+            for ch in run_options.delivered(run.channels, options)
+        ]
     )
 
 
@@ -236,20 +262,36 @@ async def report(run: Run, name: str, summary: RunSummary, story_ids: list[int])
 
 
 async def run_pipeline(config_path: str, options: IngestOptions, name: str, progress: Progress | None = None) -> State:
-    """One run of the pipeline under ``options``: the state it ends in, its summary as the data."""
+    """One run of the pipeline under ``options``: the state it ends in, its summary as the data.
+    A store that fails mid-run ends it ``Failed`` with one line (its data: the StoreError)."""
     await label_run(options)
     try:
         cfg, channels, store = open_run(config_path, options)
     except PantauError as e:
         return Failed(message=str(e))
+    run_id = claimer(str(flow_run.id or uuid.uuid4()))
     try:
-        return await _run(cfg, store, channels, options, name, progress)
+        return await _run(cfg, store, channels, options, name, progress, run_id)
+    except STORE_ERRORS as e:
+        err = store_error(e)
+        get_run_logger().error("%s", err)
+        return Failed(message=str(err), data=err)
     finally:
-        store.close()  # a dry run's copy is deleted
+        seen.finished(run_id)  # what it still claims, the next run takes over at once
+        try:
+            store.close()  # a dry run's copy is deleted
+        except STORE_ERRORS:
+            pass
 
 
 async def _run(
-    cfg: Config, store: Store, channels: list[Channel], options: IngestOptions, name: str, progress: Progress | None
+    cfg: Config,
+    store: Store,
+    channels: list[Channel],
+    options: IngestOptions,
+    name: str,
+    progress: Progress | None,
+    run_id: str,
 ) -> State:
     """The run as a script of named steps: read the sources, choose the new links, read the articles, send
     the alerts, report."""
@@ -263,14 +305,18 @@ async def _run(
         store,
         channels,
         topics=[load_topic(cfg.topic_dir(t), t.threshold) for t in cfg.topics],
-        run_id=claimer(str(flow_run.id or uuid.uuid4())),
+        run_id=run_id,
         deadline=time.monotonic() + cfg.pipeline.run_deadline_s,
         log=log,
     )
     enabled = [s for s in cfg.sources if s.enabled]
 
-    async def shared_slots(host: str, interval: float) -> float:  # politeness across overlapping runs
-        return await asyncio.to_thread(store.hosts.reserve, host, interval)
+    async def shared_slots(host: str, interval: float, horizon: float) -> float:  # across overlapping runs
+        try:
+            return await asyncio.to_thread(store.hosts.reserve, host, interval, None, horizon)
+        except STORE_ERRORS as e:  # this run's own pacing still holds; recording will report the store
+            log.warning("host ledger unavailable, pacing within this run only: %s", store_error(e))
+            return 0.0
 
     async with Fetcher(cfg.http, deadline=run.deadline, shared_slots=shared_slots) as fetcher:
         results = await read_sources(fetcher, run, enabled)

@@ -12,6 +12,7 @@ Pass ``transport=`` (e.g. ``httpx.MockTransport``) to test against anything.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -90,14 +91,14 @@ class Fetcher:
         """Sleep, but never past the run's deadline."""
         left = self.remaining()
         if left is not None and seconds > left:
-            raise FetchError(f"run deadline reached (a {seconds:.0f}s wait would pass it)")
+            raise FetchError(f"run deadline reached (a {seconds:.0f}s wait would pass it)", deadline=True)
         await asyncio.sleep(seconds)
 
     # -- manners ------------------------------------------------------------------------------
 
     async def _robots_text(self, url: str) -> str:
         """robots.txt itself: paced like any request to its site."""
-        await self.pacer.wait_turn(url, self.settings.per_host_interval_s, self._sleep)
+        await self.pacer.wait_turn(url, self.settings.per_host_interval_s, self._sleep, self.remaining())
         return (await self._request("GET", url, None, None, True, self.settings.per_host_interval_s)).text
 
     async def robots_sitemaps(self, url: str) -> list[str]:
@@ -126,11 +127,11 @@ class Fetcher:
         (Google News, GDELT). ``min_interval`` raises the per-host spacing.
         """
         if respect_robots and self.settings.respect_robots and not await self.robots.allowed(url):
-            raise FetchError("disallowed by robots.txt")
+            raise FetchError("disallowed by robots.txt", permanent=True)
         interval = await self._interval(url, respect_robots, min_interval)
         waits = 0
         while True:
-            await self.pacer.wait_turn(url, interval, self._sleep)
+            await self.pacer.wait_turn(url, interval, self._sleep, self.remaining())
             try:
                 return await self._request("GET", url, headers, None, follow_redirects, interval)
             except FetchError as e:
@@ -154,7 +155,7 @@ class Fetcher:
     ) -> Response:
         """POST to an API endpoint (no robots.txt: APIs are not crawled), paced like GET."""
         interval = await self._interval(url, False, min_interval)
-        await self.pacer.wait_turn(url, interval, self._sleep)
+        await self.pacer.wait_turn(url, interval, self._sleep, self.remaining())
         return await self._request("POST", url, headers, content, False, interval)
 
     # -- the request ----------------------------------------------------------------------------
@@ -168,19 +169,27 @@ class Fetcher:
         follow_redirects: bool,
         interval: float = 0.0,
     ) -> Response:
-        limit = self.settings.request_deadline_s
-        left = self.remaining()
-        if left is not None:
-            if left <= 0:
-                raise FetchError("run deadline reached")
-            limit = min(limit, left)
-        async with self._global, self.pacer.slot(url):
-            answered = await self.pacer.dispatch(url, interval)
+        if (left := self.remaining()) is not None and left <= 0:
+            raise FetchError("run deadline reached", deadline=True)
+        async with contextlib.AsyncExitStack() as held:
+            try:  # every wait for a connection and for the host's turn ends at the run's deadline
+                async with asyncio.timeout(left):
+                    await held.enter_async_context(self._global)
+                    await held.enter_async_context(self.pacer.slot(url))
+            except TimeoutError:
+                raise FetchError("run deadline reached while waiting for a connection", deadline=True) from None
+            answered = await self.pacer.dispatch(url, interval, self.remaining())
+            if answered is None:
+                raise FetchError("run deadline reached while waiting for the host's turn", deadline=True)
+            limit, left = self.settings.request_deadline_s, self.remaining()
+            run_bound = left is not None and left < limit
+            if run_bound:
+                limit = max(0.0, left or 0.0)
             try:
                 async with asyncio.timeout(limit):
                     return await self._stream(method, url, headers, content, follow_redirects, answered)
             except TimeoutError:
-                raise deadline_error(url, limit) from None
+                raise deadline_error(url, limit, run_deadline=run_bound) from None
             except httpx.TimeoutException:
                 raise timeout_error(url, self.settings.timeout_s) from None
             except httpx.TooManyRedirects:
@@ -195,6 +204,7 @@ class Fetcher:
                 raise FetchError(f"request failed: {type(e).__name__}: {e}", transient=True) from None
             finally:
                 answered()  # a failed request frees the host's turn too
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def _stream(
         self,

@@ -45,12 +45,25 @@ def timeout_error(url: str, seconds: float) -> FetchError:
     return FetchError(f"{host} timed out after {seconds:g}s", transient=True, network=True)
 
 
-def deadline_error(url: str, seconds: float) -> FetchError:
+def deadline_error(url: str, seconds: float, run_deadline: bool = False) -> FetchError:
+    """No complete answer within the request's deadline — or the run's, when that came first (then
+    the link is released for the next run, not counted as a failure)."""
     host = urlsplit(url).hostname or url
+    if run_deadline:
+        return FetchError(f"run deadline reached while {host} answered", deadline=True)
     return FetchError(f"{host} gave no complete answer within {seconds:g}s", transient=True, network=True)
 
 
+PERMANENT = (404, 410)  # the page is not there and will not be: never tried again
+
+
 def status_error(status: int, retry_after: float | None) -> FetchError:
-    """An HTTP error status; 5xx and 429 are transient."""
+    """An HTTP error status; 5xx and 429 are transient, 404 and 410 permanent."""
     msg = f"HTTP {status}" + (f" (Retry-After {retry_after:g}s)" if retry_after is not None else "")
-    return FetchError(msg, transient=status >= 500 or status == 429, status=status, retry_after=retry_after)
+    return FetchError(
+        msg,
+        transient=status >= 500 or status == 429,
+        status=status,
+        retry_after=retry_after,
+        permanent=status in PERMANENT,
+    )

@@ -94,6 +94,8 @@ class GuardedBackend(AsyncNetworkBackend):
             infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as e:
             raise httpcore.ConnectError(str(e)) from e
+        except UnicodeError:  # "a..b", a label over 63 characters: no resolver could take it
+            raise httpcore.ConnectError(f"invalid host name {host[:100]!r}") from None
         addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
         for address in addresses:  # every address the name has must be acceptable
             why = self.guard.refusal(host, port, address)

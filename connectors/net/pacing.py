@@ -10,6 +10,8 @@ from collections.abc import Awaitable, Callable
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
+from pantau.errors import FetchError
+
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
     """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date; None if absent/bad."""
@@ -31,8 +33,22 @@ def host_of(url: str) -> str:
     return urlsplit(url).hostname or ""
 
 
-# Books a request to a host in a ledger shared with other runs: (host, interval) -> seconds to wait.
-SharedSlots = Callable[[str, float], Awaitable[float]]
+# Books a request to a host in a ledger shared with other runs: (host, interval, horizon) -> seconds
+# to wait; a slot further away than the horizon is not booked (the answer is then > horizon).
+SharedSlots = Callable[[str, float, float], Awaitable[float]]
+
+HORIZON_S = 60.0
+
+
+def horizon(interval: float, left: float | None) -> float:
+    """How far ahead a host's turn may be booked: a minute (two intervals for a slower host), never
+    past what is left of the run."""
+    limit = max(HORIZON_S, 2 * interval)
+    return limit if left is None else max(0.0, min(limit, left))
+
+
+def _refused(host: str, wait: float) -> FetchError:
+    return FetchError(f"{host}'s next turn is {wait:.0f}s away, past the run's deadline or horizon", deadline=True)
 
 
 class HostPacer:
@@ -53,36 +69,58 @@ class HostPacer:
         return self._sems[host]
 
     async def wait_turn(
-        self, url: str, interval: float, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        self,
+        url: str,
+        interval: float,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        left: float | None = None,
     ) -> None:
-        """Space requests to one host at least ``interval`` seconds apart (``sleep`` may refuse a
-        wait that would pass the run's deadline)."""
+        """Space requests to one host at least ``interval`` seconds apart. A turn further away than
+        the horizon (``horizon``: what is left of the run, at most a minute or two intervals) is
+        refused without being booked, here or in the shared ledger: a FetchError with ``deadline``
+        (the link is released for the next run)."""
         host = host_of(url)
+        limit = horizon(interval, left)
         async with self._lock:
             now = time.monotonic()
             slot = max(now, self._next_slot.get(host, 0.0))
+            if slot - now > limit:
+                raise _refused(host, slot - now)
             self._next_slot[host] = slot + interval
         shared = 0.0
         if self.shared is not None and interval > 0:  # and after other runs' requests to the host
-            shared = await self.shared(host, interval)
+            shared = await self.shared(host, interval, limit)
+            if shared > limit:  # the ledger is booked beyond the horizon: nothing booked there
+                async with self._lock:
+                    if self._next_slot.get(host) == slot + interval:
+                        self._next_slot[host] = slot  # give the turn back
+                raise _refused(host, shared)
         wait = max(slot - time.monotonic(), shared)  # from now: booking in the ledger took time too
         if wait > 0:
             await sleep(wait)
 
-    async def dispatch(self, url: str, interval: float) -> Callable[[], None]:
+    async def dispatch(self, url: str, interval: float, left: float | None = None) -> Callable[[], None] | None:
         """Just before a request goes out (its connection slot held): wait until the host's previous
         request has been answered and ``interval`` has passed since. Counting from the answer (when
         the request is known to have arrived) rather than from the dispatch means a request put on
         the wire late — a busy event loop, a slow connection — does not reach the site closer than
         ``interval`` to the next one. Returns ``answered``, to be called when the response's headers
-        arrive or the request fails."""
+        arrive or the request fails — or None when that wait would pass ``left`` (the run's deadline)."""
         if interval <= 0:
             return _nothing
         host = host_of(url)
+        end = None if left is None else time.monotonic() + left
         lock = self._sending.setdefault(host, asyncio.Lock())
-        await lock.acquire()
+        try:
+            async with asyncio.timeout(left):
+                await lock.acquire()
+        except TimeoutError:
+            return None
         gap = time.monotonic() - self._last_sent.get(host, -1e9)
         if gap < interval:
+            if end is not None and time.monotonic() + interval - gap > end:
+                lock.release()
+                return None
             try:
                 await asyncio.sleep(interval - gap)
             except BaseException:

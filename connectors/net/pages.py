@@ -37,7 +37,14 @@ async def _html(fetcher: Fetcher, url: str) -> tuple[Response | None, FetchError
 async def fetch_page(fetcher: Fetcher, c: Candidate, max_pages: int = 10) -> Page:
     r, err = await _html(fetcher, c.url)
     if err is not None:
-        return Page(candidate=c, final_url=r.url if r else c.url, status=err.status, error=str(err))
+        return Page(
+            candidate=c,
+            final_url=r.url if r else c.url,
+            status=err.status,
+            error=str(err),
+            permanent=err.permanent,
+            released=err.deadline,
+        )
     assert r is not None  # no error: a response
     page = Page(candidate=c, final_url=r.url, status=r.status, html=r.text)
     if max_pages <= 1:

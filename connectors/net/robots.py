@@ -64,7 +64,7 @@ class Robots:
             try:
                 entry = RobotsFile(Protego.parse(await self._get_text(site + "/robots.txt")), None, time.time())
             except FetchError as e:
-                if e.blocked:  # our own refusal says nothing about the site: not cached
+                if e.blocked or e.deadline:  # our own refusal says nothing about the site: not cached
                     raise
                 unreachable = e.transient or e.status is None
                 entry = RobotsFile(None, e if unreachable else None, time.time())

@@ -30,7 +30,10 @@ class FetchError(PantauError):
     """A request failed. ``transient`` errors (timeouts, connection faults, 5xx, 429) are worth
     retrying on a later attempt; the rest (4xx, robots.txt, blocked address, wrong type) are not.
     ``network``: the host could not be reached at all (DNS, refused, reset, timed out);
-    ``blocked``: pantau itself refused to connect (an address that is not public, see http.allow_private)."""
+    ``blocked``: pantau itself refused to connect (an address that is not public, see http.allow_private);
+    ``permanent``: the site refused for good (404, 410, robots.txt disallows): never worth another try;
+    ``deadline``: not tried, or cut short, because the run's deadline came first — the link is
+    released for the next run, not a failure."""
 
     def __init__(
         self,
@@ -40,6 +43,8 @@ class FetchError(PantauError):
         retry_after: float | None = None,
         network: bool = False,
         blocked: bool = False,
+        permanent: bool = False,
+        deadline: bool = False,
     ):
         super().__init__(message)
         self.transient = transient
@@ -47,10 +52,18 @@ class FetchError(PantauError):
         self.retry_after = retry_after
         self.network = network
         self.blocked = blocked
+        self.permanent = permanent
+        self.deadline = deadline
 
 
 class ParseError(PantauError, ValueError):
     """A document (feed, sitemap, API answer, page) is not what it claims to be."""
+
+
+class StoreError(PantauError):
+    """The store failed during a run (PostgreSQL down or frozen, SQLite locked, a corrupt file, a full
+    disk). The run ends with this one line (``pantau run``: exit 2); what it had recorded stays, what
+    it had not is recorded by the next run (nothing is half-recorded: ``store.transaction()``)."""
 
 
 class DeliveryError(PantauError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
@@ -46,9 +47,19 @@ class Channel:
 
 
 # -- the stages' data -------------------------------------------------------------------------------
+_REFUSED = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates: PostgreSQL refuses them
+
+
+def storable(value):
+    """Text every engine keeps as it is: without NUL (PostgreSQL: "text fields cannot contain NUL")
+    and lone surrogates (not encodable as UTF-8). Anything but a string is returned as given."""
+    return _REFUSED.sub("", value) if isinstance(value, str) else value
+
+
 @dataclass(frozen=True)
 class Candidate:
-    """A link a source says exists; nothing has been fetched yet."""
+    """A link a source says exists; nothing has been fetched yet. Its text fields come from a feed
+    (untrusted): what no store could keep is dropped here, at the edge."""
 
     url: str
     source: str
@@ -56,6 +67,10 @@ class Candidate:
     published: datetime | None = None
     outlet: str | None = None
     canonical: str = ""  # the store's key for it, set once by pipeline.select_new (pantau/urls.py)
+
+    def __post_init__(self) -> None:
+        for name in ("url", "title", "outlet"):
+            object.__setattr__(self, name, storable(getattr(self, name)))
 
 
 @dataclass
@@ -85,6 +100,8 @@ class Page:
     error: str | None = None
     more_html: list[str] = field(default_factory=list)  # later pages of a multi-page article, in order
     notes: list[str] = field(default_factory=list)  # e.g. a later page that could not be fetched
+    permanent: bool = False  # the error is for good (404, 410, robots.txt): never tried again
+    released: bool = False  # not fetched because the run's deadline came first: the next run's
 
 
 @dataclass
@@ -99,6 +116,10 @@ class Article:
     site: str | None = None
     language: str | None = None
     content_hash: str = ""
+
+    def __post_init__(self) -> None:  # text from a page: what no store could keep is dropped here
+        for f in fields(self):
+            setattr(self, f.name, storable(getattr(self, f.name)))
 
 
 @dataclass

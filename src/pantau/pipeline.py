@@ -123,6 +123,7 @@ def analyse(pages: list[Page], matchers: list[Matcher], languages: list[str]) ->
         if x is None:
             a.error = "no article text found"
             continue
+        p.notes.extend(x.notes)
         lang, _ = detect_language(f"{x.title}\n{x.text}")
         own = x.url or p.final_url  # the page's own canonical URL, or where the fetch ended
         url = key(p.candidate) if own == p.candidate.url else canonical_url(own) or canonical_url(p.final_url) or own
@@ -231,53 +232,85 @@ class Analyser:
         self.close()
 
 
-def record(store: Store, analysed: list[Analysed], channels: list[alerts.Channel], max_attempts: int = 3) -> Counts:
-    """Persist each analysed page; group relevant articles into stories and record alert intents."""
+def record(
+    store: Store,
+    analysed: list[Analysed],
+    channels: list[alerts.Channel],
+    max_attempts: int = 3,
+    run_id: str | None = None,
+) -> Counts:
+    """Persist each analysed page; group relevant articles into stories and record alert intents.
+
+    Each page is one transaction: its article, its URLs marked done, its story and its alerts are
+    stored together or not at all — a store failing half-way leaves the URL claimed, and the next run
+    fetches and records it again (never a URL done without the alerts it should have planned).
+
+    A page the run's deadline kept from being fetched is released (``run_id``'s claim given back: no
+    failure, no backoff); a permanent refusal (404, 410, robots.txt) is reported once and never tried
+    again."""
     n = Counts(fetched=sum(1 for a in analysed if a.page.html))
+    released = [a.page.candidate for a in analysed if a.page.released and a.page.html is None]
+    if released:
+        if run_id is not None:
+            release(store, released, run_id)
+        links = f"{len(released)} link{'s' if len(released) != 1 else ''}"
+        why = f"{links} not fetched before the run deadline: left for the next run"
+        n.problems.append(Problem("run", "deadline", why))
     for a in analysed:
-        cand_url = key(a.page.candidate)
-        if a.error:
-            gave_up = store.seen.mark(cand_url, error=a.error, max_attempts=max_attempts)
-            why = f"gave up after {max_attempts} tries: {a.error}" if gave_up else f"{a.error} (tried again later)"
-            n.problems.append(Problem("fetch" if a.page.html is None else "extract", a.page.candidate.url, why))
+        if a.page.released and a.page.html is None:
             continue
-        n.extracted += 1
-        art = a.article
-        assert art is not None
-        if a.skip_reason is None:
-            n.indonesian += 1
-        best = a.best
-        duplicate = store.articles.find(url=art.url) or store.articles.find(content_hash=art.content_hash)
-        article_id = store.articles.add(art, best) if not (duplicate and duplicate.url == art.url) else None
-        store.seen.mark(cand_url)
-        if art.url != cand_url:
-            store.seen.mark(art.url)
-        if article_id is None or best is None or not best.relevant:
-            continue
-        n.matched += 1
-        sig = signature(art.title, art.text)
-        story: StoryRow | None
-        if duplicate is not None and duplicate.story_id:
-            story = store.stories.get(duplicate.story_id)  # syndicated copy of a known article
-        else:
-            story = find_story(
-                sig,
-                art.published,
-                store.stories.recent(best.topic, utcnow() - STORY_WINDOW),
-                STORY_THRESHOLD,
-                STORY_WINDOW,
-            )
-        if story is None:
-            story_id = store.stories.create(best.topic, art.title, sig, art.published)
-            n.stories_new += 1
-        else:
-            story_id = story.id
-            store.stories.touch(story_id)
-            n.stories_updated += 1
-        store.articles.set_story(article_id, story_id)
-        n.story_ids.append(story_id)
-        alerts.plan(store, story_id, best.topic, channels)
+        with store.transaction():
+            _record_one(store, a, channels, max_attempts, n)
     return n
+
+
+def _record_one(store: Store, a: Analysed, channels: list[alerts.Channel], max_attempts: int, n: Counts) -> None:
+    cand_url = key(a.page.candidate)
+    if a.error:
+        if a.page.permanent:  # refused for good: reported this once, never tried again
+            store.seen.mark(cand_url, error=a.error, max_attempts=1)
+            n.problems.append(Problem("fetch", a.page.candidate.url, f"{a.error} (refused for good: not tried again)"))
+            return
+        gave_up = store.seen.mark(cand_url, error=a.error, max_attempts=max_attempts)
+        why = f"gave up after {max_attempts} tries: {a.error}" if gave_up else f"{a.error} (tried again later)"
+        n.problems.append(Problem("fetch" if a.page.html is None else "extract", a.page.candidate.url, why))
+        return
+    n.extracted += 1
+    art = a.article
+    assert art is not None
+    if a.skip_reason is None:
+        n.indonesian += 1
+    best = a.best
+    duplicate = store.articles.find(url=art.url) or store.articles.find(content_hash=art.content_hash)
+    article_id = store.articles.add(art, best) if not (duplicate and duplicate.url == art.url) else None
+    store.seen.mark(cand_url)
+    if art.url != cand_url:
+        store.seen.mark(art.url)
+    if article_id is None or best is None or not best.relevant:
+        return
+    n.matched += 1
+    sig = signature(art.title, art.text)
+    story: StoryRow | None
+    if duplicate is not None and duplicate.story_id:
+        story = store.stories.get(duplicate.story_id)  # syndicated copy of a known article
+    else:
+        story = find_story(
+            sig,
+            art.published,
+            store.stories.recent(best.topic, utcnow() - STORY_WINDOW),
+            STORY_THRESHOLD,
+            STORY_WINDOW,
+        )
+    if story is None:
+        story_id = store.stories.create(best.topic, art.title, sig, art.published)
+        n.stories_new += 1
+    else:
+        story_id = story.id
+        store.stories.touch(story_id)
+        n.stories_updated += 1
+    store.articles.set_story(article_id, story_id)
+    n.story_ids.append(story_id)
+    alerts.plan(store, story_id, best.topic, channels)
 
 
 def batches(items: list, size: int) -> Iterator[list]:

@@ -100,3 +100,21 @@ def test_a_redirect_to_another_scheme_is_refused(replay_site):
 def test_guard_parses_every_kind_of_entry():
     g = Guard(["[::1]:8080", "fd00::/8"])
     assert ("::1", 8080) in g.hosts and g.networks == [ipaddress.ip_network("fd00::/8")]
+
+
+@pytest.mark.parametrize("host", ["a..b", "a" * 64 + ".example", ".lead.example"])
+def test_a_malformed_host_name_is_one_line_not_a_crash(host):
+    """The resolver's IDNA codec refuses these names (UnicodeError): the guard says so in one line,
+    before any lookup, so no DNS query or packet leaves."""
+    import httpcore
+
+    from pantau.connectors.net.guard import GuardedBackend
+
+    async def go():
+        return await GuardedBackend(Guard()).connect_tcp(host, 80)
+
+    with pytest.raises(httpcore.ConnectError, match="invalid host name"):
+        asyncio.run(go())
+    with pytest.raises(FetchError) as e:
+        get(Http(respect_robots=False), f"http://{host}/x")
+    assert "\n" not in str(e.value)

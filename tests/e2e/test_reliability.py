@@ -211,7 +211,7 @@ def test_two_overlapping_runs_fetch_each_page_once_and_alert_once(
 
 def test_secrets_never_leak_into_logs_output_store_or_prefect(prefect_server, faults, tmp_path, monkeypatch, capfd):
     secret = "S3cr3t-T0ken-9f8e7d"
-    monkeypatch.setenv("PANTAU_T_HOOK", f"json://desk:{secret}@127.0.0.1:9/hook?token={secret}")
+    monkeypatch.setenv("PANTAU_T_HOOK", f"json://desk:{secret}@127.0.0.1:9/hook/{secret}?token={secret}")  # path too
     path = config(
         tmp_path,
         [{"name": "good", "url": f"{faults.base}/feed.xml?n=2"}],

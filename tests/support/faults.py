@@ -408,7 +408,7 @@ RSS_CLOSE = "</channel></rss>\n"
 
 
 def rss(base: str, title: str, items: Iterable[tuple[str, str]]) -> bytes:
-    return (rss_open(base, title) + "".join(rss_items(items)) + RSS_CLOSE).encode("utf-8")
+    return (rss_open(base, title) + "".join(rss_items(items)) + RSS_CLOSE).encode("utf-8", "surrogatepass")
 
 
 @functools.lru_cache(maxsize=8)
@@ -480,10 +480,12 @@ Route = Callable[..., None]
 class FaultServer(LoopbackServer):
     """Behaviours by path (query parameters in brackets, defaults after ``=``):
 
-    /ok/<name>.html                 200 text/html, an Indonesian article (headline + 3 paragraphs)
+    /ok/<name>.html[?title=T]       200 text/html, an Indonesian article (headline + 3 paragraphs; T: its headline;
+                                    untitled=1: no title, og:title or h1 at all)
     /feed.xml[?n=5&path=/ok/]       RSS 2.0, items link to {base}{path}item-<i>.html, i = 1..n (path as given;
                                     titles: the headlines /ok/item-<i>.html carries)
-    /feed-links.xml?links=<u1,u2>   RSS whose items link to exactly these URLs (also: repeated link=<u>)
+    /feed-links.xml?links=<u1,u2>   RSS whose items link to exactly these URLs (also: repeated link=<u>;
+                                    title=<t> repeated: the items' titles, verbatim)
     /blackhole                      reads the request, never answers (until the client leaves or stop())
     /drip[?bytes=10&interval=1]     200, Content-Length bytes, then one byte after every interval seconds
     /reset                          headers + half the declared body, then RST (SO_LINGER 0)
@@ -563,8 +565,15 @@ class FaultServer(LoopbackServer):
         conn.respond(404, TEXT, b"not found")
 
     def _ok(self, conn: Conn, req: Request, name: str) -> None:
-        """A small Indonesian article page; the content depends on <name>."""
-        conn.respond(200, HTML, article_html(name).encode("utf-8"))
+        """A small Indonesian article page; the content depends on <name> (title= replaces its headline,
+        verbatim: hostile characters stay)."""
+        page = article_html(name)
+        title = req.arg("title")
+        if title is not None:
+            page = page.replace(escape(article(name)[0]), escape(title))
+        if req.arg("untitled"):  # no <title>, og:title or <h1>: a reader falls back on the feed's title
+            page = re.sub(r"<title>.*?</title>\n|<meta property=\"og:title\"[^>]*>\n|<h1>.*?</h1>\n", "", page)
+        conn.respond(200, HTML, page.encode("utf-8", "surrogatepass"))
 
     def _feed(self, conn: Conn, req: Request) -> None:
         """A valid RSS 2.0 feed of n items linking to {base}{path}item-<i>.html."""
@@ -575,7 +584,10 @@ class FaultServer(LoopbackServer):
     def _feed_links(self, conn: Conn, req: Request) -> None:
         """RSS whose items link to exactly the given URLs (links=comma-separated, or repeated link=)."""
         links = [u for v in req.query.get("links", []) for u in v.split(",") if u] + req.query.get("link", [])
-        items = ((f"Tautan {i}: {article(u)[0]}", u) for i, u in enumerate(links, 1))
+        titles = req.query.get("title", [])  # one per link, in order, verbatim (NUL, bidi … stay)
+        items = (
+            (titles[i - 1] if i <= len(titles) else f"Tautan {i}: {article(u)[0]}", u) for i, u in enumerate(links, 1)
+        )
         conn.respond(200, RSS, rss(self.base, "Tautan", items))
 
     def _blackhole(self, conn: Conn, req: Request) -> None:

@@ -1,6 +1,7 @@
 """An alert's words: one story rendered per format (markdown for Slack and chat, html for email,
 text for the rest) from Jinja2 templates (``pantau/templates``, overridable per channel), with every
-piece of untrusted text (titles, article text) escaped for its format.
+piece of untrusted text (titles, article text, outlet names, the event card) neutralised for its
+format and capped (``neutralise.py``); only the links pantau made itself pass as they are.
 
 Every alert opens with the event at a glance (``pantau.events``: who, what, forum, where, when —
 only the fields the rules are sure of), says why it matched in words, and carries every link as
@@ -11,7 +12,9 @@ Digests: ``digest.py``."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
@@ -19,22 +22,24 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, Pack
 from ..clock import WIB
 from ..events import extract
 from ..store import ArticleRow, StoryRow
-
-# ---- untrusted text ---------------------------------------------------------------------------
-_MENTION = re.compile(r"@(here|channel|everyone)\b", re.I)
+from .neutralise import LIMITS, cap, cap_message, clean, link, neutralise
 
 
+# ---- untrusted text: neutralise.py ---------------------------------------------------------------
 def slack_escape(text: str) -> str:
-    """Slack mrkdwn for untrusted text. Apprise's Slack plugin escapes & < > itself but keeps
-    ``<url|label>`` links and turns ``@name`` into a mention, so: angle brackets become look-alikes
-    (no <!channel>, <@U…> or injected links), every @ becomes a full-width ＠ (no mention),
-    and formatting characters are neutralised."""
-    text = text.replace("<", "\u2039").replace(">", "\u203a").replace("@", "\uff20")
-    return text.replace("*", "\u2217").replace("`", "'").replace("|", "\u2758")
+    return neutralise(text, "markdown", one_line=False)
 
 
 def text_escape(text: str) -> str:
-    return _MENTION.sub(lambda m: "@\u200b" + m.group(1), text)
+    return neutralise(text, "text", one_line=False)
+
+
+class Trusted(str):
+    """Text pantau wrote itself (a canonical link): passed to the template as it is."""
+
+
+def _finalize(fmt: str) -> Callable[[object], object]:
+    return lambda v: v if isinstance(v, Trusted) or not isinstance(v, str) else neutralise(v, fmt, one_line=False)
 
 
 def environment(fmt: str, override_dir: str | None) -> Environment:
@@ -43,10 +48,7 @@ def environment(fmt: str, override_dir: str | None) -> Environment:
         loader = ChoiceLoader([FileSystemLoader(override_dir), loader])
     autoescape = select_autoescape(enabled_extensions=("j2",)) if fmt == "html" else False
     env = Environment(loader=loader, autoescape=autoescape, trim_blocks=False, keep_trailing_newline=False)
-    if fmt == "markdown":
-        env.finalize = lambda v: slack_escape(v) if isinstance(v, str) else v
-    elif fmt == "text":
-        env.finalize = lambda v: text_escape(v) if isinstance(v, str) else v
+    env.finalize = _finalize(fmt)
     return env
 
 
@@ -105,41 +107,46 @@ def render(
     lead = max(articles, key=lambda a: a.score or 0)
     new_ids = new_ids or set()
     published = min((a.published for a in articles if a.published), default=None)
-    ctx = dict(
+    lim = LIMITS.get(fmt, LIMITS["text"])
+    limit = min(max_chars, lim.message) if max_chars else lim.message
+
+    def item(text: str) -> str:
+        return cap(clean(text, one_line=True), lim.item)
+
+    ctx: dict[str, Any] = dict(
         kind=kind,
-        title=story.title,
+        title=cap(clean(story.title, one_line=True), lim.title),
         topic_label=topic_label,
         score=lead.score or 0.0,
-        reason=lead.explanation.get("reason", ""),
+        reason=item(lead.explanation.get("reason", "")),
         published=wib(published),
         # an article titled as the story links by its outlet's name: the title is said once
         articles=[
             dict(
-                outlet=outlet_name(a),
-                url=a.url,
-                title="" if _same(a.title, story.title) else a.title,
+                outlet=item(outlet_name(a)),
+                url=Trusted(link(a.url)),
+                title="" if _same(a.title, story.title) else item(a.title),
                 is_new=a.id in new_ids,
             )
             for a in articles
         ],
-        new_outlets=sorted({outlet_name(a) for a in articles if a.id in new_ids}),
-        excerpt=excerpt_of(lead.text),
+        new_outlets=sorted({item(outlet_name(a)) for a in articles if a.id in new_ids}),
+        excerpt=excerpt_of(clean(lead.text), lim.excerpt),
         event=event_of(lead),
-        link=lead.url,
+        link=Trusted(link(lead.url)),
         story_id=story.id,  # "Wrong alert? pantau feedback <id> --wrong" (ids start at 1)
-        feedback=feedback,
+        feedback={k: Trusted(v) if isinstance(v, str) else v for k, v in feedback.items()} if feedback else None,
     )
     template = environment(fmt, template_dir).get_template(f"{fmt}.j2")
     body = template.render(**ctx, more_outlets=0).strip()
-    if max_chars and len(body) > max_chars:
+    if len(body) > limit:  # too long: the excerpt goes first, then outlets ("+N more outlets")
         ctx["excerpt"] = ""
         listed = sorted(ctx["articles"], key=lambda a: not a["is_new"])  # an update's new outlets stay
         n = len(listed)
         body = template.render(**ctx, more_outlets=0).strip()
-        while len(body) > max_chars and n > 1:
+        while len(body) > limit and n > 1:
             n -= 1
             body = template.render(**{**ctx, "articles": listed[:n]}, more_outlets=len(listed) - n).strip()
     prefix = "[pantau] " + ("update: " if kind == "update" else "")
-    title = story.title[:200]
-    title = slack_escape(title) if fmt == "markdown" else text_escape(title)  # a title is untrusted too
-    return prefix + title, body
+    title = neutralise(story.title, "markdown" if fmt == "markdown" else "text", lim.title)  # untrusted too
+    return prefix + title, cap_message(body, fmt)

@@ -13,12 +13,15 @@ One stage, one module per pass (as trafilatura's own stage modules):
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 import unicodedata
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time
 from urllib.parse import urlsplit
+
+from courlan import extract_domain
 
 from .charset import decode_html
 from .dates import WIB, parse_date, stamp_time
@@ -47,11 +50,34 @@ class Extracted:
     published: datetime | None
     author: str | None
     site: str | None
+    notes: list[str] = field(default_factory=list)  # e.g. a canonical URL on another site, not followed
 
 
-def _canonical(meta_url: str | None, fetched_url: str) -> str:
+def _site(url: str) -> str:
+    """The registrable domain (``m.kompas.com`` → ``kompas.com``), else the host."""
+    return (extract_domain(url, fast=True) or urlsplit(url).hostname or "").lower()
+
+
+def _no_site(url: str) -> bool:
+    """A local file, or a page replayed on a loopback address (the demo, tests; the SSRF guard lets
+    no other run fetch one): no site of its own, so its canonical says where it is from."""
+    if not url.startswith(("http://", "https://")):
+        return True
+    try:
+        return ipaddress.ip_address(urlsplit(url).hostname or "").is_loopback
+    except ValueError:
+        return False
+
+
+def _canonical(meta_url: str | None, fetched_url: str, notes: list[str] | None = None) -> str:
+    """The page's own URL for it (``rel=canonical``/``og:url``) when it names a page of the same site;
+    a canonical on another site is only a note — a page must not take over another site's article
+    (its identity, its alert link, its URL marked done)."""
     if meta_url and meta_url.startswith(("http://", "https://")) and urlsplit(meta_url).path not in ("", "/"):
-        return meta_url
+        if _no_site(fetched_url) or _site(meta_url) == _site(fetched_url):
+            return meta_url
+        if notes is not None:
+            notes.append(f"canonical URL on another site kept as a note, not followed: {meta_url[:300]}")
     return fetched_url
 
 
@@ -100,13 +126,15 @@ def extract_article(html: str, url: str, more: list[str] | tuple[str, ...] = ())
     if more:
         parts = [_drop_headline(_body_text(parse_html(h), url), title) for h in more]
         text = merge_pages(text, [p for p in parts if p])
+    notes: list[str] = []
     return Extracted(
         title=title,
         text=text,
-        url=_canonical(meta.url, url),
+        url=_canonical(meta.url, url, notes),
         published=published,
         author=meta.author,
         site=meta.sitename or meta.hostname,
+        notes=notes,
     )
 
 

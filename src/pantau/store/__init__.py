@@ -11,7 +11,9 @@ rows (``rows.py``):
 * ``store.feedback`` — one-click feedback: used link nonces and who said what (``feedback.py``).
 
 Every write that matters for "never lose, never repeat an alert" is one atomic statement (unique
-keys, compare-and-set UPDATEs), so overlapping runs — on one SQLite file or one PostgreSQL — are safe.
+keys, compare-and-set UPDATEs), so overlapping runs — on one SQLite file or one PostgreSQL — are safe;
+``store.transaction()`` makes several calls one (recording an article with its story and its alerts,
+``connections.py``).
 
 ``Store.scratch_copy(url)`` is a throwaway copy for a dry run: everything a real run would write goes
 there, and closing it deletes it.
@@ -22,11 +24,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
-from contextlib import closing
+from contextlib import AbstractContextManager, closing
 from pathlib import Path
 
 from ..errors import ConfigError
 from .articles import Articles, Stories
+from .connections import Database
 from .feedback import FeedbackLog
 from .feeds import Feeds
 from .hosts import HostSlots
@@ -34,6 +37,7 @@ from .outbox import Outbox
 from .rows import ArticleRow, FeedbackRow, FeedState, OutboxRow, StoryRow
 from .schema import make_engine
 from .seen import SeenUrls
+from .timeouts import unwatch
 
 __all__ = ["Store", "ArticleRow", "FeedbackRow", "FeedState", "OutboxRow", "StoryRow"]
 
@@ -41,12 +45,13 @@ __all__ = ["Store", "ArticleRow", "FeedbackRow", "FeedState", "OutboxRow", "Stor
 class Store:
     def __init__(self, url: str):
         self.engine = make_engine(url)
-        self.feeds = Feeds(self.engine)
-        self.seen = SeenUrls(self.engine)
-        self.articles = Articles(self.engine)
-        self.stories = Stories(self.engine)
-        self.outbox = Outbox(self.engine)
-        self.hosts = HostSlots(self.engine)
+        self.db = db = Database(self.engine)
+        self.feeds = Feeds(db)
+        self.seen = SeenUrls(db)
+        self.articles = Articles(db)
+        self.stories = Stories(db)
+        self.outbox = Outbox(db)
+        self.hosts = HostSlots(db)
         self.feedback = FeedbackLog(self.engine)
         self.scratch: Path | None = None  # a scratch_copy's file
 
@@ -67,7 +72,12 @@ class Store:
         store.scratch = Path(name)
         return store
 
+    def transaction(self) -> AbstractContextManager[None]:
+        """Every store call of this thread inside the block commits together, or not at all."""
+        return self.db.transaction()
+
     def close(self) -> None:
+        unwatch(self.engine)
         self.engine.dispose()
         if self.scratch is not None:
             for suffix in ("", "-wal", "-shm"):

@@ -7,13 +7,13 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.engine import CursorResult, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import CursorResult
 
 from ..clock import utcnow
 from ..models import Article, Match
+from .connections import Database
 from .rows import ArticleRow, StoryRow
-from .schema import articles, exclusive, stories
+from .schema import articles, exclusive, insert_one, stories
 
 
 def _new_id(result: CursorResult) -> int:
@@ -23,13 +23,14 @@ def _new_id(result: CursorResult) -> int:
 
 
 class Articles:
-    def __init__(self, engine: Engine):
-        self.engine = engine
+    def __init__(self, db: Database):
+        self.db = db
+        self.engine = db.engine
 
     def find(self, url: str | None = None, content_hash: str | None = None) -> ArticleRow | None:
         q = select(articles)
         q = q.where(articles.c.url == url) if url else q.where(articles.c.content_hash == content_hash)
-        with self.engine.connect() as c:
+        with self.db.connect() as c:
             row = c.execute(q.limit(1)).first()
         return ArticleRow.of(row._mapping) if row else None
 
@@ -52,18 +53,15 @@ class Articles:
             relevant=bool(m and m.relevant),
             explanation=json.dumps(m.to_dict()) if m else None,
         )
-        try:
-            with self.engine.begin() as c:
-                return _new_id(c.execute(insert(articles).values(**values)))
-        except IntegrityError:
-            return None
+        with self.db.begin() as c:
+            return insert_one(c, articles, values)
 
     def set_story(self, article_id: int, story_id: int) -> None:
-        with self.engine.begin() as c:
+        with self.db.begin() as c:
             c.execute(update(articles).where(articles.c.id == article_id).values(story_id=story_id))
 
     def of_story(self, story_id: int) -> list[ArticleRow]:
-        with self.engine.connect() as c:
+        with self.db.connect() as c:
             rows = c.execute(
                 select(articles).where(articles.c.story_id == story_id).order_by(articles.c.published, articles.c.id)
             )
@@ -73,13 +71,14 @@ class Articles:
         q = select(func.count()).select_from(articles)
         if relevant_only:
             q = q.where(articles.c.relevant.is_(True))
-        with self.engine.connect() as c:
+        with self.db.connect() as c:
             return c.execute(q).scalar_one()
 
 
 class Stories:
-    def __init__(self, engine: Engine):
-        self.engine = engine
+    def __init__(self, db: Database):
+        self.db = db
+        self.engine = db.engine
 
     def grouping(self) -> AbstractContextManager[None]:
         """Hold while joining articles to stories: two runs on one PostgreSQL store then never start
@@ -87,13 +86,13 @@ class Stories:
         return exclusive(self.engine, "stories")
 
     def recent(self, topic: str, since: datetime) -> list[StoryRow]:
-        with self.engine.connect() as c:
+        with self.db.connect() as c:
             rows = c.execute(select(stories).where(stories.c.topic == topic, stories.c.updated_at >= since))
             return [StoryRow.of(r._mapping) for r in rows]
 
     def create(self, topic: str, title: str, signature: list[str], published: datetime | None) -> int:
         now = utcnow()
-        with self.engine.begin() as c:
+        with self.db.begin() as c:
             return _new_id(
                 c.execute(
                     insert(stories).values(
@@ -108,9 +107,9 @@ class Stories:
             )
 
     def touch(self, story_id: int) -> None:
-        with self.engine.begin() as c:
+        with self.db.begin() as c:
             c.execute(update(stories).where(stories.c.id == story_id).values(updated_at=utcnow()))
 
     def get(self, story_id: int) -> StoryRow:
-        with self.engine.connect() as c:
+        with self.db.connect() as c:
             return StoryRow.of(c.execute(select(stories).where(stories.c.id == story_id)).one()._mapping)

@@ -7,23 +7,28 @@ from __future__ import annotations
 import time
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
+from .connections import Database
 from .schema import host_slots
 
 
 class HostSlots:
-    def __init__(self, engine: Engine):
-        self.engine = engine
+    def __init__(self, db: Database):
+        self.db = db
+        self.engine = db.engine
 
-    def reserve(self, host: str, interval: float, now: float | None = None) -> float:
-        """Book the host's next free slot; the seconds to wait for it (compare-and-set, retried)."""
+    def reserve(self, host: str, interval: float, now: float | None = None, horizon: float | None = None) -> float:
+        """Book the host's next free slot; the seconds to wait for it (compare-and-set, retried). A
+        slot more than ``horizon`` seconds away is not booked (the answer is then > horizon): the
+        ledger is never booked far ahead by a run that will not wait that long."""
         while True:
             t = time.time() if now is None else now
-            with self.engine.begin() as c:
+            with self.db.begin() as c:
                 row = c.execute(select(host_slots.c.next_at).where(host_slots.c.host == host)).first()
                 slot = max(t, row.next_at) if row else t
+                if horizon is not None and slot - t > horizon:
+                    return slot - t
                 if row is None:
                     try:
                         with c.begin_nested():

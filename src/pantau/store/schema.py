@@ -22,7 +22,6 @@ from sqlalchemy import (
     Integer,
     MetaData,
     Table,
-    Text,
     create_engine,
     event,
     inspect,
@@ -32,7 +31,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from ..errors import ConfigError
+from ..errors import ConfigError, StoreError
+from ..models import storable
+from . import timeouts
 
 
 class DateTime(types.TypeDecorator):
@@ -51,14 +52,26 @@ class DateTime(types.TypeDecorator):
 
 
 class String(types.TypeDecorator):
-    """Text of at most ``length`` characters: what a page or a server sends longer is cut, not an error."""
+    """Text of at most ``length`` characters: what a page or a server sends longer is cut, not an
+    error; characters no engine can store (``storable``) are dropped."""
 
     impl = types.String
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
+        value = storable(value)
         n = getattr(self.impl_instance, "length", None)
         return value[:n] if isinstance(value, str) and n and len(value) > n else value
+
+
+class Text(types.TypeDecorator):
+    """Text of any length, without the characters no engine can store (``storable``)."""
+
+    impl = types.Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return storable(value)
 
 
 metadata = MetaData()
@@ -174,22 +187,28 @@ feedback = Table(  # one-click feedback: a nonce is used once (its row is the au
 
 
 def make_engine(url: str) -> Engine:
+    """The engine of a storage URL, every wait on it bounded (``timeouts.py``), the tables created."""
+    postgres = url.startswith(("postgresql", "postgres:"))
+    connect_args = timeouts.pg_connect_args(url) if postgres else {}
     try:
-        engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
+        engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"), connect_args=connect_args)
     except ModuleNotFoundError as e:  # postgresql+psycopg:// without psycopg installed
         raise ConfigError(
             f"storage_url: the driver {e.name!r} is not installed (for PostgreSQL: pip install 'pantau[postgres]')"
         ) from None
     if engine.dialect.name == "sqlite":
+        busy_ms = timeouts.sqlite_busy_ms(url)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _):  # pragma: no cover - trivial
             cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout={busy_ms}")
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=30000")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
+    elif engine.dialect.name == "postgresql":
+        timeouts.watch(engine, timeouts.watchdog_limit(timeouts.pg_statement_s(url, connect_args)))
     create(engine)
     return engine
 
@@ -228,7 +247,7 @@ def upgrade(c: Connection) -> None:
 
 
 @contextlib.contextmanager
-def exclusive(engine: Engine, name: str) -> Iterator[None]:
+def exclusive(engine: Engine, name: str, wait_s: float = 600.0) -> Iterator[None]:
     """One holder at a time across every process using this PostgreSQL database (a session advisory
     lock, held by a connection of its own while the block runs on others). On SQLite: nothing — its
     runs share one machine, where overlapping runs are rare and the unique keys still hold."""
@@ -237,7 +256,12 @@ def exclusive(engine: Engine, name: str) -> Iterator[None]:
         return
     key = zlib.crc32(f"pantau.{name}".encode())
     with engine.connect() as c:
-        c.exec_driver_sql(f"SELECT pg_advisory_lock({key})")
+        end = time.monotonic() + wait_s
+        while not c.exec_driver_sql(f"SELECT pg_try_advisory_lock({key})").scalar():
+            c.commit()
+            if time.monotonic() > end:  # every wait is bounded: a run never queues forever behind another
+                raise StoreError(f"another run has held the {name} lock for {wait_s:g}s; try again later")
+            time.sleep(0.2)
         try:
             yield
         finally:
@@ -260,3 +284,21 @@ def insert_new(c: Connection, table: Table, rows: list[dict]) -> None:
                 c.execute(table.insert().values(**row))
         except IntegrityError:
             pass
+
+
+def insert_one(c: Connection, table: Table, values: dict) -> int | None:
+    """Insert one row; its new ``id``, or None when a unique key already holds it (that row stays).
+    No error is raised inside the transaction, so a caller's larger transaction goes on (PostgreSQL
+    aborts a transaction at its first failed statement)."""
+    name = c.dialect.name
+    if name in ("sqlite", "postgresql"):
+        ins = (sqlite.insert if name == "sqlite" else postgresql.insert)(table).values(**values)
+        row = c.execute(ins.on_conflict_do_nothing().returning(table.c.id)).first()
+        return None if row is None else int(row[0])
+    try:  # other databases: a savepoint
+        with c.begin_nested():
+            key = c.execute(table.insert().values(**values)).inserted_primary_key
+    except IntegrityError:
+        return None
+    assert key is not None
+    return int(key[0])

@@ -16,9 +16,9 @@ import socket
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, or_, select, update
-from sqlalchemy.engine import Engine
 
 from ..clock import utcnow
+from .connections import Database
 from .schema import insert_new, seen_urls
 
 CHUNK = 500
@@ -31,8 +31,20 @@ def claimer(run_id: str) -> str:
     return f"{HOST}:{os.getpid()}:{run_id}"[:100]
 
 
+_FINISHED: set[str] = set()  # claimers of this process's runs that have ended (a worker runs many)
+
+
+def finished(run_id: str) -> None:
+    """This process's run ``run_id`` (a ``claimer``) has ended, however it ended: the claims it left
+    (a store that failed under it) are taken over at once by the next run, as a dead process's are."""
+    _FINISHED.add(run_id)
+
+
 def _dead(claimed_by: str | None) -> bool:
-    """Is this claimer a process of this machine that no longer exists (killed, crashed)?"""
+    """Is this claimer a run that has ended: a process of this machine that no longer exists (killed,
+    crashed), or a run of this process that has finished?"""
+    if claimed_by in _FINISHED:
+        return True
     host, _, rest = (claimed_by or "").partition(":")
     pid = rest.partition(":")[0]
     if host != HOST or not pid.isdigit():
@@ -52,8 +64,9 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 class SeenUrls:
-    def __init__(self, engine: Engine):
-        self.engine = engine
+    def __init__(self, db: Database):
+        self.db = db
+        self.engine = db.engine
 
     def claim(
         self,
@@ -69,7 +82,7 @@ class SeenUrls:
         won: set[str] = set()
         for i in range(0, len(urls), CHUNK):
             chunk = list(dict.fromkeys(urls[i : i + CHUNK]))
-            with self.engine.begin() as c:
+            with self.db.begin() as c:
                 known = {r.url for r in c.execute(select(seen_urls.c.url).where(seen_urls.c.url.in_(chunk)))}
                 fresh = sorted(u for u in chunk if u not in known)  # in key order: see insert_new
                 if fresh:
@@ -132,7 +145,7 @@ class SeenUrls:
     def release(self, urls: list[str], run_id: str) -> None:
         """Give back claims this run will not use (it stopped early): new URLs are forgotten, failed
         ones return to ``error`` — either way a later run picks them up."""
-        with self.engine.begin() as c:
+        with self.db.begin() as c:
             for i in range(0, len(urls), CHUNK):
                 mine = and_(
                     seen_urls.c.url.in_(urls[i : i + CHUNK]),
@@ -145,7 +158,7 @@ class SeenUrls:
     def mark(self, url: str, error: str | None = None, max_attempts: int = 3, now: datetime | None = None) -> bool:
         """Record the outcome of fetching ``url``. True when this failure was its last try (gave up)."""
         now = now or utcnow()
-        with self.engine.begin() as c:  # a URL never claimed (a page's own URL) may be new
+        with self.db.begin() as c:  # a URL never claimed (a page's own URL) may be new
             insert_new(c, seen_urls, [dict(url=url, status="done", attempts=0, first_seen_at=now)])
             attempts = c.execute(
                 select(seen_urls.c.attempts).where(seen_urls.c.url == url).with_for_update()
@@ -165,6 +178,6 @@ class SeenUrls:
         return gave_up
 
     def status(self, url: str) -> tuple[str, int] | None:
-        with self.engine.connect() as c:
+        with self.db.connect() as c:
             row = c.execute(select(seen_urls.c.status, seen_urls.c.attempts).where(seen_urls.c.url == url)).first()
         return (row.status, row.attempts) if row else None
