@@ -12,6 +12,7 @@ from prefect.states import Completed, Failed, State
 from pantau import alerts, run_options
 from pantau.errors import PantauError
 from pantau.flows.opening import label_run, open_run, run_name
+from pantau.models import Channel, Delivery
 from pantau.report import digest_report
 from pantau.run_options import DigestOptions
 from pantau.store import Store
@@ -21,7 +22,9 @@ DEFAULTS = DigestOptions()
 
 
 @task(name="deliver-digests", cache_policy=NO_CACHE)
-def deliver_digests(store: Store, channels: list, run_id: str, labels: dict, send_now: bool) -> dict:
+def deliver_digests(
+    store: Store, channels: list[Channel], run_id: str, labels: dict[str, str], send_now: bool
+) -> Delivery:
     return alerts.deliver_digests(store, channels, run_id, labels, send_now=send_now)
 
 
@@ -48,7 +51,7 @@ async def digest(options: DigestOptions = DEFAULTS, config_path: str = "") -> St
         done = deliver_digests(store, channels, str(flow_run.id or "local"), labels, send_now)
     finally:
         store.close()
-    outcome, message, markdown = digest_report(done["by_channel"], quiet, preview=options.preview)
+    outcome, message, markdown = digest_report(done, quiet, preview=options.preview)
     what = "previewed (nothing sent)" if options.preview else "would have sent" if quiet else "sent"
     await acreate_markdown_artifact(key="digest", markdown=markdown, description=f"the digests this run {what}")
     if outcome != "ok":

@@ -34,7 +34,7 @@ from pantau.connectors.sources import SourceContext
 from pantau.errors import FetchError, PantauError, Problem, StoreError
 from pantau.flows import runners
 from pantau.flows.opening import label_run, open_run, run_name
-from pantau.models import Candidate, Channel, Counts, FeedResult, Page, RunSummary
+from pantau.models import Candidate, Channel, Counts, Delivery, FeedResult, Page, RunSummary
 from pantau.report import feedback_lines, stories_table, summarise, summary_markdown
 from pantau.run_options import IngestOptions
 from pantau.store import Store, seen
@@ -116,7 +116,7 @@ async def record_batch(
 
 
 @task(name="deliver-alerts", cache_policy=NO_CACHE, task_run_name="deliver-{channel.name}")
-def deliver_alerts(store: Store, channel: Channel, run_id: str, labels: dict[str, str]) -> dict | StoreFailed:
+def deliver_alerts(store: Store, channel: Channel, run_id: str, labels: dict[str, str]) -> Delivery | StoreFailed:
     try:
         return alerts.deliver(store, [channel], run_id, labels)
     except STORE_ERRORS as e:
@@ -234,9 +234,9 @@ async def read_articles(
     return done
 
 
-def send_alerts(run: Run, options: IngestOptions) -> dict:
+def send_alerts(run: Run, options: IngestOptions) -> Delivery:
     """Step 4: what is due on each channel, one task run per channel (the UI shows which one failed)."""
-    return alerts.merge_deliveries(
+    return Delivery.merge(
         [
             _ok(deliver_alerts(run.store, ch, run.run_id, run.labels))
             for ch in run_options.delivered(run.channels, options)

@@ -167,6 +167,47 @@ class ChannelOutcome:
     skipped: str | None = None
     last_error: str | None = None
     waiting: int = 0  # a digest channel: alerts waiting for its next digest
+    digest: DigestMessage | None = None  # a digest channel: the message sent or tried (None: none was due)
+
+
+@dataclass
+class DigestMessage:
+    title: str
+    body: str
+    stories: int
+
+
+@dataclass
+class Delivery:
+    """What one delivery step did: each channel's outcome, by name, and the alerts it found orphaned
+    (sent by a run that ended before recording it: now uncertain, never re-sent)."""
+
+    channels: dict[str, ChannelOutcome] = field(default_factory=dict)
+    orphaned: int = 0
+
+    def channel(self, name: str) -> ChannelOutcome:
+        return self.channels.setdefault(name, ChannelOutcome(name))
+
+    @property
+    def sent(self) -> int:
+        return sum(c.sent for c in self.channels.values())
+
+    @property
+    def failed(self) -> int:
+        return sum(c.failed for c in self.channels.values())
+
+    @property
+    def uncertain(self) -> int:
+        return sum(c.uncertain for c in self.channels.values()) + self.orphaned
+
+    @classmethod
+    def merge(cls, parts: list[Delivery]) -> Delivery:
+        """One run's delivery from each channel's (one task run per channel)."""
+        out = cls()
+        for part in parts:
+            out.channels.update(part.channels)
+            out.orphaned += part.orphaned
+        return out
 
 
 @dataclass

@@ -27,7 +27,7 @@ from sqlalchemy.exc import NoResultFound
 from .alerts.render import outlet_name, wib
 from .config import Source
 from .errors import Problem
-from .models import Candidate, ChannelOutcome, Counts, FeedResult, RunSummary, SourceOutcome
+from .models import Candidate, ChannelOutcome, Counts, Delivery, FeedResult, RunSummary, SourceOutcome
 from .store import FeedbackRow, Store
 
 EXIT_CODES = {"ok": 0, "no_source": 3, "undelivered": 4}
@@ -86,7 +86,7 @@ def summarise(
     results: list[FeedResult],
     fresh: list[Candidate],
     done: Counts,
-    delivered: dict,
+    delivered: Delivery,
     skipped: dict[str, str],
     outbox: dict[str, int],
     would_send: list[dict] | None = None,
@@ -96,7 +96,7 @@ def summarise(
     new_by_source: dict[str, int] = {}
     for c in fresh:
         new_by_source[c.source] = new_by_source.get(c.source, 0) + 1
-    real = {name: v for name, v in delivered["by_channel"].items() if name != "console"}
+    real = [c for name, c in delivered.channels.items() if name != "console"]
     s = RunSummary(
         discovered=sum(len(r.candidates) for r in results),
         new_candidates=len(fresh),
@@ -106,8 +106,8 @@ def summarise(
         matched=done.matched,
         stories_new=done.stories_new,
         stories_updated=done.stories_updated,
-        alerts_sent=sum(v["sent"] for v in real.values()),
-        alerts_failed=sum(v["failed"] for v in real.values()),
+        alerts_sent=sum(c.sent for c in real),
+        alerts_failed=sum(c.failed for c in real),
         alerts_pending=sum(outbox.get(state, 0) for state in ("pending", "failed", "uncertain")),
         errors=done.problems,
         sources=[
@@ -122,13 +122,7 @@ def summarise(
             )
             for src, r in zip(sources, results, strict=True)
         ],
-        channels=[
-            ChannelOutcome(
-                name, v["sent"], v["failed"], v["uncertain"], last_error=v["last_error"], waiting=v.get("waiting", 0)
-            )
-            for name, v in real.items()
-        ]
-        + [ChannelOutcome(name, skipped=why) for name, why in skipped.items()],
+        channels=real + [ChannelOutcome(name, skipped=why) for name, why in skipped.items()],
         dry_run=would_send is not None,
         would_send=[
             {"channel": n["channel"], "title": n["title"]} for n in would_send or [] if n["channel"] != "console"
@@ -277,11 +271,12 @@ def stories_table(store: Store, story_ids: list[int]) -> list[dict]:
     return rows
 
 
-def digest_report(by_channel: dict, dry_run: bool, preview: bool = False) -> tuple[str, str, str]:
+def digest_report(done: Delivery, dry_run: bool, preview: bool = False) -> tuple[str, str, str]:
     """(outcome, one-line message, markdown) of a digest run: per channel the digest it sent (or
     would have sent, or shows as a preview, or failed to send), or that none was due."""
-    failed = [name for name, c in by_channel.items() if c["failed"] or c.get("uncertain")]
-    sent = [name for name, c in by_channel.items() if c["sent"]]
+    by_channel = done.channels
+    failed = [name for name, c in by_channel.items() if c.failed or c.uncertain]
+    sent = [name for name, c in by_channel.items() if c.sent]
     verb = "previewed, nothing sent" if preview else "would be sent" if dry_run else "sent"
     if failed:
         outcome, message = (
@@ -292,22 +287,23 @@ def digest_report(by_channel: dict, dry_run: bool, preview: bool = False) -> tup
         outcome, message = "ok", "no channel in mode: digest"
     else:
         outcome = "ok"
-        each = ", ".join(f"{n}: {by_channel[n]['sent']} stories" for n in sent)
+        each = ", ".join(f"{n}: {by_channel[n].sent} stories" for n in sent)
         message = f"{len(sent)} digest{'s' if len(sent) != 1 else ''} {verb}" + (
             f" ({each})" if sent else " (nothing waiting, or no digest_cron tick since the last digest)"
         )
     lines = [f"# pantau digest — {outcome}", "", f"**{_cell(message)}**"]
     for name, c in by_channel.items():
         lines += ["", f"## {name}", ""]
-        if c.get("title") is None:
+        if c.digest is None:
             lines.append("nothing due")
             continue
-        state = verb if c["sent"] else f"FAILED: {c['last_error']}"
+        state = verb if c.sent else f"FAILED: {c.last_error}"
+        n = c.digest.stories
         lines += [
-            f"**{_cell(c['title'])}** — {c['stories']} stor{'y' if c['stories'] == 1 else 'ies'}, {state}",
+            f"**{_cell(c.digest.title)}** — {n} stor{'y' if n == 1 else 'ies'}, {state}",
             "",
             "```",
-            c["body"],
+            c.digest.body,
             "```",
         ]
     return outcome, message, "\n".join(lines)

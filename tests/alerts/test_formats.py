@@ -51,7 +51,7 @@ def test_an_alert_by_email_opens_with_the_event_and_carries_every_link_in_plain_
     sid = _meeting(s, reason=REASON)
     ch = Channel.internal("mail", fmt, lambda t, b, f, k=None: send(smtp.apprise_url, t, b, f, key=k))
     plan(s, sid, "t", [ch])
-    assert deliver(s, [ch], "r", {"t": "G20 · Rusia · Ukraina"})["sent"] == 1
+    assert deliver(s, [ch], "r", {"t": "G20 · Rusia · Ukraina"}).sent == 1
     (msg,) = _mail(smtp, 1)
     assert msg["subject"] == "[pantau] Menlu Sugiono Temui Lavrov di Moskow"
     assert msg.get_content_type() == "multipart/alternative"  # Apprise's mail: an HTML part and a plain one
@@ -127,8 +127,8 @@ def test_a_digest_has_a_header_and_one_entry_per_story_best_first(tmp_path, webh
     s = _store(tmp_path)
     ch = _digest_channel("text", webhook)
     _three_stories(s, ch)
-    done = deliver_digests(s, [ch], "r", {}, send_now=True)["by_channel"]["daily"]
-    assert done["sent"] == 3 and done["stories"] == 3
+    done = deliver_digests(s, [ch], "r", {}, send_now=True).channels["daily"]
+    assert done.sent == 3 and done.digest.stories == 3
     (doc,) = webhook.received
     assert doc["title"] == "[pantau] digest: 3 stories from 3 outlets"
     body = doc["message"]
@@ -150,17 +150,20 @@ def test_a_digest_too_long_for_its_channel_leaves_the_rest_for_the_next_one(tmp_
     s = _store(tmp_path)
     ch = _digest_channel("markdown", webhook, max_chars=700)
     ids = _three_stories(s, ch)
-    first = deliver_digests(s, [ch], "r1", {}, send_now=True)["by_channel"]["daily"]
+    first = deliver_digests(s, [ch], "r1", {}, send_now=True).channels["daily"]
     body = webhook.received[0]["message"]
-    assert len(body) <= 700 and first["stories"] < 3
-    assert f"+{3 - first['stories']} more in the next digest" in body
+    assert len(body) <= 700 and first.digest.stories < 3
+    assert f"+{3 - first.digest.stories} more in the next digest" in body
     sent = {r.story_id for r in s.outbox.rows() if r.state == "sent"}
     waiting = {r.story_id for r in s.outbox.rows() if r.state == "pending"}
-    assert len(sent) == first["stories"] and sent | waiting == set(ids.values()) and not sent & waiting
+    assert len(sent) == first.digest.stories and sent | waiting == set(ids.values()) and not sent & waiting
     assert all(r.attempts == 0 for r in s.outbox.rows() if r.state == "pending")  # released, not tried
     later = datetime.now(UTC) + timedelta(days=1)
-    second = deliver_digests(s, [ch], "r2", {}, now=later, send_now=True)["by_channel"]["daily"]
-    assert second["stories"] == 3 - first["stories"] and "more in the next digest" not in webhook.received[1]["message"]
+    second = deliver_digests(s, [ch], "r2", {}, now=later, send_now=True).channels["daily"]
+    assert (
+        second.digest.stories == 3 - first.digest.stories
+        and "more in the next digest" not in webhook.received[1]["message"]
+    )
     assert all(r.state == "sent" for r in s.outbox.rows())  # every story once, none twice
 
 

@@ -53,12 +53,12 @@ def test_retry_after_receiver_outage_delivers_exactly_once(tmp_path, webhook):
     ch = [Channel.internal("hook", "text", lambda t, b, f, k=None: send(webhook.apprise_url, t, b, f))]
     plan(s, sid, "t", ch)
     webhook.down = True
-    assert deliver(s, ch, "r1", {})["failed"] == 1
+    assert deliver(s, ch, "r1", {}).failed == 1
     assert "hook" in s.outbox.rows()[0].last_error and webhook.apprise_url not in s.outbox.rows()[0].last_error
     webhook.down = False
     later = utcnow() + timedelta(hours=1)
-    assert deliver(s, ch, "r2", {}, now=later)["sent"] == 1
-    assert deliver(s, ch, "r3", {}, now=later + timedelta(hours=1))["sent"] == 0
+    assert deliver(s, ch, "r2", {}, now=later).sent == 1
+    assert deliver(s, ch, "r3", {}, now=later + timedelta(hours=1)).sent == 0
     assert len(webhook.received) == 1 and "Menlu Retno bertemu Lavrov" in webhook.received[0]["title"]
 
 
@@ -82,9 +82,9 @@ def test_digest_batches_stories_on_its_cron(tmp_path, webhook):
     created = s.outbox.rows()[0].created_at
     next7 = next(CronSim("0 7 * * *", created.astimezone(ZoneInfo("Asia/Jakarta"))))  # the next 07:00 WIB
     assert next7.hour == 7 and timedelta(0) < next7 - created <= timedelta(days=1)
-    assert deliver(s, [ch], "r1", {}, now=next7 - timedelta(minutes=1))["sent"] == 0
+    assert deliver(s, [ch], "r1", {}, now=next7 - timedelta(minutes=1)).sent == 0
     assert not webhook.received
-    assert deliver(s, [ch], "r2", {}, now=next7 + timedelta(minutes=1))["sent"] == 2
+    assert deliver(s, [ch], "r2", {}, now=next7 + timedelta(minutes=1)).sent == 2
     assert len(webhook.received) == 1
     msg = webhook.received[0]
     assert msg["title"] == "[pantau] digest: 2 stories from 1 outlet"

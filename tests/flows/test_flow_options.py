@@ -142,13 +142,13 @@ def test_the_digest_flow_sends_the_waiting_stories_in_one_message(
     state, d, arts = run(digest, config_path=path, options=DigestOptions(send_now=True))
     assert state.is_completed(), state.message
     (msg,) = webhook.received
-    daily = d["by_channel"]["daily"]
-    assert msg["title"] == daily["title"] and any(t in msg["message"] for t in SEED_STORY)
+    daily = d.channels["daily"]
+    assert msg["title"] == daily.digest.title and any(t in msg["message"] for t in SEED_STORY)
     assert msg["title"].startswith(f"[pantau] digest: {s['stories_new']} stories from ")
     assert state.message == f"1 digest sent (daily: {s['stories_new']} stories)"
-    assert daily["title"] in arts["digest"].data and any(t in arts["digest"].data for t in SEED_STORY)
+    assert daily.digest.title in arts["digest"].data and any(t in arts["digest"].data for t in SEED_STORY)
     state, d, _ = run(digest, config_path=path, options=DigestOptions(send_now=True))
-    assert len(webhook.received) == 1 and d["by_channel"]["daily"]["sent"] == 0  # nothing is sent twice
+    assert len(webhook.received) == 1 and d.channels["daily"].sent == 0  # nothing is sent twice
 
 
 def test_backfill_reads_a_window_of_sitemap_and_search_sources(

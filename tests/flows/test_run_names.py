@@ -67,7 +67,7 @@ def test_a_digest_channel_with_stories_waiting_says_so(tmp_path):
         sid, _ = add_story(store, title=title)
         plan(store, sid, "t", [daily])
     counts = deliver(store, [daily], "run", {}, now=datetime(2026, 12, 4, 12, 0, tzinfo=UTC))  # 19:00 WIB
-    assert sent == [] and counts["by_channel"]["daily"]["waiting"] == 2
+    assert sent == [] and counts.channels["daily"].waiting == 2
     s = summarise([], [], [], Counts(), counts, {}, store.outbox.counts())
     assert "channel daily: 2 waiting for the digest" in summary_text(s.to_dict())
     assert "| daily | 2 waiting for the digest |" in summary_markdown(s)

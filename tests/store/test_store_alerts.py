@@ -8,7 +8,7 @@ from datetime import timedelta
 from pantau.alerts import Channel, deliver, plan, render, slack_escape
 from pantau.clock import utcnow
 from pantau.errors import DeliveryError
-from pantau.models import Article, Match
+from pantau.models import Article, ChannelOutcome, Match
 from pantau.store import Store
 from support.stories import add_story
 
@@ -74,14 +74,14 @@ def test_outbox_exactly_once_and_retry(store_url):
     ch = [Channel.internal("hook", "text", flaky)]
     assert plan(s, sid, "t", ch) == 1
     assert plan(s, sid, "t", ch) == 0  # same intent is recorded once
-    assert deliver(s, ch, "run1", {})["failed"] == 1
+    assert deliver(s, ch, "run1", {}).failed == 1
     row = s.outbox.rows()[0]
     assert row.state == "failed" and "503" in row.last_error and row.attempts == 1
-    assert deliver(s, ch, "run2", {})["sent"] == 0  # backoff: not due yet
+    assert deliver(s, ch, "run2", {}).sent == 0  # backoff: not due yet
     state["up"] = True
     later = utcnow() + timedelta(hours=1)
-    assert deliver(s, ch, "run3", {}, now=later)["sent"] == 1
-    assert deliver(s, ch, "run4", {}, now=later)["sent"] == 0
+    assert deliver(s, ch, "run3", {}, now=later).sent == 1
+    assert deliver(s, ch, "run4", {}, now=later).sent == 0
     assert len(calls) == 2 and s.outbox.rows()[0].state == "sent"
 
 
@@ -95,13 +95,10 @@ def test_one_failing_channel_does_not_block_another(store_url):
     ]
     plan(s, sid, "t", ch)
     counts = deliver(s, ch, "r", {})
-    assert {k: counts[k] for k in ("sent", "failed", "uncertain")} == {"sent": 1, "failed": 1, "uncertain": 0}
-    assert counts["by_channel"]["broken"] == {
-        "sent": 0,
-        "failed": 1,
-        "uncertain": 0,
-        "last_error": "RuntimeError: boom",
-    }
+    assert (counts.sent, counts.failed, counts.uncertain) == (1, 1, 0)
+    assert counts.channels["broken"] == ChannelOutcome(
+        "broken", sent=0, failed=1, uncertain=0, last_error="RuntimeError: boom"
+    )
     assert len(got) == 1
 
 
@@ -134,12 +131,12 @@ def test_crash_between_send_and_record_is_not_resent(store_url):
     assert s.outbox.claim(row.id, "dead-run")  # the dead run claimed and (maybe) sent
     sent = []
     ch = [Channel.internal("hook", "text", lambda t, b, f, k=None: sent.append(t))]
-    assert deliver(s, ch, "too-soon", {})["uncertain"] == 0  # within ORPHAN_AFTER the claim may still be alive
+    assert deliver(s, ch, "too-soon", {}).uncertain == 0  # within ORPHAN_AFTER the claim may still be alive
     counts = deliver(s, ch, "next-run", {}, orphan_after=timedelta(0))
-    assert counts["uncertain"] == 1 and sent == []
+    assert counts.uncertain == 1 and sent == []
     assert s.outbox.rows()[0].state == "uncertain"
     assert s.outbox.requeue(row.id)  # a person decides to resend
-    assert deliver(s, ch, "manual", {})["sent"] == 1
+    assert deliver(s, ch, "manual", {}).sent == 1
 
 
 def test_growing_story_update_and_silent_mode(store_url):

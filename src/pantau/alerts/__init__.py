@@ -9,7 +9,7 @@
 """
 
 from ..models import Channel, Sender
-from .deliver import ORPHAN_AFTER, backoff, deliver, deliver_digests, digest_due, merge_deliveries
+from .deliver import ORPHAN_AFTER, backoff, deliver, deliver_digests, digest_due
 from .plan import plan
 from .render import excerpt_of, render, slack_escape, text_escape
 from .sample import sample_alert
@@ -21,7 +21,6 @@ __all__ = [
     "backoff",
     "deliver",
     "deliver_digests",
-    "merge_deliveries",
     "digest_due",
     "plan",
     "excerpt_of",

@@ -18,7 +18,7 @@ from cronsim import CronSim
 
 from ..clock import utcnow
 from ..errors import DeliveryError
-from ..models import Channel
+from ..models import Channel, ChannelOutcome, Delivery, DigestMessage
 from ..store import OutboxRow, Store
 from . import digest
 from .render import render
@@ -66,19 +66,19 @@ def _send(ch: Channel, title: str, body: str, key: str) -> DeliveryError | None:
     return None
 
 
-def _record(store: Store, row: OutboxRow, ch: Channel, err: DeliveryError | None, mine: dict) -> None:
+def _record(store: Store, row: OutboxRow, ch: Channel, err: DeliveryError | None, mine: ChannelOutcome) -> None:
     """Record the outcome of one send: sent; uncertain (never re-sent automatically); failed (retried)."""
     if err is None:
         store.outbox.mark_sent(row.id)
-        mine["sent"] += 1
+        mine.sent += 1
     elif err.uncertain:
         store.outbox.mark_uncertain(row.id, f"{ch.name}: {err} (check, then `pantau outbox --requeue {row.id}`)")
-        mine["uncertain"] += 1
-        mine["last_error"] = str(err)
+        mine.uncertain += 1
+        mine.last_error = str(err)
     else:
         store.outbox.mark_failed(row.id, f"{ch.name}: {err}", backoff(row.attempts))
-        mine["failed"] += 1
-        mine["last_error"] = str(err)
+        mine.failed += 1
+        mine.last_error = str(err)
 
 
 def deliver(
@@ -89,25 +89,24 @@ def deliver(
     now: datetime | None = None,
     template_dir: str | None = None,
     orphan_after: timedelta = ORPHAN_AFTER,
-) -> dict:
-    """Send what is due on every channel; one channel's failure never touches another's rows.
-    Returns totals (sent, failed, uncertain) and ``by_channel``: name → {sent, failed, last_error}."""
-    counts: dict = {"sent": 0, "failed": 0, "uncertain": 0, "orphaned": 0, "by_channel": {}}
+) -> Delivery:
+    """Send what is due on every channel; one channel's failure never touches another's rows."""
+    done = Delivery()
     for row in store.outbox.orphaned(orphan_after):
         store.outbox.mark_uncertain(
             row.id,
             "run ended between send and record; not resent automatically "
             "(see `pantau outbox`, requeue with `pantau outbox --requeue ID`)",
         )
-        counts["orphaned"] += 1
+        done.orphaned += 1
     for ch in channels:
-        mine = counts["by_channel"].setdefault(ch.name, {"sent": 0, "failed": 0, "uncertain": 0, "last_error": None})
+        mine = done.channel(ch.name)
         if ch.settings.mode == "digest":
             _deliver_digest(store, ch, run_id, topic_labels, now or utcnow(), mine)
-            mine["waiting"] = len(store.outbox.due(ch.name, now=now))  # "2 waiting for the digest"
+            mine.waiting = len(store.outbox.due(ch.name, now=now))  # "2 waiting for the digest"
             continue
         for row in store.outbox.due(ch.name, now=now):
-            if mine["sent"] >= ch.settings.max_per_run:
+            if mine.sent >= ch.settings.max_per_run:
                 break
             if not store.outbox.claim(row.id, run_id):
                 continue  # another run has it
@@ -117,11 +116,7 @@ def deliver(
             except Exception as e:  # noqa: BLE001 - a template or sender bug is a failed delivery, not a crashed run
                 err = DeliveryError(f"{type(e).__name__}: {e}")
             _record(store, row, ch, err, mine)
-    for mine in counts["by_channel"].values():
-        for k in ("sent", "failed", "uncertain"):
-            counts[k] += mine[k]
-    counts["uncertain"] += counts.pop("orphaned")
-    return counts
+    return done
 
 
 def digest_due(ch: Channel, last_sent: datetime | None, oldest_pending: datetime, now: datetime) -> bool:
@@ -138,18 +133,15 @@ def deliver_digests(
     topic_labels: dict[str, str],
     now: datetime | None = None,
     send_now: bool = False,
-) -> dict:
+) -> Delivery:
     """The digest of every channel in ``mode: digest``: the stories waiting for it, in one message —
-    when its digest_cron has ticked since its last digest, or at once with ``send_now``. Returns
-    ``by_channel``: name → {sent, failed, uncertain, last_error, title, body, stories} (title and body: the
-    message sent or tried, None when nothing was due)."""
-    out: dict = {"by_channel": {}}
+    when its digest_cron has ticked since its last digest, or at once with ``send_now``. Each channel's
+    outcome carries the message sent or tried (``digest``; None when nothing was due)."""
+    done = Delivery()
     for ch in channels:
-        if ch.settings.mode != "digest":
-            continue
-        mine = out["by_channel"][ch.name] = {"sent": 0, "failed": 0, "uncertain": 0, "last_error": None}
-        _deliver_digest(store, ch, run_id, topic_labels, now or utcnow(), mine, send_now=send_now)
-    return out
+        if ch.settings.mode == "digest":
+            _deliver_digest(store, ch, run_id, topic_labels, now or utcnow(), done.channel(ch.name), send_now=send_now)
+    return done
 
 
 def _deliver_digest(
@@ -158,10 +150,9 @@ def _deliver_digest(
     run_id: str,
     topic_labels: dict[str, str],
     now: datetime,
-    counts: dict,
+    counts: ChannelOutcome,
     send_now: bool = False,
 ) -> None:
-    counts.update(title=None, body=None, stories=0)
     due = store.outbox.due(ch.name, now=now)
     if not due:
         return
@@ -182,19 +173,9 @@ def _deliver_digest(
         for row_id in {r.id for r in rows} - {r.id for r in shown}:
             store.outbox.release(row_id)  # no room in this digest: the next one has it
         rows = shown
-        counts.update(title=title, body=body, stories=n)
+        counts.digest = DigestMessage(title, body, n)
         err = _send(ch, title, body, rows[0].idempotency_key)
     except Exception as e:  # noqa: BLE001 - as in deliver()
         err = DeliveryError(f"{type(e).__name__}: {e}")
     for r in rows:
         _record(store, r, ch, err, counts)
-
-
-def merge_deliveries(parts: list[dict]) -> dict:
-    """One run's delivery totals from ``deliver``'s answers for each channel."""
-    out: dict = {"sent": 0, "failed": 0, "uncertain": 0, "by_channel": {}}
-    for part in parts:
-        for k in ("sent", "failed", "uncertain"):
-            out[k] += part.get(k, 0)
-        out["by_channel"].update(part.get("by_channel", {}))
-    return out
