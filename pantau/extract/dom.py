@@ -191,13 +191,37 @@ def _captions(tree) -> None:
                 fig.tag = "div"
 
 
-def prune_tree(tree) -> None:
-    """Normalise and clean an article page in place (see the module docstring)."""
-    for bad in tree.xpath("//script|//style|//noscript|//iframe|//form|//template"):
+def _drop_code(tree) -> None:
+    for bad in tree.xpath("//script|//style|//noscript|//iframe|//template"):
         bad.drop_tree()
+    _forms(tree)
     for el in tree.iter():
         if isinstance(el.tag, str) and _EMBED_HINT.search(" ".join(filter(None, (el.get("class"), el.get("id"))))):
             el.drop_tree()
+
+
+def _forms(tree) -> None:
+    """Forms are search boxes, sign-ups and comment boxes — unless the page's text sits inside one
+    (whole pages wrapped in ``<form>`` by their CMS): a form holding over a third of the page's
+    paragraph words becomes a plain block (its fields go), every other form is dropped."""
+    forms = [f for f in tree.iter("form") if not any(a.tag == "form" for a in f.iterancestors())]
+    if not forms:
+        return
+    paragraphs = _story_paragraphs(tree)
+    total = sum(paragraphs.values())
+    for form in forms:
+        inside = sum(paragraphs.get(p, 0) for p in form.iter("p"))
+        if total and inside > total / 3:
+            for field in form.xpath(".//input|.//textarea|.//select|.//button"):
+                field.drop_tree()
+            for f in [form, *form.iter("form")]:
+                f.tag = "div"
+                f.attrib.pop("action", None)
+        else:
+            form.drop_tree()
+
+
+def _paragraphs(tree) -> None:
     for el in list(tree.iter("div", "span", "td", "section", "article", "font")):
         _paragraphise(el)
     for el in tree.iter("div"):  # a <div> holding only text is a paragraph
@@ -205,20 +229,32 @@ def prune_tree(tree) -> None:
             isinstance(k.tag, str) and k.tag in _BLOCK_TAGS for k in el.iterdescendants()
         ):
             el.tag = "p"
+
+
+def _tables(tree) -> None:
     for table in list(tree.iter("table")):  # tables of figures: exchange rates, standings
         cells = [c.text_content().strip() for c in table.iter("td", "th")]
         cells = [c for c in cells if c]
         if cells and sum(bool(re.fullmatch(r"[\d.,:%+-]+", c)) for c in cells) >= 0.4 * len(cells):
             table.drop_tree()
+
+
+def _boxes(tree) -> None:
     counts = WordCounts(tree)
     for el in reversed(list(tree.iter(*_BOX_TAGS))):  # innermost first: boxes of links
         n = counts.words[el]
         if el.getparent() is not None and n and counts.links[el] >= 3 and counts.link_words[el] / n > 0.5:
             counts.drop(el)
+
+
+def _teasers(tree) -> None:
+    counts = WordCounts(tree)
     for el in reversed(list(tree.iter(*_TEASER_TAGS))):
         if el.getparent() is not None and _is_teaser(el, counts):
             counts.drop(el)
-    _captions(tree)
+
+
+def _shield(tree) -> None:
     paragraphs = _story_paragraphs(tree)
     total = sum(paragraphs.values())
     if total:
@@ -231,6 +267,25 @@ def prune_tree(tree) -> None:
                 if inside > 0.4 * total:
                     el.attrib.pop("class", None)
                     el.attrib.pop("id", None)
+
+
+PASSES = {
+    "code": _drop_code,
+    "paragraphs": _paragraphs,
+    "tables": _tables,
+    "boxes": _boxes,
+    "teasers": _teasers,
+    "captions": _captions,
+    "shield": _shield,
+}
+
+
+def prune_tree(tree, skip: frozenset[str] | set[str] = frozenset()) -> None:
+    """Normalise and clean an article page in place (see the module docstring); ``skip``: names of
+    passes (``PASSES``) to leave out, for ablation in evaluation."""
+    for name, fn in PASSES.items():
+        if name not in skip:
+            fn(tree)
 
 
 def parse_html(html: str):
