@@ -231,11 +231,40 @@ def _paragraphs(tree) -> None:
             el.tag = "p"
 
 
+def story_block(tree, paragraphs: dict | None = None):
+    """The innermost element holding at least half of the page's paragraph words: where the story
+    is (None on a page without paragraphs)."""
+    paragraphs = _story_paragraphs(tree) if paragraphs is None else paragraphs
+    total = sum(paragraphs.values())
+    inside: dict = {}
+    for p, n in paragraphs.items():
+        for a in (p, *p.iterancestors()):
+            inside[a] = inside.get(a, 0) + n
+    best, depth = None, -1
+    for el, n in inside.items():
+        if total and n >= 0.5 * total:
+            d = sum(1 for _ in el.iterancestors())
+            if d > depth:
+                best, depth = el, d
+    return best
+
+
 def _tables(tree) -> None:
-    for table in list(tree.iter("table")):  # tables of figures: exchange rates, standings
+    """Tables of figures beside the story (exchange rates, market or league widgets) go; a table
+    within the story's block or around it (a layout table), or with sentences in it, stays — a
+    results table or a standings table can be what the story is about."""
+    main = story_block(tree)
+    around = set() if main is None else {main, *main.iterancestors()}
+    for table in list(tree.iter("table")):
+        if table in around or (main is not None and any(a is main for a in table.iterancestors())):
+            continue
+        if any(a.tag == "table" for a in table.iterancestors()):
+            continue  # judged with its outer table
         cells = [c.text_content().strip() for c in table.iter("td", "th")]
         cells = [c for c in cells if c]
-        if cells and sum(bool(re.fullmatch(r"[\d.,:%+-]+", c)) for c in cells) >= 0.4 * len(cells):
+        if not cells or any(len(c.split()) >= 12 for c in cells):
+            continue
+        if sum(bool(re.fullmatch(r"[\d.,:%+-]+", c)) for c in cells) >= 0.4 * len(cells):
             table.drop_tree()
 
 
