@@ -9,8 +9,9 @@ Recognised layouts:
 * scrapinghub/article-extraction-benchmark (MIT): ``html/<id>.html.gz`` + ``ground-truth.json``
   (``articleBody``, ``url``), 181 news pages hand-annotated in 2019–2020;
 * mozilla/readability (Apache-2.0): ``test/test-pages/<name>/source.html`` + ``expected.html``
-  (Readability's own expected output, as text); pages whose expected text has < 50 words are unit
-  cases (a tag-cleaning test, a base-URL test), not article layouts, and are left out.
+  (Readability's own expected output, as text); pages whose expected text has < 50 words or is
+  placeholder text (lorem ipsum) are unit cases (tag cleaning, SVG parsing, base URLs), not article
+  layouts, and are left out.
 
 Each page becomes ``<out>/<set>/<id>.html`` and ``<id>.txt`` (the expected body); ``<out>/index.jsonl``
 gets one line per page: set, id, url, split, origin (repository, commit, path), licence. ``split`` is
@@ -67,7 +68,7 @@ def readability(git_dir: Path, commit: str):
             expected = html_text(git(git_dir, "show", f"{commit}:{base}/expected.html").decode("utf-8"))
         except subprocess.CalledProcessError:
             continue
-        if len(expected.split()) >= 50:
+        if len(expected.split()) >= 50 and "lorem ipsum" not in expected.lower():
             yield name, raw, expected, "http://fakehost/test/page.html", f"{base}/source.html"
 
 

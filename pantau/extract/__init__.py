@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 
 from .charset import decode_html
 from .dates import WIB, parse_date, stamp_time
-from .dom import parse_html, prune_tree
-from .lines import clean_text, clean_title, norm
+from .dom import page_words, parse_html, prune_tree
+from .lines import clean_text, clean_title, drop_repeats, norm
 from .pagination import merge_pages, pagination
 
 __all__ = [
@@ -55,14 +55,35 @@ def _canonical(meta_url: str | None, fetched_url: str) -> str:
     return fetched_url
 
 
+# The fast path (trafilatura's own extractor alone) is trusted when it returns at least this share of
+# the words of the page's paragraphs; below it, trafilatura runs again with its fallback extractors.
+FALLBACK_BELOW = 0.5
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
 def _body_text(tree, url: str) -> str:
-    """The cleaned main text of a parsed page (the tree is pruned in place)."""
+    """The cleaned main text of a parsed page (the tree is pruned in place).
+
+    The fast path is tried first; when it returns nothing or much less text than the page's
+    paragraphs hold (under ``FALLBACK_BELOW`` of their words), trafilatura runs again with its
+    fallback extractors (readability, jusText) on a copy of the pruned page and the longer text wins."""
     if tree is None:
         return ""
     import trafilatura  # loads on first use: importing pantau.extract stays light
 
     prune_tree(tree)
-    return clean_text(trafilatura.extract(tree, url=url, include_comments=False, favor_recall=False, fast=True) or "")
+    held = page_words(tree)
+    spare = deepcopy(tree)
+    opts = {"url": url, "include_comments": False, "favor_recall": False}
+    text = trafilatura.extract(tree, fast=True, **opts) or ""
+    if _words(text) < FALLBACK_BELOW * held or not text:
+        slow = drop_repeats(trafilatura.extract(spare, fast=False, **opts) or "")
+        if _words(slow) > _words(text):
+            text = slow
+    return clean_text(text)
 
 
 def _drop_headline(text: str, title: str) -> str:

@@ -33,6 +33,7 @@ _CAPTION_HINT = re.compile(
     r"text_gal|photo-?text|foto-?text",
     re.IGNORECASE,
 )
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _EMBED_HINT = re.compile(r"twitter-tweet|instagram-media|tiktok-embed|fb-post|twitter-timeline", re.IGNORECASE)
 
 
@@ -87,6 +88,16 @@ def _story_paragraphs(tree, skip=frozenset()) -> dict:
             if n - _link_words(p) >= 8:
                 out[p] = n
     return out
+
+
+def _is_hidden(el) -> bool:
+    return el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+
+
+def page_words(tree) -> int:
+    """Words of the page's visible paragraphs (``<p>`` with at least 8 words outside links): what the
+    page holds."""
+    return sum(n for p, n in _story_paragraphs(tree).items() if not any(_is_hidden(a) for a in (p, *p.iterancestors())))
 
 
 def _paragraphise(el) -> None:
@@ -195,6 +206,7 @@ def _drop_code(tree) -> None:
     for bad in tree.xpath("//script|//style|//noscript|//iframe|//template"):
         bad.drop_tree()
     _forms(tree)
+    _hidden(tree)
     for el in tree.iter():
         if isinstance(el.tag, str) and _EMBED_HINT.search(" ".join(filter(None, (el.get("class"), el.get("id"))))):
             el.drop_tree()
@@ -219,6 +231,19 @@ def _forms(tree) -> None:
                 f.attrib.pop("action", None)
         else:
             form.drop_tree()
+
+
+def _hidden(tree) -> None:
+    """Blocks the page hides (``hidden``, ``display: none``, ``visibility: hidden``) go — unless one
+    holds over a third of the page's paragraph words (a body that script shows on load)."""
+    hidden = [el for el in tree.iter() if isinstance(el.tag, str) and el.tag not in ("html", "body") and _is_hidden(el)]
+    if not hidden:
+        return
+    paragraphs = _story_paragraphs(tree)
+    total = sum(paragraphs.values())
+    for el in hidden:
+        if el.getparent() is not None and sum(paragraphs.get(p, 0) for p in el.iter("p")) <= total / 3:
+            el.drop_tree()
 
 
 def _paragraphs(tree) -> None:

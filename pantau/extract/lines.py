@@ -68,6 +68,20 @@ def clean_text(text: str) -> str:
     return "\n".join(out)
 
 
+def drop_repeats(text: str) -> str:
+    """Drop the second copy of a long paragraph (25+ words): fallback extractors read pages that hold
+    their story twice (a print or app copy) as one."""
+    seen: set[str] = set()
+    out = []
+    for line in text.splitlines():
+        key = " ".join(line.split())
+        if len(key.split()) >= 25 and key in seen:
+            continue
+        seen.add(key)
+        out.append(line)
+    return "\n".join(out)
+
+
 def clean_title(title: str | None, site: str | None, hostname: str | None) -> str:
     """Strip a trailing " - Kompas.com Regional" style site suffix."""
     t = (title or "").strip()
