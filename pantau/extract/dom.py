@@ -308,19 +308,38 @@ def _teasers(tree) -> None:
             counts.drop(el)
 
 
+_COMMENT_HINT = re.compile(r"comment|komentar|disqus|reply|replies|respon", re.IGNORECASE)
+
+
+def _attrs(el) -> str:
+    return " ".join(filter(None, (el.get("class"), el.get("id"))))
+
+
 def _shield(tree) -> None:
-    paragraphs = _story_paragraphs(tree)
-    total = sum(paragraphs.values())
-    if total:
-        for el in tree.iter():
-            if not isinstance(el.tag, str) or el.tag in ("html", "body"):
-                continue
-            attrs = " ".join(filter(None, (el.get("class"), el.get("id"))))
-            if attrs and _DISCARD_HINT.search(attrs):
-                inside = sum(paragraphs.get(p, 0) for p in el.iter("p"))
-                if inside > 0.4 * total:
-                    el.attrib.pop("class", None)
-                    el.attrib.pop("id", None)
+    """Keep trafilatura from discarding the story's own block for a class or id word
+    (``div.author-and-share`` holding the body): on the story block and its ancestors only the
+    discard words go ("author-and-share" → dropped token, "article-body" kept), so that the hints
+    trafilatura uses to find the article ("article", "content", "post", "entry") stay. The story
+    block is found without comment sections, which are never shielded."""
+    paragraphs = {
+        p: n
+        for p, n in _story_paragraphs(tree).items()
+        if not any(isinstance(a.tag, str) and _COMMENT_HINT.search(_attrs(a)) for a in p.iterancestors())
+    }
+    main = story_block(tree, paragraphs)
+    if main is None:
+        return
+    for el in (main, *main.iterancestors()):
+        if el.tag in ("html", "body"):
+            continue
+        for attr in ("class", "id"):
+            value = el.get(attr)
+            if value and _DISCARD_HINT.search(value):
+                kept = [t for t in value.split() if not _DISCARD_HINT.search(t)]
+                if kept:
+                    el.set(attr, " ".join(kept))
+                else:
+                    el.attrib.pop(attr)
 
 
 PASSES = {
