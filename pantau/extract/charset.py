@@ -1,4 +1,4 @@
-"""Bytes of a page as text."""
+"""Bytes of a page as text, and text repaired of mojibake."""
 
 from __future__ import annotations
 
@@ -24,3 +24,17 @@ def decode_html(content: bytes, content_type: str | None = None) -> str:
         except (LookupError, UnicodeDecodeError):
             continue
     return content.decode("cp1252", errors="replace")
+
+
+# What is left of UTF-8 "–" read as Mac Roman once its first byte ("‚") was lost or taken for a comma.
+_DASH_REMNANT = re.compile(r"(?<=\s)\u00c4\u00ec(?=\s)")
+
+
+def repair(text: str) -> str:
+    """Text with mojibake repaired (UTF-8 read as cp1252, Latin-1 or Mac Roman: "â€“", "‚Äì" → "–"),
+    by ftfy; quotes stay as written (curly stays curly)."""
+    import ftfy  # loads on first use
+
+    if not text or text.isascii():
+        return text
+    return _DASH_REMNANT.sub("\u2013", ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC"))

@@ -302,10 +302,29 @@ def _boxes(tree) -> None:
 
 
 def _teasers(tree) -> None:
+    """Teasers go (related, popular, latest boxes); lists that are the story stay: an item within the
+    story block, followed there by more of the story, whose words are mostly its own text rather
+    than its link ("10 things…", step lists, annotated link lists)."""
+    paragraphs = _story_paragraphs(tree)
+    main = story_block(tree, paragraphs)
+    order = {el: i for i, el in enumerate(tree.iter())}
+    story = sorted(order[p] for p in paragraphs if main is not None and (p is main or _within(p, main)))
+    main_words = sum(n for p, n in paragraphs.items() if main is not None and _within(p, main))
     counts = WordCounts(tree)
     for el in reversed(list(tree.iter(*_TEASER_TAGS))):
-        if el.getparent() is not None and _is_teaser(el, counts):
-            counts.drop(el)
+        if el.getparent() is None or not _is_teaser(el, counts):
+            continue
+        if main is not None and _within(el, main) and el.tag != "p":
+            last = max(order.get(d, -1) for d in el.iter())
+            after = sum(paragraphs[p] for p in paragraphs if order[p] > last and _within(p, main))
+            own = counts.words[el] - counts.link_words[el]
+            if story and after >= 0.2 * main_words and own >= 2 * counts.link_words[el]:
+                continue
+        counts.drop(el)
+
+
+def _within(el, block) -> bool:
+    return any(a is block for a in el.iterancestors())
 
 
 _COMMENT_HINT = re.compile(r"comment|komentar|disqus|reply|replies|respon", re.IGNORECASE)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from .charset import repair
+
 _DAY = r"(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _DATE_STAMP = re.compile(
     rf"^(?:{_DAY},?\s*)?\d{{1,2}}[\s/.-]+(?:\d{{1,2}}|[a-z]{{3,9}})[\s/.,-]+\d{{2,4}}(?:\s*[|,-]?\s*\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?)?"
@@ -41,6 +43,41 @@ _BOILERPLATE_LINE = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Promotion lines of 2023–26 layouts, by family rather than by outlet: a short line that calls the
+# reader ("Cek berita … di Google News", "Ikuti WhatsApp channel …", "Simak breaking news …", "Yuk
+# bagikan …") to a channel, an app or a share button.
+_PROMO_CALL = re.compile(
+    r"\b(?:cek|ikuti|follow|gabung|bergabung|join|klik|simak|dapatkan|download|unduh|"
+    r"langganan|berlangganan|subscribe|baca\s+berita|sebarkan|bagikan|share|yuk|ayo)\b",
+    re.IGNORECASE,
+)
+_PROMO_CHANNEL = re.compile(
+    r"google\s*news|whats\s*app|\bwa\s+channel|telegram|saluran|\bchannel\b|kanal\s+\w+|"
+    r"\baplikasi\b|\bapp\b|play\s*store|app\s*store|instagram|tiktok|youtube|line\s*today|newsletter|"
+    r"media\s+sosial|medsos",
+    re.IGNORECASE,
+)
+_PROMO_WHAT = re.compile(r"berita|artikel|informasi|info\b|update|news|konten|terkini|terbaru|breaking", re.IGNORECASE)
+_PROMO_START = re.compile(
+    r"^(?:simak\s+breaking\s+news|(?:yuk|ayo),?\s+(?:bagikan|share|sebarkan)|bagikan\s+(?:artikel|berita)\s+ini)\b",
+    re.IGNORECASE,
+)
+
+
+def is_promo(line: str) -> bool:
+    """A promotion line: it calls the reader to a news channel, an app or a share button."""
+    if _PROMO_START.match(line):
+        return True
+    call = _PROMO_CALL.search(line)
+    return (
+        len(line.split()) <= 45
+        and call is not None
+        and len(line[: call.start()].split()) <= 3  # the call opens the line ("Jangan lupa ikuti …")
+        and bool(_PROMO_CHANNEL.search(line))
+        and bool(_PROMO_WHAT.search(line))
+    )
+
+
 _INLINE_NOISE = re.compile(
     r"\[gambas:[^\]]*\]|\bADVERTISEMENT\b|\bSCROLL TO (?:CONTINUE|RESUME) WITH CONTENT\b"
     r"|\((?:baca|lihat|simak) (?:juga|pula)\b[^()]{0,200}\)"  # "(Baca juga: …)" in a paragraph
@@ -51,15 +88,16 @@ _TITLE_SUFFIX = re.compile(r"\s+(?:[-|–—:]|::)\s+[^-|–—]{2,60}$")
 
 
 def clean_text(text: str) -> str:
-    """Drop boilerplate lines and inline markers; collapse blank runs."""
+    """Repair mojibake; drop boilerplate lines, promotion lines and inline markers; collapse blank runs."""
     out: list[str] = []
-    for raw in text.splitlines():
+    for raw in repair(text).splitlines():
         line = re.sub(r"[ \t]{2,}", " ", _INLINE_NOISE.sub("", raw)).strip()
         bare = re.sub(r"\s*\|\s*(?::\s*\|?)?\s*", " : ", line).strip(" :") if line.startswith("|") else line
         if (
             not bare
             or re.fullmatch(r"[^\W\d_]+", bare)
             or _BOILERPLATE_LINE.match(bare)
+            or is_promo(bare)
             or _DATE_STAMP.match(bare)
             or re.fullmatch(r"[|:\s-]+", bare)
         ):
@@ -84,7 +122,7 @@ def drop_repeats(text: str) -> str:
 
 def clean_title(title: str | None, site: str | None, hostname: str | None) -> str:
     """Strip a trailing " - Kompas.com Regional" style site suffix."""
-    t = (title or "").strip()
+    t = repair(title or "").strip()
     m = _TITLE_SUFFIX.search(t)
     if m:
         suffix = m.group(0).lower()
