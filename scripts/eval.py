@@ -1,5 +1,8 @@
-"""make eval: topic quality on the dev set and the background pool, extraction quality on the gold pages.
-Needs ../shared/corpus (skips cleanly without it). Usage: python scripts/eval.py [SHARED_DIR]
+"""make eval: topic quality on the dev set and the background pool, extraction quality on the gold pages,
+and extraction on unseen layouts (pantau beside plain trafilatura).
+Needs ../shared/corpus (skips cleanly without it) and data/eval/unseen (built by
+scripts/build_unseen_eval.py; skips cleanly without it).
+Usage: python scripts/eval.py [SHARED_DIR] [--only unseen|topic|gold]
 
 Topic figures that count are those on data the matcher never saw:
   * the held-aside half of dev (pantau.topic.evaluate.held_aside; ids in scripts/dev-held-aside.txt):
@@ -16,14 +19,20 @@ import json
 import sys
 import time
 from pathlib import Path
+from statistics import mean
 
-from pantau.evaluate import evaluate_extraction
+from pantau.evaluate import evaluate_extraction, evaluate_unseen, line_diff, pantau_text, plain_trafilatura
 from pantau.topic import Matcher, load_topic
 from pantau.topic.evaluate import cross_validate, evaluate, format_report, held_aside, read_labeled
 
-SHARED = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared")
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+ONLY = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
+ARGS = [a for a in ARGS if a != ONLY]
+SHARED = Path(ARGS[0] if ARGS else "../shared")
 CORPUS = SHARED / "corpus"
-TOPIC = Path(__file__).resolve().parent.parent / "seeds" / "g20-russia-ukraine"
+ROOT = Path(__file__).resolve().parent.parent
+TOPIC = ROOT / "seeds" / "g20-russia-ukraine"
+UNSEEN = ROOT / "data" / "eval" / "unseen"
 
 
 def copyable(item: dict) -> bool:
@@ -36,10 +45,70 @@ def errors(r: dict) -> None:
         print(f"  [{kind}] {match.score:.3f} {item.get('id', '')} {item['title'][:80]}  ({match.reason[:80]})")
 
 
-def main() -> None:
-    if not CORPUS.is_dir():
-        print(f"{CORPUS} not found: nothing to evaluate (the corpus is not part of the project)")
+def _summary(label: str, rows: list[dict]) -> None:
+    def m(name: str, k: int) -> float:
+        return mean(r[name]["prf"][k] for r in rows)
+
+    cols = []
+    for name in ("pantau", "trafilatura"):
+        empty = sum(not r[name]["text"].strip() for r in rows)
+        cols.append(f"{name} P {m(name, 0):.3f} R {m(name, 1):.3f} F1 {m(name, 2):.3f} empty {empty}")
+    print(
+        f"  {label:<24} {len(rows):>4} pages  "
+        + "  |  ".join(cols)
+        + f"  ΔF1 {m('pantau', 2) - m('trafilatura', 2):+.3f}"
+    )
+
+
+def unseen(worst: int = 8) -> None:
+    """Extraction on layouts no rule was written for: pantau beside plain trafilatura."""
+    print("\n== extraction on unseen layouts (token P/R/F1, mean per page; pantau vs plain trafilatura)")
+    if not (UNSEEN / "index.jsonl").is_file():
+        print(
+            f"{UNSEEN} not found: skipped. Build it from a fetched test set, e.g. "
+            "python scripts/build_unseen_eval.py /work/.mirror/scrapinghub+article-extraction-benchmark/repo "
+            "(and /work/.mirror/mozilla+readability/repo)"
+        )
         return
+    rows = evaluate_unseen(UNSEEN, {"pantau": pantau_text, "trafilatura": plain_trafilatura})
+    for split in ("tune", "held"):
+        print(f" split {split!r}" + (" (rules tuned on it)" if split == "tune" else " (never tuned on)"))
+        for name in sorted({r["set"] for r in rows}):
+            _summary(name, [r for r in rows if r["set"] == name and r["split"] == split])
+        _summary("all sets", [r for r in rows if r["split"] == split])
+    print(" all pages")
+    for name in sorted({r["set"] for r in rows}):
+        _summary(name, [r for r in rows if r["set"] == name])
+    _summary("all sets", rows)
+    print(f" worst {worst} pages for pantau against trafilatura (- missed gold lines, + extra lines)")
+    for r in sorted(rows, key=lambda r: r["pantau"]["prf"][2] - r["trafilatura"]["prf"][2])[:worst]:
+        p, t = r["pantau"]["prf"], r["trafilatura"]["prf"]
+        print(
+            f"  {r['set']}/{r['id'][:24]} ({r['split']}): pantau P/R/F1 {p[0]:.2f}/{p[1]:.2f}/{p[2]:.2f}, "
+            f"trafilatura {t[0]:.2f}/{t[1]:.2f}/{t[2]:.2f}"
+        )
+        missed, extra = line_diff(r["pantau"]["text"], r["gold"])
+        for line in missed:
+            print(f"      - {line[:140]}")
+        for line in extra:
+            print(f"      + {line[:140]}")
+
+
+def main() -> None:
+    if ONLY in (None, "unseen"):
+        unseen()
+    if ONLY == "unseen":
+        return
+    if not CORPUS.is_dir():
+        print(f"{CORPUS} not found: nothing more to evaluate (the corpus is not part of the project)")
+        return
+    if ONLY in (None, "topic"):
+        topics()
+    if ONLY in (None, "gold"):
+        extraction_gold()
+
+
+def topics() -> None:
     topic = load_topic(TOPIC)
     m = Matcher(topic)
     print(f"topic {topic.name}: {len(topic.positives)} positive, {len(topic.negatives)} negative exemplars")
@@ -86,13 +155,15 @@ def main() -> None:
     for s, title, why in hits:
         print(f"  {s:.3f} {title[:90]}  ({why})")
 
+
+def extraction_gold() -> None:
     print("\n== extraction: token F1 against the gold bodies")
     rows = evaluate_extraction(CORPUS / "html" / "EXPECTED_from_upstream_tests.jsonl", CORPUS / "html")
     for r in rows:
         leak = f"  BOILERPLATE {r['boilerplate']}" if r["boilerplate"] else ""
         print(f"  {r['name']:<32} F1 {r['f1']:.3f}  {r['published']}{leak}")
-    mean = sum(r["f1"] for r in rows) / len(rows)
-    print(f"mean token F1 {mean:.3f} over {len(rows)} pages (target 0.95; raw trafilatura 2.3.1: 0.848)")
+    avg = sum(r["f1"] for r in rows) / len(rows)
+    print(f"mean token F1 {avg:.3f} over {len(rows)} pages (target 0.95; raw trafilatura 2.3.1: 0.848)")
 
 
 main()
