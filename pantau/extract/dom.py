@@ -208,8 +208,8 @@ def _drop_code(tree) -> None:
     _forms(tree)
     _hidden(tree)
     for el in tree.iter():
-        if isinstance(el.tag, str) and _EMBED_HINT.search(" ".join(filter(None, (el.get("class"), el.get("id"))))):
-            el.drop_tree()
+        if isinstance(el.tag, str) and el.tag != "blockquote" and _EMBED_HINT.search(_attrs(el)):
+            el.drop_tree()  # a widget; a quoted post (<blockquote class="twitter-tweet">) is the story's quote
 
 
 def _forms(tree) -> None:
