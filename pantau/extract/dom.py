@@ -173,6 +173,10 @@ def _is_caption(el) -> bool:
     # a picture with a line of text beside it, e.g. <div class="photo"><img> credit, caption</div>
     if el.tag not in ("div", "span", "p") or len(el.findall(".//img")) != 1:
         return False
+    if el.find(".//figcaption") is not None or any(
+        _CAPTION_HINT.search(_attrs(d)) for d in el.iterdescendants() if isinstance(d.tag, str)
+    ):
+        return False  # a block holding a picture *with its own caption* and text: a step, a card — judged inside
     n = _words(el)
     return (
         0 < n <= 40
