@@ -280,12 +280,14 @@ def story_block(tree, paragraphs: dict | None = None):
 
 def _tables(tree) -> None:
     """Tables of figures beside the story (exchange rates, market or league widgets) go; a table
-    within the story's block or around it (a layout table), or with sentences in it, stays — a
-    results table or a standings table can be what the story is about."""
-    main = story_block(tree)
+    within the story's block or around it (a layout table), among written paragraphs, or with
+    sentences in it, stays — a results table or a standings table can be what the story is about."""
+    paragraphs = _story_paragraphs(tree)
+    main = story_block(tree, paragraphs)
     around = set() if main is None else {main, *main.iterancestors()}
+    beside = {p.getparent() for p in paragraphs} - {tree, tree.find("body")}  # blocks where sentences are written
     for table in list(tree.iter("table")):
-        if table in around or (main is not None and any(a is main for a in table.iterancestors())):
+        if table in around or (main is not None and _within(table, main)) or table.getparent() in beside:
             continue
         if any(a.tag == "table" for a in table.iterancestors()):
             continue  # judged with its outer table
