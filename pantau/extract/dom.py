@@ -325,7 +325,11 @@ def _teasers(tree) -> None:
             after = sum(paragraphs[p] for p in paragraphs if order[p] > last and _within(p, main))
             own = counts.words[el] - counts.link_words[el]
             if story and after >= 0.2 * main_words and own >= 2 * counts.link_words[el]:
-                continue
+                continue  # an annotated link within the story, more story after it
+            box = el.getparent()
+            if el.tag == "li" and box is not None and own >= counts.link_words[el]:
+                if counts.words[box] - counts.link_words[box] >= max(main_words, 60):
+                    continue  # an item of a list that holds more of the text than the paragraphs: the story
         counts.drop(el)
 
 
