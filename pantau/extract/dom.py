@@ -316,20 +316,21 @@ def _teasers(tree) -> None:
     order = {el: i for i, el in enumerate(tree.iter())}
     story = sorted(order[p] for p in paragraphs if main is not None and (p is main or _within(p, main)))
     main_words = sum(n for p, n in paragraphs.items() if main is not None and _within(p, main))
+    page = sum(paragraphs.values())
     counts = WordCounts(tree)
     for el in reversed(list(tree.iter(*_TEASER_TAGS))):
         if el.getparent() is None or not _is_teaser(el, counts):
             continue
+        own = counts.words[el] - counts.link_words[el]
+        box = el.getparent()
+        if el.tag == "li" and 2 * own >= counts.link_words[el]:
+            if counts.words[box] - counts.link_words[box] >= max(page, 60):
+                continue  # an item of a list holding more written text than all the page's paragraphs: the story
         if main is not None and _within(el, main) and el.tag != "p":
             last = max(order.get(d, -1) for d in el.iter())
             after = sum(paragraphs[p] for p in paragraphs if order[p] > last and _within(p, main))
-            own = counts.words[el] - counts.link_words[el]
             if story and after >= 0.2 * main_words and own >= 2 * counts.link_words[el]:
                 continue  # an annotated link within the story, more story after it
-            box = el.getparent()
-            if el.tag == "li" and box is not None and own >= counts.link_words[el]:
-                if counts.words[box] - counts.link_words[box] >= max(main_words, 60):
-                    continue  # an item of a list that holds more of the text than the paragraphs: the story
         counts.drop(el)
 
 
