@@ -80,12 +80,11 @@ def _body_text(tree, url: str) -> str:
     prune_tree(tree)
     held = page_words(tree)
     spare = deepcopy(tree)
-    opts = {"url": url, "include_comments": False, "favor_recall": False}
-    text = trafilatura.extract(tree, fast=True, **opts) or ""
+    text = trafilatura.extract(tree, url=url, include_comments=False, favor_recall=False, fast=True) or ""
     PATHS["fast"] += 1
     if _words(text) < FALLBACK_BELOW * held or not text:
         PATHS["fallback"] += 1
-        slow = drop_repeats(trafilatura.extract(spare, fast=False, **opts) or "")
+        slow = drop_repeats(trafilatura.extract(spare, url=url, include_comments=False, fast=False) or "")
         if _words(slow) > _words(text):
             text = slow
     return clean_text(text)
