@@ -29,7 +29,7 @@ _BOILERPLATE_LINE = re.compile(
       | (?:dapatkan|ikuti)\ (?:update|berita|informasi)\b.*(?:google\ news|whatsapp|telegram|channel).*
       | (?:editor|penulis|reporter|pewarta|sumber|redaktur|redaksi|fotografer|kontributor|foto|image|dok)
         \s*:\s*\S.{0,80}                                       # credits: "Editor : …", "Fotografer: …"
-      | [\w.]{2,20}\s*/\s*©?\s*[\w.]+(?:\s+[\w.]+){0,3}(?:\s*/.{0,40})?   # photo credits "Republika/ Wihdan Hidayat"
+      | [\w.]{2,20}\s*/\s*©?\s*[\w.]{1,25}(?:\s+[\w.]{1,25}){0,3}(?:\s*/.{0,40})?   # photo credits "Republika/ Wihdan Hidayat"
       | .{0,60}(?:\[at\]|@[a-z0-9-]+\.[a-z.]{2,}).{0,40}               # "Redaksi: redaksi[at]…", contact lines
       | disclaimer\b.*
       | .{0,25}\b(?:terkait|lainnya|terbaru|terpopuler|populer|popular|pilihan|rekomendasi|recommendation|index)
@@ -95,7 +95,7 @@ def clean_text(text: str) -> str:
         bare = re.sub(r"\s*\|\s*(?::\s*\|?)?\s*", " : ", line).strip(" :") if line.startswith("|") else line
         if (
             not bare
-            or re.fullmatch(r"[^\W\d_]+", bare)
+            or re.fullmatch(r"[^\W\d_]{1,25}", bare)  # one word (a label); a sentence in a script without spaces stays
             or _BOILERPLATE_LINE.match(bare)
             or is_promo(bare)
             or _DATE_STAMP.match(bare)
