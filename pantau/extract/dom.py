@@ -22,6 +22,7 @@ _BLOCK_TAGS = frozenset(
 _BOX_TAGS = ("ul", "ol", "div", "section", "aside", "nav", "table", "tbody", "dl")
 _TEASER_TAGS = ("li", "div", "article", "section", "td", "dd", "p")
 HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_NOT_TEXT = frozenset("img picture video audio svg button input select textarea br hr".split())
 # Class/id words under which trafilatura discards a block; the block holding the story is shielded.
 _DISCARD_HINT = re.compile(
     r"share|social|sosmed|comment|komentar|related|terkait|sidebar|widget|footer|"
@@ -253,9 +254,11 @@ def _hidden(tree) -> None:
 def _paragraphs(tree) -> None:
     for el in list(tree.iter("div", "span", "td", "section", "article", "font")):
         _paragraphise(el)
-    for el in tree.iter("div"):  # a <div> holding only text is a paragraph
-        if (el.text or "").strip() and not any(
-            isinstance(k.tag, str) and k.tag in _BLOCK_TAGS for k in el.iterdescendants()
+    for el in tree.iter("div"):  # a <div> holding only text (perhaps styled: <span>, <b>) is a paragraph
+        if any(isinstance(k.tag, str) and k.tag in _BLOCK_TAGS | _NOT_TEXT for k in el.iterdescendants()):
+            continue
+        if (el.text or "").strip() or (
+            _words(el) >= 3 and _link_words(el) < _words(el) and not _DISCARD_HINT.search(_attrs(el))
         ):
             el.tag = "p"
 
