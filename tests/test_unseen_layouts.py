@@ -85,6 +85,26 @@ def test_a_list_that_is_the_story_stays_a_related_box_goes():
     assert "Berita lain" not in x.text and "Ringkasan" not in x.text
 
 
+def test_sources_the_story_cites_stay_teasers_of_the_site_go():
+    sources = "".join(
+        f"<li><a href='#ref{i}'>^</a> Kementerian Luar Negeri ({i} Maret 2023). <a href='https://sumber{i}.example"
+        f".org/laporan/{i}'>Laporan resmi nomor {i} tentang pertemuan</a>. Jakarta: Kemlu. Diakses 5 Maret 2023.</li>"
+        for i in range(4)
+    )
+    teasers = "".join(
+        f"<li><a href='https://www.situs.co.id/berita/{i}'>Berita lain nomor {i} tentang sesuatu kemarin</a></li>"
+        for i in range(4)
+    )
+    own = "".join(f"<a href='https://news.situs.co.id/k/{i}'>kanal {i}</a> " for i in range(6))
+    html = _page(
+        f"<nav>{own}</nav><article>{''.join(f'<p>{s}</p>' for s in S)}<h2>Rujukan</h2><ol>{sources}</ol>"
+        f"<h3>Baca lainnya</h3><ul>{teasers}</ul></article>"
+    ).replace("<head>", "<head><link rel='canonical' href='https://www.situs.co.id/a'>")
+    x = extract_article(html, "https://www.situs.co.id/a")
+    assert x is not None and x.text.count("Laporan resmi nomor") == 4
+    assert "Berita lain" not in x.text
+
+
 def test_shield_keeps_the_article_hints_and_never_shields_comments():
     body = "".join(f"<p>{s}</p>" for s in S[:2])
     comments = "".join(

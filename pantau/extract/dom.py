@@ -11,6 +11,8 @@ General rules that hold for any outlet — never per-URL or per-site rules.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 from lxml.etree import ParserError
@@ -321,9 +323,14 @@ def _teasers(tree) -> None:
     main_words = sum(n for p, n in paragraphs.items() if main is not None and _within(p, main))
     page = sum(paragraphs.values())
     counts = WordCounts(tree)
+    own_site = _own_site(tree)
     for el in reversed(list(tree.iter(*_TEASER_TAGS))):
         if el.getparent() is None or not _is_teaser(el, counts):
             continue
+        own_words = counts.words[el] - counts.link_words[el]
+        if main is not None and _within(el, main) and 2 * own_words >= counts.link_words[el]:
+            if _cites_elsewhere(el, own_site):
+                continue  # a source the story cites (a title linking to another site, author, date), not a teaser
         own = counts.words[el] - counts.link_words[el]
         box = el.getparent()
         if el.tag == "li" and 2 * own >= counts.link_words[el]:
@@ -335,6 +342,32 @@ def _teasers(tree) -> None:
             if story and after >= 0.2 * main_words and own >= 2 * counts.link_words[el]:
                 continue  # an annotated link within the story, more story after it
         counts.drop(el)
+
+
+def _host(href: str | None) -> str | None:
+    if not href or not href.startswith(("http://", "https://", "//")):
+        return None
+    labels = (urlsplit(href if not href.startswith("//") else "http:" + href).hostname or "").split(".")
+    # the registered domain: news.detik.com and inet.detik.com are one site; so are a.b.co.id and c.b.co.id
+    keep = 3 if len(labels) >= 3 and len(labels[-2]) <= 3 and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:]) or None
+
+
+def _own_site(tree) -> str | None:
+    """The page's own site (teasers link within it): its canonical or Open Graph URL's, else the one most
+    absolute links go to."""
+    for href in tree.xpath("//link[@rel='canonical']/@href|//meta[@property='og:url']/@content"):
+        if host := _host(str(href)):
+            return host
+    hosts = Counter(h for a in tree.iter("a") if (h := _host(a.get("href"))))
+    return hosts.most_common(1)[0][0] if hosts else None
+
+
+def _cites_elsewhere(el, own_site: str | None) -> bool:
+    """Every headline-long link of ``el`` goes to another site: a citation, not a teaser."""
+    long = [a for a in el.iter("a") if len(" ".join(a.itertext()).split()) >= 4]
+    hosts = [_host(a.get("href")) for a in long]
+    return bool(long) and all(h is not None and h != own_site for h in hosts)
 
 
 def _within(el, block) -> bool:
