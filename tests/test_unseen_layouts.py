@@ -167,6 +167,7 @@ PROMO = [
     "Dapatkan informasi terkini dan terbaru setiap hari dengan bergabung di saluran Telegram kami",
     "Yuk, bagikan berita ini!",
     "Follow us on Google News for the latest news",
+    "Ikuti kami di Instagram, Facebook dan Twitter.",
 ]
 NOT_PROMO = [
     "Menteri Komunikasi mengatakan WhatsApp akan membuka kanal berita resmi pemerintah bulan depan.",

@@ -53,8 +53,8 @@ _PROMO_CALL = re.compile(
 )
 _PROMO_CHANNEL = re.compile(
     r"google\s*news|whats\s*app|\bwa\s+channel|telegram|saluran|\bchannel\b|kanal\s+\w+|"
-    r"\baplikasi\b|\bapp\b|play\s*store|app\s*store|instagram|tiktok|youtube|line\s*today|newsletter|"
-    r"media\s+sosial|medsos",
+    r"\baplikasi\b|\bapp\b|play\s*store|app\s*store|instagram|tiktok|youtube|line\s*today|newsletters?\b|"
+    r"media\s+sosial|medsos|facebook|twitter|\bx\.com",
     re.IGNORECASE,
 )
 _PROMO_WHAT = re.compile(r"berita|artikel|informasi|info\b|update|news|konten|terkini|terbaru|breaking", re.IGNORECASE)
@@ -69,13 +69,12 @@ def is_promo(line: str) -> bool:
     if _PROMO_START.match(line):
         return True
     call = _PROMO_CALL.search(line)
-    return (
-        len(line.split()) <= 45
-        and call is not None
-        and len(line[: call.start()].split()) <= 3  # the call opens the line ("Jangan lupa ikuti …")
-        and bool(_PROMO_CHANNEL.search(line))
-        and bool(_PROMO_WHAT.search(line))
-    )
+    if call is None or len(line.split()) > 45 or not _PROMO_CHANNEL.search(line):
+        return False
+    lead = len(line[: call.start()].split())  # the call opens the line ("Jangan lupa ikuti …")
+    # "Ikuti kami di Instagram", "Follow … on Facebook and Twitter": the call first, to a channel;
+    # after a few words, only when it names what it sends (news, updates)
+    return (lead == 0 and len(line.split()) <= 30) or (lead <= 3 and bool(_PROMO_WHAT.search(line)))
 
 
 _INLINE_NOISE = re.compile(
