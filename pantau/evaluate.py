@@ -89,6 +89,13 @@ def plain_trafilatura(raw: bytes, url: str) -> str:
     return trafilatura.extract(raw, url=url, include_comments=False) or ""
 
 
+def trafilatura_defaults(raw: bytes, url: str) -> str:
+    """trafilatura 2.x exactly as a plain script calls it: every default (comments included)."""
+    import trafilatura
+
+    return trafilatura.extract(raw, url=url) or ""
+
+
 def pantau_text(raw: bytes, url: str) -> str:
     x = extract_article(decode_html(raw), url)
     return x.text if x else ""
