@@ -3,8 +3,10 @@
 One stage, one module per pass (as trafilatura's own stage modules):
 
 1. ``dom.py``        — clean the page's DOM (paragraphs from loose text, boxes and teasers pruned);
-2. trafilatura finds the main text and the metadata;
-3. ``lines.py``      — drop boilerplate lines ("Baca juga: …", "Advertisement", credits …);
+2. trafilatura finds the main text (its fast path; with its fallback extractors when the fast path
+   returns much less than the page's paragraphs hold) and the metadata;
+3. ``lines.py``      — repair mojibake (ftfy); drop boilerplate and promotion lines ("Baca juga: …",
+                       "Cek berita … di Google News", "Advertisement", credits …);
    ``dates.py``      — the publication time in WIB (metadata, else the byline's time);
    ``pagination.py`` — multi-page articles (the fetch stage follows the links; their text is merged);
    ``charset.py``    — bytes to text; ``language.py`` — what language the text is in.

@@ -1,10 +1,19 @@
 """Pass 1 of extraction: normalise and clean an article page's DOM before trafilatura sees it.
 
-Text that editors wrote as ``<br>``-separated runs or bare ``<div>``s becomes paragraphs
-(trafilatura otherwise drops such leads); link-dense boxes and headline teasers ("Berita terkait",
-"Terpopuler", "Pro Kontra") are removed; social embeds go; captions are dropped beside a written
-story but kept on a photo page; and the block holding most of the paragraph text is protected from
-trafilatura's class-name discards (okezone puts its body in ``div.author-and-share``).
+Passes (``PASSES``, in order; each can be left out for ablation in evaluation):
+``code``       scripts, styles, widgets and hidden blocks go; a ``<form>`` goes unless it holds the
+               page's text (CMSs that wrap the whole page in one); quoted posts (tweets) stay;
+``paragraphs`` text written as ``<br>``-separated runs or bare/styled ``<div>``s becomes paragraphs
+               (trafilatura otherwise drops such leads);
+``tables``     tables of figures beside the story (rates widgets) go; tables in or among the story
+               (results, standings) stay;
+``boxes``      link-dense boxes (menus, link lists) go;
+``teasers``    headline teasers ("Berita terkait", "Terpopuler") go — not lists that are the story
+               ("10 things…") nor the sources it cites;
+``captions``   dropped beside a written story, kept on a photo page;
+``shield``     the story's block and its ancestors lose only the class/id words under which
+               trafilatura would discard them (okezone's ``div.author-and-share``); "article",
+               "content", "post" stay, and comment sections are never shielded.
 General rules that hold for any outlet — never per-URL or per-site rules.
 """
 
