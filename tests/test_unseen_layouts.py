@@ -195,3 +195,14 @@ def test_mojibake_is_repaired_before_text_leaves_extraction():
     )
     x = extract_article(html, "http://127.0.0.1/a")
     assert x.title == "Retno – Lavrov" and "JAKARTA – Menteri" in x.text and "â€" not in x.text
+
+
+def test_never_empty_where_trafilatura_alone_finds_text():
+    # every paragraph is a link: the pruned page holds nothing, trafilatura on the page as it came does
+    from pantau.extract import PATHS
+
+    html = _page("<div>" + "".join(f"<p><a href='/x{i}'>{s}</a></p>" for i, s in enumerate(S)) + "</div>")
+    before = PATHS.copy()
+    x = extract_article(html, "http://127.0.0.1/a")
+    assert x is not None and all(s in x.text for s in S)
+    assert PATHS["fallback"] == before["fallback"] + 1 and PATHS["unpruned"] == before["unpruned"] + 1

@@ -61,7 +61,7 @@ def _canonical(meta_url: str | None, fetched_url: str) -> str:
 # The fast path (trafilatura's own extractor alone) is trusted when it returns at least this share of
 # the words of the page's paragraphs; below it, trafilatura runs again with its fallback extractors.
 FALLBACK_BELOW = 0.5
-# How many page bodies took each path ("fast", "fallback") in this process: `make bench` reports it.
+# How many page bodies took each path ("fast", "fallback", "unpruned") in this process (`make bench`).
 PATHS: Counter = Counter()
 
 
@@ -92,6 +92,15 @@ def _body_text(tree, url: str) -> str:
     return clean_text(text)
 
 
+def _unpruned_text(html: str, url: str) -> str:
+    """Last resort when the pruned page gave nothing: trafilatura (fallbacks on) on the page as it came,
+    so that pantau is never empty where trafilatura alone finds text."""
+    import trafilatura
+
+    PATHS["unpruned"] += 1
+    return clean_text(drop_repeats(trafilatura.extract(html, url=url, include_comments=False) or ""))
+
+
 def _drop_headline(text: str, title: str) -> str:
     """Drop the headline when it is repeated (perhaps behind a rubric, "In Picture: …") near the top."""
     key = norm(title)
@@ -120,7 +129,7 @@ def extract_article(html: str, url: str, more: list[str] | tuple[str, ...] = ())
     published = parse_date(meta.date)
     if published and published.timetz().replace(tzinfo=None) == time(0, 0):
         published = stamp_time(tree, published, title) or published
-    text = _body_text(tree, url)
+    text = _body_text(tree, url) or _unpruned_text(html, url)
     if not text:
         return None
     text = _drop_headline(text, title)
