@@ -206,3 +206,15 @@ def test_never_empty_where_trafilatura_alone_finds_text():
     x = extract_article(html, "http://127.0.0.1/a")
     assert x is not None and all(s in x.text for s in S)
     assert PATHS["fallback"] == before["fallback"] + 1 and PATHS["unpruned"] == before["unpruned"] + 1
+
+
+def test_quoted_posts_stay_widgets_go():
+    tweet = (
+        "<div class='social-media-embed'><blockquote class='twitter-tweet'><p>Indonesia menyerukan gencatan "
+        "senjata segera dan dialog yang inklusif bagi semua pihak.</p>&mdash; Kemlu RI (@Kemlu_RI) "
+        "<a href='https://twitter.com/Kemlu_RI/status/1'>18 November 2022</a></blockquote></div>"
+    )
+    widget = "<div class='twitter-timeline'><p>Tweets by @situs: kabar terbaru lainnya dari redaksi kami</p></div>"
+    x = extract_article(_page(f"<article><p>{S[0]}</p>{tweet}<p>{S[1]}</p>{widget}</article>"), "http://x/a")
+    assert x is not None and "gencatan senjata segera" in x.text and S[1] in x.text
+    assert "Tweets by" not in x.text

@@ -223,9 +223,19 @@ def _drop_code(tree) -> None:
         bad.drop_tree()
     _forms(tree)
     _hidden(tree)
-    for el in tree.iter():
-        if isinstance(el.tag, str) and el.tag != "blockquote" and _EMBED_HINT.search(_attrs(el)):
-            el.drop_tree()  # a widget; a quoted post (<blockquote class="twitter-tweet">) is the story's quote
+    for el in list(tree.iter()):
+        if not isinstance(el.tag, str) or not _EMBED_HINT.search(_attrs(el)):
+            continue
+        if el.tag != "blockquote":
+            el.drop_tree()  # a widget
+            continue
+        # a quoted post (<blockquote class="twitter-tweet">) is the story's quote: its wrappers
+        # ("social-media-embed") lose the words under which trafilatura would discard it
+        words = _words(el)
+        for up in el.iterancestors():
+            if up.tag in ("html", "body") or _words(up) > words + 5:
+                break
+            _drop_discard_words(up)
 
 
 def _forms(tree) -> None:
@@ -407,14 +417,19 @@ def _shield(tree) -> None:
     for el in (main, *main.iterancestors()):
         if el.tag in ("html", "body"):
             continue
-        for attr in ("class", "id"):
-            value = el.get(attr)
-            if value and _DISCARD_HINT.search(value):
-                kept = [t for t in value.split() if not _DISCARD_HINT.search(t)]
-                if kept:
-                    el.set(attr, " ".join(kept))
-                else:
-                    el.attrib.pop(attr)
+        _drop_discard_words(el)
+
+
+def _drop_discard_words(el) -> None:
+    """Drop from ``el``'s class and id the words under which trafilatura discards a block."""
+    for attr in ("class", "id"):
+        value = el.get(attr)
+        if value and _DISCARD_HINT.search(value):
+            kept = [t for t in value.split() if not _DISCARD_HINT.search(t)]
+            if kept:
+                el.set(attr, " ".join(kept))
+            else:
+                el.attrib.pop(attr)
 
 
 PASSES = {
