@@ -118,3 +118,34 @@ def evaluate_unseen(root: Path, extractors: dict) -> list[dict]:
             row[name] = {"text": text, "prf": token_prf(text, gold)}
         rows.append(row)
     return rows
+
+
+def shingles(pred: str, gold: str, n: int = 4) -> tuple[float, float, float]:
+    """Shares of true positive, false positive and false negative word 4-grams of one page — the measure
+    of scrapinghub/article-extraction-benchmark's evaluate.py (case kept; each page weighs the same)."""
+
+    def grams(text: str) -> Counter:
+        t = re.findall(r"\w+", text or "")
+        return Counter(tuple(t[i : i + n]) for i in range(max(1, len(t) - n + 1)) if t[i : i + n])
+
+    p, g = grams(pred), grams(gold)
+    tp = sum((p & g).values())
+    fp, fn = sum((p - g).values()), sum((g - p).values())
+    s = tp + fp + fn
+    return (tp / s, fp / s, fn / s) if s else (0.0, 0.0, 0.0)
+
+
+def shingle_prf(counts: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    """Precision (mean over pages with output), recall (mean over pages with gold text) and the F1 of
+    the two, as the benchmark aggregates them."""
+
+    def score(a: float, b: float, other: float) -> float:
+        if b == other == 0:
+            return 1.0
+        return 0.0 if a == b == 0 else a / (a + b)
+
+    ps = [score(tp, fp, fn) for tp, fp, fn in counts if tp + fp > 0]
+    rs = [score(tp, fn, fp) for tp, fp, fn in counts if tp + fn > 0]
+    prec = sum(ps) / len(ps) if ps else 0.0
+    rec = sum(rs) / len(rs) if rs else 0.0
+    return prec, rec, (2 * prec * rec / (prec + rec) if prec + rec else 0.0)

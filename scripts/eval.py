@@ -27,6 +27,8 @@ from pantau.evaluate import (
     line_diff,
     pantau_text,
     plain_trafilatura,
+    shingle_prf,
+    shingles,
     trafilatura_defaults,
 )
 from pantau.topic import Matcher, load_topic
@@ -89,6 +91,13 @@ def unseen(worst: int = 8) -> None:
     for name in sorted({r["set"] for r in rows}):
         _summary(name, [r for r in rows if r["set"] == name])
     _summary("all sets", rows)
+    print(" benchmark measure (word 4-gram shingles, scrapinghub/article-extraction-benchmark's evaluate.py): P R F1")
+    for name in sorted({r["set"] for r in rows}):
+        cols = []
+        for ex in ("pantau", "trafilatura", "defaults"):
+            prf = shingle_prf([shingles(r[ex]["text"], r["gold"]) for r in rows if r["set"] == name])
+            cols.append(f"{ex} {prf[0]:.3f} {prf[1]:.3f} {prf[2]:.3f}")
+        print(f"  {name:<12} " + "  |  ".join(cols))
     print(f" worst {worst} pages for pantau against trafilatura (- missed gold lines, + extra lines)")
     for r in sorted(rows, key=lambda r: r["pantau"]["prf"][2] - r["trafilatura"]["prf"][2])[:worst]:
         p, t = r["pantau"]["prf"], r["trafilatura"]["prf"]
