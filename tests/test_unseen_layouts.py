@@ -168,6 +168,8 @@ PROMO = [
     "Yuk, bagikan berita ini!",
     "Follow us on Google News for the latest news",
     "Ikuti kami di Instagram, Facebook dan Twitter.",
+    "Baca berita dengan sedikit iklan, klik di sini",
+    "Artikel ini telah tayang di situs.com dengan judul Retno Bertemu Lavrov di New Delhi",
 ]
 NOT_PROMO = [
     "Menteri Komunikasi mengatakan WhatsApp akan membuka kanal berita resmi pemerintah bulan depan.",

@@ -59,7 +59,10 @@ _PROMO_CHANNEL = re.compile(
 )
 _PROMO_WHAT = re.compile(r"berita|artikel|informasi|info\b|update|news|konten|terkini|terbaru|breaking", re.IGNORECASE)
 _PROMO_START = re.compile(
-    r"^(?:simak\s+breaking\s+news|(?:yuk|ayo),?\s+(?:bagikan|share|sebarkan)|bagikan\s+(?:artikel|berita)\s+ini)\b",
+    r"^(?:simak\s+breaking\s+news|(?:yuk|ayo),?\s+(?:bagikan|share|sebarkan)|bagikan\s+(?:artikel|berita)\s+ini"
+    r"|baca\s+berita\s+(?:dengan|tanpa)\s+(?:sedikit\s+)?iklan"  # "Baca berita dengan sedikit iklan, klik di sini"
+    r"|artikel\s+ini\s+(?:telah|sudah)\s+(?:tayang|terbit|dimuat|diterbitkan)\s+di"  # syndication notices
+    r")\b",
     re.IGNORECASE,
 )
 
