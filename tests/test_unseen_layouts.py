@@ -170,12 +170,20 @@ PROMO = [
     "Ikuti kami di Instagram, Facebook dan Twitter.",
     "Baca berita dengan sedikit iklan, klik di sini",
     "Artikel ini telah tayang di situs.com dengan judul Retno Bertemu Lavrov di New Delhi",
+    # a promotion whose links broke it into lines
+    "breaking news",
+    "kami langsung di ponselmu. Pilih saluran andalanmu akses berita WhatsApp Channel :",
+    "https://www.whatsapp.com/channel/0029VaFPbedBPzjZrk13HO3D",
+    ". Pastikan kamu sudah install aplikasi WhatsApp ya.",
 ]
 NOT_PROMO = [
     "Menteri Komunikasi mengatakan WhatsApp akan membuka kanal berita resmi pemerintah bulan depan.",
     "Samsung selalu menyarankan agar pengguna update software aplikasi mereka.",
     "Presiden meminta masyarakat mengikuti informasi resmi dari pemerintah melalui kanal yang tersedia.",
     "Pengguna di Indonesia bisa mengikuti saluran WhatsApp milik kementerian sejak Kamis, kata juru bicara.",
+    "Cek Fakta mendapati klaim pendaftaran diskon tarif listrik, informasi tersebut diunggah salah satu akun Facebook.",
+    "Yuk, intip lima potret terbaru sang aktris usai berlibur, dilansir dari akun Instagram pribadinya.",
+    "Konten yang disebarkan akun Facebook tersebut telah 765 kali dibagikan dan mendapat 550 komentar.",
 ]
 
 

@@ -47,8 +47,8 @@ _BOILERPLATE_LINE = re.compile(
 # reader ("Cek berita … di Google News", "Ikuti WhatsApp channel …", "Simak breaking news …", "Yuk
 # bagikan …") to a channel, an app or a share button.
 _PROMO_CALL = re.compile(
-    r"\b(?:cek|ikuti|follow|gabung|bergabung|join|klik|simak|dapatkan|download|unduh|"
-    r"langganan|berlangganan|subscribe|baca\s+berita|sebarkan|bagikan|share|yuk|ayo)\b",
+    r"\b(?:cek\s+(?:berita|artikel|info\w*|update|kabar)|ikuti|follow|gabung|bergabung|join|klik|simak|dapatkan|download|unduh|"
+    r"langganan|berlangganan|subscribe|baca\s+berita|sebarkan|bagikan|share)\b",
     re.IGNORECASE,
 )
 _PROMO_CHANNEL = re.compile(
@@ -62,14 +62,20 @@ _PROMO_START = re.compile(
     r"^(?:simak\s+breaking\s+news|(?:yuk|ayo),?\s+(?:bagikan|share|sebarkan)|bagikan\s+(?:artikel|berita)\s+ini"
     r"|baca\s+berita\s+(?:dengan|tanpa)\s+(?:sedikit\s+)?iklan"  # "Baca berita dengan sedikit iklan, klik di sini"
     r"|artikel\s+ini\s+(?:telah|sudah)\s+(?:tayang|terbit|dimuat|diterbitkan)\s+di"  # syndication notices
+    r"|\W*pastikan\s+(?:kamu|anda)\s+sudah\s+(?:meng)?(?:install|instal|unduh|pasang)"  # app-install prompts
+    r"|breaking\s+news\W*$"  # what is left of a promotion whose links broke it into lines
     r")\b",
     re.IGNORECASE,
+)
+# A line that carries a news-channel link or picks a channel ("Pilih saluran andalanmu …").
+_PROMO_ANYWHERE = re.compile(
+    r"whatsapp\.com/channel|\bt\.me/|news\.google\.com|pilih\s+saluran\s+andalan", re.IGNORECASE
 )
 
 
 def is_promo(line: str) -> bool:
     """A promotion line: it calls the reader to a news channel, an app or a share button."""
-    if _PROMO_START.match(line):
+    if _PROMO_START.match(line) or (len(line.split()) <= 45 and _PROMO_ANYWHERE.search(line)):
         return True
     call = _PROMO_CALL.search(line)
     if call is None or len(line.split()) > 45 or not _PROMO_CHANNEL.search(line):
