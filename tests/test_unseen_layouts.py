@@ -199,6 +199,7 @@ def test_mojibake_is_repaired_before_text_leaves_extraction():
     assert repair("JAKARTA â€“ Menteri â€œdamaiâ€\x9d") == "JAKARTA – Menteri “damai”"
     assert repair("JAKARTA ‚Äì Menteri") == "JAKARTA – Menteri"
     assert repair("JAKARTA Äì Menteri") == "JAKARTA – Menteri"
+    assert repair("Dirinya mem‚Äéinta agar pegawai") == "Dirinya meminta agar pegawai"  # a direction mark's remnant
     assert repair("Café “naïve” – ok") == "Café “naïve” – ok"  # correct text is left as it is
     html = _page(
         f"<article><h1>Retno â€“ Lavrov</h1><p>JAKARTA â€“ {S[0]}</p><p>{S[1]}</p></article>", "Retno â€“ Lavrov"
