@@ -332,34 +332,36 @@ def _boxes(tree) -> None:
 
 
 def _teasers(tree) -> None:
-    """Teasers go (related, popular, latest boxes); lists that are the story stay: an item within the
-    story block, followed there by more of the story, whose words are mostly its own text rather
-    than its link ("10 things…", step lists, annotated link lists)."""
+    """Teasers go (related, popular, latest boxes); what only looks like them stays:
+    * items of a list holding more written text than all the page's paragraphs ("10 things…");
+    * sources the story cites: within the story block, titles linking to other sites, with author
+      and date beside them;
+    * an annotated link within the story block with more of the story after it."""
     paragraphs = _story_paragraphs(tree)
     main = story_block(tree, paragraphs)
+    in_main = {p: n for p, n in paragraphs.items() if main is not None and _within(p, main)}
+    main_words, page = sum(in_main.values()), sum(paragraphs.values())
+    story = main is not None and (main in paragraphs or bool(in_main))
     order = {el: i for i, el in enumerate(tree.iter())}
-    story = sorted(order[p] for p in paragraphs if main is not None and (p is main or _within(p, main)))
-    main_words = sum(n for p, n in paragraphs.items() if main is not None and _within(p, main))
-    page = sum(paragraphs.values())
     counts = WordCounts(tree)
     own_site = _own_site(tree)
     for el in reversed(list(tree.iter(*_TEASER_TAGS))):
         if el.getparent() is None or not _is_teaser(el, counts):
             continue
-        own_words = counts.words[el] - counts.link_words[el]
-        if main is not None and _within(el, main) and 2 * own_words >= counts.link_words[el]:
-            if _cites_elsewhere(el, own_site):
-                continue  # a source the story cites (a title linking to another site, author, date), not a teaser
-        own = counts.words[el] - counts.link_words[el]
+        links = counts.link_words[el]
+        own = counts.words[el] - links  # words outside links
         box = el.getparent()
-        if el.tag == "li" and 2 * own >= counts.link_words[el]:
-            if counts.words[box] - counts.link_words[box] >= max(page, 60):
-                continue  # an item of a list holding more written text than all the page's paragraphs: the story
-        if main is not None and _within(el, main) and el.tag != "p":
-            last = max(order.get(d, -1) for d in el.iter())
-            after = sum(paragraphs[p] for p in paragraphs if order[p] > last and _within(p, main))
-            if story and after >= 0.2 * main_words and own >= 2 * counts.link_words[el]:
-                continue  # an annotated link within the story, more story after it
+        if el.tag == "li" and 2 * own >= links and counts.words[box] - counts.link_words[box] >= max(page, 60):
+            continue
+        if main is not None and _within(el, main):
+            if 2 * own >= links and _cites_elsewhere(el, own_site):
+                continue
+            if el.tag != "p":
+                last = max(order.get(d, -1) for d in el.iter())
+                # paragraphs still in the story block after it (those of teasers dropped before are not)
+                after = sum(n for p, n in in_main.items() if order[p] > last and _within(p, main))
+                if story and after >= 0.2 * main_words and own >= 2 * links:
+                    continue
         counts.drop(el)
 
 
