@@ -107,6 +107,10 @@ class Bench:
         n = 60 if self.args.quick else 300
         say(f"pantau.extract: {n} pages on one core")
         self.results["extraction"] = stages.extraction(self.site.pages(n))
+        say("pantau.extract and trafilatura on the unseen-layout pages (data/eval/unseen), one core")
+        unseen = stages.extraction_unseen(ROOT / "data" / "eval" / "unseen")
+        if unseen:
+            self.results["extraction_unseen"] = unseen
 
     def raw(self) -> None:
         n = self.args.articles
@@ -364,7 +368,20 @@ class Bench:
                 e.items,
                 e.cpu_s,
                 e.per_s,
-                notes=f"trafilatura alone: {per_core:.1f} pages/s a process (wall)" if per_core else "",
+                notes=(f"trafilatura alone: {per_core:.1f} pages/s a process (wall); " if per_core else "")
+                + f"fallback path on {e.fallback} of {e.items} pages",
+                ratios=False,
+            )
+        if "extraction_unseen" in R:
+            ours, plain = R["extraction_unseen"]
+            row(
+                "pantau.extract, unseen layouts",
+                ours.items,
+                ours.cpu_s,
+                ours.per_s,
+                notes=f"real pages of data/eval/unseen, 1 core CPU; fallback path on {ours.fallback} of "
+                f"{ours.items}; trafilatura.extract (fallbacks on) {plain.per_s:.1f} pages/s, "
+                f"{plain.cpu_s:.1f} s",
                 ratios=False,
             )
         return "\n".join(lines)

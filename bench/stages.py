@@ -16,6 +16,7 @@ SCORING_TARGET = 200.0  # articles/s on one core: the target the old bench repor
 class Rate:
     items: int
     cpu_s: float
+    fallback: int = 0  # pages whose body took extraction's fallback path (trafilatura with its fallbacks)
 
     @property
     def per_s(self) -> float:
@@ -35,11 +36,40 @@ def scoring(articles: list[Article]) -> Rate:
 
 
 def extraction(pages: list[tuple[str, str]]) -> Rate:
-    from pantau.extract import extract_article
+    from pantau.extract import PATHS, extract_article
 
     for url, html in pages[:5]:
         extract_article(html, url)
+    before = PATHS["fallback"]
     t = time.process_time()
     for url, html in pages:
         extract_article(html, url)
-    return Rate(len(pages), time.process_time() - t)
+    return Rate(len(pages), time.process_time() - t, PATHS["fallback"] - before)
+
+
+def extraction_unseen(root) -> tuple[Rate, Rate] | None:
+    """pantau.extract and plain trafilatura (defaults, fallbacks on) over the real pages of the
+    unseen-layout set (data/eval/unseen, scripts/build_unseen_eval.py), one core: what the fallback
+    path costs where layouts are varied. None when the set is not built."""
+    import json
+
+    import trafilatura
+
+    from pantau.extract import PATHS, decode_html, extract_article
+
+    index = root / "index.jsonl"
+    if not index.is_file():
+        return None
+    pages = []
+    for line in index.read_text(encoding="utf-8").splitlines():
+        e = json.loads(line)
+        pages.append((e["url"], (root / e["set"] / f"{e['id']}.html").read_bytes()))
+    before = PATHS["fallback"]
+    t = time.process_time()
+    for url, raw in pages:
+        extract_article(decode_html(raw), url)
+    ours = Rate(len(pages), time.process_time() - t, PATHS["fallback"] - before)
+    t = time.process_time()
+    for url, raw in pages:
+        trafilatura.extract(raw, url=url, include_comments=False)
+    return ours, Rate(len(pages), time.process_time() - t)

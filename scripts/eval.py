@@ -1,5 +1,8 @@
-"""make eval: topic quality on the dev set and the background pool, extraction quality on the gold pages.
-Needs ../shared/corpus (skips cleanly without it). Usage: python scripts/eval.py [SHARED_DIR]
+"""make eval: topic quality on the dev set and the background pool, extraction quality on the gold pages,
+and extraction on unseen layouts (pantau beside plain trafilatura).
+Needs ../shared/corpus (skips cleanly without it) and data/eval/unseen (built by
+scripts/build_unseen_eval.py; skips cleanly without it).
+Usage: python scripts/eval.py [SHARED_DIR] [--only unseen|topic|gold]
 
 Topic figures that count are those on data the matcher never saw:
   * the held-aside half of dev (pantau.topic.evaluate.held_aside; ids in scripts/dev-held-aside.txt):
@@ -23,8 +26,18 @@ import json
 import sys
 import time
 from pathlib import Path
+from statistics import mean
 
-from pantau.extract.quality import evaluate_extraction
+from pantau.extract.quality import (
+    evaluate_extraction,
+    evaluate_unseen,
+    line_diff,
+    pantau_text,
+    plain_trafilatura,
+    shingle_prf,
+    shingles,
+    trafilatura_defaults,
+)
 from pantau.topic import Matcher, load_topic
 from pantau.topic.evaluate import (
     cross_validate,
@@ -37,12 +50,16 @@ from pantau.topic.evaluate import (
     read_labeled,
 )
 
-SHARED = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared")
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+ONLY = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
+ARGS = [a for a in ARGS if a != ONLY]
+SHARED = Path(ARGS[0] if ARGS else "../shared")
 CORPUS = SHARED / "corpus"
 ROOT = Path(__file__).resolve().parent.parent
 TOPIC = ROOT / "seeds" / "g20-russia-ukraine"
 MODERN = ROOT / "data" / "eval" / "modern-2022-26.jsonl"
 MODERN_LABELS = ROOT / "scripts" / "eval_sets" / "modern-2022-26.csv"
+UNSEEN = ROOT / "data" / "eval" / "unseen"
 
 
 def copyable(item: dict) -> bool:
@@ -74,12 +91,83 @@ def modern(m: Matcher) -> None:
     errors(r)
 
 
-def main() -> None:
-    topic = load_topic(TOPIC)
-    modern(Matcher(topic))
-    if not CORPUS.is_dir():
-        print(f"{CORPUS} not found: nothing to evaluate (the corpus is not part of the project)")
+def _summary(label: str, rows: list[dict]) -> None:
+    def m(name: str, k: int) -> float:
+        return mean(r[name]["prf"][k] for r in rows)
+
+    cols = []
+    for name in ("pantau", "trafilatura", "defaults"):
+        empty = sum(not r[name]["text"].strip() for r in rows)
+        cols.append(f"{name} {m(name, 0):.3f} {m(name, 1):.3f} {m(name, 2):.3f} {empty}")
+    delta = f"ΔF1 {m('pantau', 2) - m('trafilatura', 2):+.3f} / {m('pantau', 2) - m('defaults', 2):+.3f}"
+    print(f"  {label:<12} {len(rows):>4}  " + "  |  ".join(cols) + f"  {delta}")
+
+
+def unseen(worst: int = 8) -> None:
+    """Extraction on layouts no rule was written for: pantau beside plain trafilatura."""
+    print(
+        "\n== extraction on unseen layouts: token P R F1 (mean per page) and empty outputs of pantau, plain\n"
+        "   trafilatura 2.3.1 without comments (as pantau) and with its defaults (comments in); ΔF1 against both"
+    )
+    if not (UNSEEN / "index.jsonl").is_file():
+        print(
+            f"{UNSEEN} not found: skipped. Build it from a fetched test set, e.g. "
+            "python scripts/build_unseen_eval.py /work/.mirror/scrapinghub+article-extraction-benchmark/repo "
+            "(and /work/.mirror/mozilla+readability/repo)"
+        )
         return
+    rows = evaluate_unseen(
+        UNSEEN, {"pantau": pantau_text, "trafilatura": plain_trafilatura, "defaults": trafilatura_defaults}
+    )
+    for split in ("tune", "held"):
+        print(f" split {split!r}" + (" (rules tuned on it)" if split == "tune" else " (never tuned on)"))
+        for name in sorted({r["set"] for r in rows}):
+            _summary(name, [r for r in rows if r["set"] == name and r["split"] == split])
+        _summary("all sets", [r for r in rows if r["split"] == split])
+    print(" all pages")
+    for name in sorted({r["set"] for r in rows}):
+        _summary(name, [r for r in rows if r["set"] == name])
+    _summary("all sets", rows)
+    print(" benchmark measure (word 4-gram shingles, scrapinghub/article-extraction-benchmark's evaluate.py): P R F1")
+    for name in sorted({r["set"] for r in rows}):
+        cols = []
+        for ex in ("pantau", "trafilatura", "defaults"):
+            prf = shingle_prf([shingles(r[ex]["text"], r["gold"]) for r in rows if r["set"] == name])
+            cols.append(f"{ex} {prf[0]:.3f} {prf[1]:.3f} {prf[2]:.3f}")
+        print(f"  {name:<12} " + "  |  ".join(cols))
+    print(f" worst {worst} pages for pantau against trafilatura (- missed gold lines, + extra lines)")
+    for r in sorted(rows, key=lambda r: r["pantau"]["prf"][2] - r["trafilatura"]["prf"][2])[:worst]:
+        p, t = r["pantau"]["prf"], r["trafilatura"]["prf"]
+        print(
+            f"  {r['set']}/{r['id'][:24]} ({r['split']}): pantau P/R/F1 {p[0]:.2f}/{p[1]:.2f}/{p[2]:.2f}, "
+            f"trafilatura {t[0]:.2f}/{t[1]:.2f}/{t[2]:.2f}"
+        )
+        missed, extra = line_diff(r["pantau"]["text"], r["gold"])
+        for line in missed:
+            print(f"      - {line[:140]}")
+        for line in extra:
+            print(f"      + {line[:140]}")
+
+
+def main() -> None:
+    if ONLY in (None, "unseen"):
+        unseen()
+    if ONLY == "unseen":
+        return
+    if ONLY in (None, "topic", "modern"):
+        modern(Matcher(load_topic(TOPIC)))
+    if ONLY == "modern":
+        return
+    if not CORPUS.is_dir():
+        print(f"{CORPUS} not found: nothing more to evaluate (the corpus is not part of the project)")
+        return
+    if ONLY in (None, "topic"):
+        topics()
+    if ONLY in (None, "gold"):
+        extraction_gold()
+
+
+def topics() -> None:
     topic = load_topic(TOPIC)
     m = Matcher(topic)
     print(f"topic {topic.name}: {len(topic.positives)} positive, {len(topic.negatives)} negative exemplars")
@@ -126,13 +214,15 @@ def main() -> None:
     for s, title, why in hits:
         print(f"  {s:.3f} {title[:90]}  ({why})")
 
+
+def extraction_gold() -> None:
     print("\n== extraction: token F1 against the gold bodies")
     rows = evaluate_extraction(CORPUS / "html" / "EXPECTED_from_upstream_tests.jsonl", CORPUS / "html")
     for r in rows:
         leak = f"  BOILERPLATE {r['boilerplate']}" if r["boilerplate"] else ""
         print(f"  {r['name']:<32} F1 {r['f1']:.3f}  {r['published']}{leak}")
-    mean = sum(r["f1"] for r in rows) / len(rows)
-    print(f"mean token F1 {mean:.3f} over {len(rows)} pages (target 0.95; raw trafilatura 2.3.1: 0.848)")
+    avg = sum(r["f1"] for r in rows) / len(rows)
+    print(f"mean token F1 {avg:.3f} over {len(rows)} pages (target 0.95; raw trafilatura 2.3.1: 0.848)")
 
 
 main()

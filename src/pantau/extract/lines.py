@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from .charset import repair
+
 _DAY = r"(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _DATE_STAMP = re.compile(
     rf"^(?:{_DAY},?\s*)?\d{{1,2}}[\s/.-]+(?:\d{{1,2}}|[a-z]{{3,9}})[\s/.,-]+\d{{2,4}}(?:\s*[|,-]?\s*\d{{1,2}}[:.]\d{{2}}(?::\d{{2}})?)?"
@@ -27,7 +29,7 @@ _BOILERPLATE_LINE = re.compile(
       | (?:dapatkan|ikuti)\ (?:update|berita|informasi)\b.*(?:google\ news|whatsapp|telegram|channel).*
       | (?:editor|penulis|reporter|pewarta|sumber|redaktur|redaksi|fotografer|kontributor|foto|image|dok)
         \s*:\s*\S.{0,80}                                       # credits: "Editor : …", "Fotografer: …"
-      | [\w.]{2,20}\s*/\s*©?\s*[\w.]+(?:\s+[\w.]+){0,3}(?:\s*/.{0,40})?   # photo credits "Republika/ Wihdan Hidayat"
+      | [\w.]{2,20}\s*/\s*©?\s*[\w.]{1,25}(?:\s+[\w.]{1,25}){0,3}(?:\s*/.{0,40})?  # credits "Republika/ Wihdan H."
       | .{0,60}(?:\[at\]|@[a-z0-9-]+\.[a-z.]{2,}).{0,40}               # "Redaksi: redaksi[at]…", contact lines
       | disclaimer\b.*
       | .{0,25}\b(?:terkait|lainnya|terbaru|terpopuler|populer|popular|pilihan|rekomendasi|recommendation|index)
@@ -41,6 +43,49 @@ _BOILERPLATE_LINE = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Promotion lines of 2023–26 layouts, by family rather than by outlet: a short line that calls the
+# reader ("Cek berita … di Google News", "Ikuti WhatsApp channel …", "Simak breaking news …", "Yuk
+# bagikan …") to a channel, an app or a share button.
+_PROMO_CALL = re.compile(
+    r"\b(?:cek\s+(?:berita|artikel|info\w*|update|kabar)|ikuti|follow|gabung|bergabung|join|klik|simak|dapatkan|download|unduh|"
+    r"langganan|berlangganan|subscribe|baca\s+berita|sebarkan|bagikan|share)\b",
+    re.IGNORECASE,
+)
+_PROMO_CHANNEL = re.compile(
+    r"google\s*news|whats\s*app|\bwa\s+channel|telegram|saluran|\bchannel\b|kanal\s+\w+|"
+    r"\baplikasi\b|\bapp\b|play\s*store|app\s*store|instagram|tiktok|youtube|line\s*today|newsletters?\b|"
+    r"media\s+sosial|medsos|facebook|twitter|\bx\.com",
+    re.IGNORECASE,
+)
+_PROMO_WHAT = re.compile(r"berita|artikel|informasi|info\b|update|news|konten|terkini|terbaru|breaking", re.IGNORECASE)
+_PROMO_START = re.compile(
+    r"^(?:simak\s+breaking\s+news|(?:yuk|ayo),?\s+(?:bagikan|share|sebarkan)|bagikan\s+(?:artikel|berita)\s+ini"
+    r"|baca\s+berita\s+(?:dengan|tanpa)\s+(?:sedikit\s+)?iklan"  # "Baca berita dengan sedikit iklan, klik di sini"
+    r"|artikel\s+ini\s+(?:telah|sudah)\s+(?:tayang|terbit|dimuat|diterbitkan)\s+di"  # syndication notices
+    r"|\W*pastikan\s+(?:kamu|anda)\s+sudah\s+(?:meng)?(?:install|instal|unduh|pasang)"  # app-install prompts
+    r"|breaking\s+news\W*$"  # what is left of a promotion whose links broke it into lines
+    r")\b",
+    re.IGNORECASE,
+)
+# A line that carries a news-channel link or picks a channel ("Pilih saluran andalanmu …").
+_PROMO_ANYWHERE = re.compile(
+    r"whatsapp\.com/channel|\bt\.me/|news\.google\.com|pilih\s+saluran\s+andalan", re.IGNORECASE
+)
+
+
+def is_promo(line: str) -> bool:
+    """A promotion line: it calls the reader to a news channel, an app or a share button."""
+    if _PROMO_START.match(line) or (len(line.split()) <= 45 and _PROMO_ANYWHERE.search(line)):
+        return True
+    call = _PROMO_CALL.search(line)
+    if call is None or len(line.split()) > 45 or not _PROMO_CHANNEL.search(line):
+        return False
+    lead = len(line[: call.start()].split())  # the call opens the line ("Jangan lupa ikuti …")
+    # "Ikuti kami di Instagram", "Follow … on Facebook and Twitter": the call first, to a channel;
+    # after a few words, only when it names what it sends (news, updates)
+    return (lead == 0 and len(line.split()) <= 30) or (lead <= 3 and bool(_PROMO_WHAT.search(line)))
+
+
 _INLINE_NOISE = re.compile(
     r"\[gambas:[^\]]*\]|\bADVERTISEMENT\b|\bSCROLL TO (?:CONTINUE|RESUME) WITH CONTENT\b"
     r"|\((?:baca|lihat|simak) (?:juga|pula)\b[^()]{0,200}\)"  # "(Baca juga: …)" in a paragraph
@@ -51,15 +96,16 @@ _TITLE_SUFFIX = re.compile(r"\s+(?:[-|–—:]|::)\s+[^-|–—]{2,60}$")
 
 
 def clean_text(text: str) -> str:
-    """Drop boilerplate lines and inline markers; collapse blank runs."""
+    """Repair mojibake; drop boilerplate lines, promotion lines and inline markers; collapse blank runs."""
     out: list[str] = []
-    for raw in text.splitlines():
+    for raw in repair(text).splitlines():
         line = re.sub(r"[ \t]{2,}", " ", _INLINE_NOISE.sub("", raw)).strip()
         bare = re.sub(r"\s*\|\s*(?::\s*\|?)?\s*", " : ", line).strip(" :") if line.startswith("|") else line
         if (
             not bare
-            or re.fullmatch(r"[^\W\d_]+", bare)
+            or re.fullmatch(r"[^\W\d_]{1,25}", bare)  # one word (a label); a sentence in a script without spaces stays
             or _BOILERPLATE_LINE.match(bare)
+            or is_promo(bare)
             or _DATE_STAMP.match(bare)
             or re.fullmatch(r"[|:\s-]+", bare)
         ):
@@ -68,9 +114,23 @@ def clean_text(text: str) -> str:
     return "\n".join(out)
 
 
+def drop_repeats(text: str) -> str:
+    """Drop the second copy of a long paragraph (25+ words): fallback extractors read pages that hold
+    their story twice (a print or app copy) as one."""
+    seen: set[str] = set()
+    out = []
+    for line in text.splitlines():
+        key = " ".join(line.split())
+        if len(key.split()) >= 25 and key in seen:
+            continue
+        seen.add(key)
+        out.append(line)
+    return "\n".join(out)
+
+
 def clean_title(title: str | None, site: str | None, hostname: str | None) -> str:
     """Strip a trailing " - Kompas.com Regional" style site suffix."""
-    t = (title or "").strip()
+    t = repair(title or "").strip()
     m = _TITLE_SUFFIX.search(t)
     if m:
         suffix = m.group(0).lower()
