@@ -20,18 +20,20 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..prefect_env import prepare
+from ..prefect_env import prepare, verbose
 
 prepare()  # before anything imports Prefect
 
 from ..errors import PantauError  # noqa: E402
 from . import alerts, articles, runs, serving, topic  # noqa: E402
+from .common import VERBOSE_HELP  # noqa: E402
 
 GROUPS = (runs, topic, articles, alerts, serving)
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pantau", description="Indonesian news → topic match → alerts")
+    p.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
     sub = p.add_subparsers(dest="cmd", required=True)
     for group in GROUPS:
         group.register(sub)
@@ -40,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "verbose", False):
+        verbose()
     try:
         return args.fn(args)
     except PantauError as e:
