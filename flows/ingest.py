@@ -31,7 +31,7 @@ from pantau.connectors.net import Fetcher
 from pantau.connectors.net.pages import fetch_pages
 from pantau.connectors.sources import SourceContext
 from pantau.errors import FetchError, PantauError, Problem
-from pantau.flows import runners
+from pantau.flows import health, runners
 from pantau.flows.opening import open_run
 from pantau.models import Counts, FeedResult
 from pantau.report import stories_table, summarise, summary_markdown
@@ -176,6 +176,7 @@ async def _run(
         fresh, dropped = pipeline.select_new(
             store, results, cfg.pipeline.max_fetch_attempts, cfg.pipeline.max_articles_per_run, run_id
         )
+        health.record(store, results, fresh)
         failed = [r for r in results if r.error]
         log.info(
             "%d sources read, %d failed: %d links, %d new",
@@ -238,6 +239,7 @@ async def _run(
         table=stories_table(store, done.story_ids),
         description="stories this run started or grew: title, outlets, score, why, link",
     )
+    await health.check(store, cfg, summary.message if summary.outcome != "ok" else None, options.dry_run, name)
     result = summary.to_dict()
     if summary.outcome != "ok":
         return Failed(message=summary.message, data=result)

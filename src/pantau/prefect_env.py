@@ -44,6 +44,7 @@ def verbose() -> None:
         logging.getLogger().setLevel(logging.DEBUG)
 
 
+INTERRUPTED = "Execution was cancelled by the runtime environment"  # Prefect's words for a run stopped by a signal
 OWN = ("prefect", "pantau", "uvicorn", "fastapi", "__main__")
 
 
@@ -74,4 +75,6 @@ class QuietConsole(logging.Filter):
             return False  # the temporary server (its services, its database pool) stopping
         if str(record.msg).startswith("Stopping temporary server"):
             return False  # at exit, after pantau's closing lines
+        if INTERRUPTED in record.getMessage():
+            return False  # a Ctrl-C or SIGTERM: `pantau run` says so in one line (the Prefect UI keeps these)
         return True

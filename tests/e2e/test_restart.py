@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from pantau.demo import demo_config
+from pantau.heal import ZOMBIES
 from support.faults import FaultServer
 from support.prefect_server import free_port
 
@@ -33,6 +34,19 @@ def wait_for(what, check, timeout, log: Path):
             return got
         time.sleep(1)
     raise AssertionError(f"timed out waiting for {what}; pantau serve said:\n{log.read_text()[-4000:]}")
+
+
+STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_serve_left():
+    yield
+    while STARTED:
+        proc = STARTED.pop()
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 
 
 class Served:
@@ -55,6 +69,7 @@ class Served:
                 cwd=self.tmp,
                 start_new_session=True,  # a group of its own, as a terminal's foreground job
             )
+        STARTED.append(self.proc)
         n = self.log.read_text().count("pantau serve ·")
         wait_for("pantau serve", lambda: self.log.read_text().count("pantau serve ·") > n, 240, self.log)
         self.deployment = wait_for("the ingest deployment", self._deployment, 60, self.log)
@@ -159,6 +174,10 @@ def test_a_run_killed_with_serve_is_crashed_and_the_next_one_completes(sig, tmp_
         try:
             left = served.state(first)
             assert left["type"] == "CRASHED", left
+            if sig == signal.SIGKILL:  # nothing could report the end: serve found the run left behind
+                assert "run(s) whose process was gone marked Crashed" in served.log.read_text()
+            automations = httpx.post(f"{served.api}/automations/filter", json={}, timeout=10).json()
+            assert [a["name"] for a in automations] == [ZOMBIES]  # Prefect's zombie-run automation, once
             second = served.run_ingest()
             end = wait_for(
                 "the next run to end",

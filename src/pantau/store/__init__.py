@@ -7,7 +7,8 @@ rows (``rows.py``):
 * ``store.seen``     — article URLs fetched or tried (``seen.py``);
 * ``store.articles`` / ``store.stories`` — what was read and how it groups (``articles.py``);
 * ``store.outbox``   — the alert ledger (``outbox.py``);
-* ``store.hosts``    — per-host politeness shared by overlapping runs (``hosts.py``).
+* ``store.hosts``    — per-host politeness shared by overlapping runs (``hosts.py``);
+* ``store.health`` / ``store.notices`` — source health and the ops notices told (``health.py``).
 
 Every write that matters for "never lose, never repeat an alert" is one atomic statement (unique
 keys, compare-and-set UPDATEs), so overlapping runs — on one SQLite file or one PostgreSQL — are safe.
@@ -27,6 +28,7 @@ from pathlib import Path
 from ..errors import ConfigError
 from .articles import Articles, Stories
 from .feeds import Feeds
+from .health import Health, NoticeLedger
 from .hosts import HostSlots
 from .outbox import Outbox
 from .rows import ArticleRow, FeedState, OutboxRow, StoryRow
@@ -45,6 +47,8 @@ class Store:
         self.stories = Stories(self.engine)
         self.outbox = Outbox(self.engine)
         self.hosts = HostSlots(self.engine)
+        self.health = Health(self.engine)
+        self.notices = NoticeLedger(self.engine)
         self.scratch: Path | None = None  # a scratch_copy's file
 
     @classmethod
