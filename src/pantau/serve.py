@@ -107,14 +107,27 @@ def configured_api_url() -> str | None:
     return get_current_settings().api.url
 
 
-def heal(specs: list, moment: str, wait_s: float = 15.0) -> None:
+def ops_url(config_path: str | None) -> str | None:
+    """The Apprise URL of the config's first enabled ``mode: ops`` channel, if any (its variable, or its
+    Secret block read from the Prefect API in use)."""
+    from .config import load_config
+    from .connectors.delivery.channels import secret_url
+
+    for ch in load_config(config_path).channels:
+        if ch.enabled and ch.mode == "ops":
+            return secret_url(ch)
+    return None
+
+
+def heal(specs: list, moment: str, wait_s: float = 15.0, ops: str | None = None) -> None:
     """Runs of the served deployments whose process is gone, marked Crashed (pantau/heal.py); on stop,
     the runs' processes get ``wait_s`` to end and report their own end first."""
     import asyncio
 
     from prefect.client.orchestration import get_client
 
-    from .heal import crash_orphans, deployment_ids, ensure_automation, wait_for_runs_to_end, zombie_automation
+    from .heal import crash_orphans, deployment_ids, wait_for_runs_to_end
+    from .ops_automations import apply
 
     why = f"its process is gone (found when pantau serve {moment}); marked Crashed to free its concurrency slot"
 
@@ -122,7 +135,7 @@ def heal(specs: list, moment: str, wait_s: float = 15.0) -> None:
         async with get_client() as client:
             ids = await deployment_ids(client, [(d.flow, d.name) for d in specs])
             if moment == "started":
-                await ensure_automation(client, zombie_automation())
+                await apply(client, ops)  # Prefect's zombie-run automation; with an ops channel, the ops ones
             else:
                 await wait_for_runs_to_end(client, ids, wait_s)
             return await crash_orphans(client, ids, why)
@@ -180,7 +193,7 @@ def serve(config_path: str, port: int, paused: bool, log_home: Path, check: Call
             deps = deployments(specs, config_path, paused=paused)
             what = ", ".join(f"{d.name} ({d.schedule}{', paused' if paused and d.cron else ''})" for d in specs)
             ui = os.environ.get("PREFECT_UI_URL") or api.removesuffix("/api")
-            heal(specs, "started")
+            heal(specs, "started", ops=ops_url(config_path))
             print(f"pantau serve · {what} · Prefect UI: {ui} · Ctrl-C stops", flush=True)
             try:
                 prefect_serve(*deps, pause_on_shutdown=False, print_starting_message=False)

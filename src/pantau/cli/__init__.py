@@ -12,6 +12,7 @@ src/pantau/report.py (0 ok, 3 no source reachable, 4 alerts undelivered).
 | articles.py | extract |
 | alerts.py | outbox, test-alert |
 | sources.py | sources |
+| ops.py | ops apply |
 | serving.py | serve, secret set |
 | common.py | what they share: preflight, --config/--json, one article read from a file or URL |
 """
@@ -26,10 +27,10 @@ from ..prefect_env import prepare, verbose
 prepare()  # before anything imports Prefect
 
 from ..errors import PantauError  # noqa: E402
-from . import alerts, articles, runs, serving, sources, topic  # noqa: E402
+from . import alerts, articles, ops, runs, serving, sources, topic  # noqa: E402
 from .common import VERBOSE_HELP  # noqa: E402
 
-GROUPS = (runs, topic, articles, alerts, sources, serving)
+GROUPS = (runs, topic, articles, alerts, sources, ops, serving)
 
 
 def build_parser() -> argparse.ArgumentParser:
