@@ -62,4 +62,15 @@ def plain_venv(tmp: Path, wheel: Path) -> Path:
         timeout=300,
     )
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    # the dependencies' commands (prefect, uvicorn, …), as their install in the image would write them
+    project_python = Path(sys.executable)
+    for script in project_python.parent.iterdir():
+        target = venv / "bin" / script.name
+        if target.exists() or not script.is_file():
+            continue
+        head = script.read_bytes()[:200]
+        if head.split(b"\n", 1)[0].startswith(b"#!" + str(project_python.parent).encode() + b"/python"):
+            text = script.read_text()
+            target.write_text(f"#!{python}\n" + text.split("\n", 1)[1])
+            target.chmod(0o755)
     return venv / "bin"
