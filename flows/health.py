@@ -1,6 +1,7 @@
 """The ingest run's health step (orchestration only; pantau/ops.py decides): each source's discovery is
 recorded in the store, the ``ingest-sources`` table artifact is posted, and the ops channels
-(``mode: ops``) are told what started or stopped holding. A dry run records and tells nothing."""
+(``mode: ops``) are told what started or stopped holding. A dry run (its store is a throwaway copy)
+and a backfill tell nothing."""
 
 from collections import Counter
 
@@ -29,8 +30,8 @@ async def check(store: Store, cfg: Config, failed: str | None, dry_run: bool, na
         table=ops.table_artifact(health),
         description="each source's health: last success, failures in a row, new links per day, last new link",
     )
-    if dry_run or not any(c.enabled and c.mode == "ops" for c in cfg.channels):
-        return []
+    if dry_run or name != "ingest" or not any(c.enabled and c.mode == "ops" for c in cfg.channels):
+        return []  # the scheduled ingest runs tell; a dry run or a backfill does not
     channels = [c for c in require_channels(cfg) if c.settings.mode == "ops"]
     told = ops.notify(store, channels, ops.conditions(health, cfg.sources, failed))
     for title in told:
