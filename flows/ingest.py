@@ -32,7 +32,7 @@ from pantau.connectors.net import Fetcher
 from pantau.connectors.net.pages import fetch_pages
 from pantau.connectors.sources import SourceContext
 from pantau.errors import FetchError, PantauError, Problem, StoreError
-from pantau.flows import runners
+from pantau.flows import health, runners
 from pantau.flows.opening import label_run, open_run, run_name
 from pantau.models import Candidate, Channel, Counts, Delivery, FeedResult, Page, RunSummary
 from pantau.report import feedback_lines, stories_table, summarise, summary_markdown
@@ -175,6 +175,7 @@ def choose_links(run: Run, results: list[FeedResult]) -> tuple[list[Candidate], 
     fresh, dropped = pipeline.select_new(
         run.store, results, settings.max_fetch_attempts, settings.max_articles_per_run, run.run_id
     )
+    health.record(run.store, results, fresh)
     failed = [r for r in results if r.error]
     run.log.info(
         "%d sources read, %d failed: %d links, %d new",
@@ -244,8 +245,9 @@ def send_alerts(run: Run, options: IngestOptions) -> Delivery:
     )
 
 
-async def report(run: Run, name: str, summary: RunSummary, story_ids: list[int]) -> State:
-    """Step 5: the run's artifacts, and the state it ends in (its summary as the data)."""
+async def report(run: Run, name: str, summary: RunSummary, story_ids: list[int], dry_run: bool) -> State:
+    """Step 5: the run's artifacts, what the ops channels are told, and the state it ends in (its summary
+    as the data)."""
     await acreate_markdown_artifact(
         key=f"{name}-summary", markdown=summary_markdown(summary, name), description=f"pantau {name} run summary"
     )
@@ -254,6 +256,7 @@ async def report(run: Run, name: str, summary: RunSummary, story_ids: list[int])
         table=stories_table(run.store, story_ids),
         description="stories this run started or grew: title, outlets, score, why, link",
     )
+    await health.check(run.store, run.cfg, summary.message if summary.outcome != "ok" else None, dry_run, name)
     result = summary.to_dict()
     if summary.outcome != "ok":
         return Failed(message=summary.message, data=result)
@@ -325,7 +328,7 @@ async def _run(
     delivered = send_alerts(run, options)
     summary = summarise(enabled, results, fresh, done, delivered, {}, store.outbox.counts(), would_send=notes)
     summary.feedback = feedback_lines(store, store.feedback.since_last_run(run.run_id))
-    return await report(run, name, summary, done.story_ids)
+    return await report(run, name, summary, done.story_ids, options.dry_run)
 
 
 @flow(name="ingest", flow_run_name=run_name)

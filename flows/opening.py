@@ -17,9 +17,10 @@ from pantau.store import Store
 def open_run(
     config_path: str, options: run_options.IngestOptions | run_options.DigestOptions
 ) -> tuple[Config, list[Channel], Store]:
-    """The run's config, channels and store; a PantauError (one line) says why the run cannot start."""
+    """The run's config, channels (those for stories: not the ``mode: ops`` ones, flows/health.py's) and
+    store; a PantauError (one line) says why the run cannot start."""
     cfg = run_options.configure(config_path, options)
-    channels = require_channels(cfg)
+    channels = [c for c in require_channels(cfg) if c.settings.mode != "ops"]
     return cfg, channels, run_options.open_store(cfg, options)
 
 

@@ -72,6 +72,9 @@ class Source(_Strict):
     query: str | None = Field(default=None, description="google_news/gdelt: an explicit query instead")
     max_age_hours: float = Field(default=48.0, gt=0, description="sitemap/google_news/gdelt: skip older items")
     max_items: int = Field(default=250, ge=1, le=1000, description="most candidates taken from this source per run")
+    quiet_days: float = Field(
+        default=3.0, ge=0, description="ops notice when no new link came for this many days (0: never)"
+    )
 
     @field_validator("url")
     @classmethod
@@ -115,7 +118,9 @@ class Channel(_Strict):
     url_secret: str | None = Field(default=None, description="Prefect Secret block holding the Apprise URL")
     topics: list[str] | None = None
     tags: list[str] = []
-    mode: Literal["instant", "digest"] = "instant"
+    mode: Literal["instant", "digest", "ops"] = Field(
+        default="instant", description="instant alerts, a daily digest, or ops: pantau's own health notices only"
+    )
     digest_cron: str = Field(default="0 7 * * *", description="when digests go out, in the config's timezone")
     templates: str | None = Field(default=None, description="folder with markdown.j2 / html.j2 / text.j2 overrides")
     format: Literal["auto", "markdown", "html", "text"] = "auto"

@@ -6,7 +6,10 @@
 * console logs for people (``pantau/logging.yaml``, unless you point Prefect at your own file): short
   lines, one per retry, no "Finished in state Completed()" per task, and none of the
   ``CancelledError`` tracebacks Prefect's temporary server prints while it shuts down (nor its
-  "Stopping temporary server" line, which would come after the run's closing verdict).
+  "Stopping temporary server" line, which would come after the run's closing verdict);
+* no third-party record below WARNING on the console (a library's DEBUG lines may carry URLs with
+  secrets: Apprise's do), unless ``--verbose`` (``verbose()``: ``PANTAU_VERBOSE=1`` and the root
+  logger at DEBUG, inherited by served runs).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
 from pathlib import Path
 
 LOGGING_YAML = Path(__file__).resolve().parent / "logging.yaml"
@@ -24,9 +28,24 @@ def prepare() -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     if not (os.environ.get("PREFECT_LOGGING_CONFIG_PATH") or os.environ.get("PREFECT_LOGGING_SETTINGS_PATH")):
         os.environ["PREFECT_LOGGING_CONFIG_PATH"] = str(LOGGING_YAML)
+    if os.environ.get("PANTAU_VERBOSE"):
+        verbose()
     home = os.environ.get("PREFECT_HOME")
     if home:
         Path(home).expanduser().mkdir(parents=True, exist_ok=True)
+
+
+def verbose() -> None:
+    """Every logger's DEBUG lines on the console, for this process and the runs it starts (before Prefect
+    is imported: Prefect reads PREFECT_LOGGING_ROOT_LEVEL when it sets logging up)."""
+    os.environ["PANTAU_VERBOSE"] = "1"
+    os.environ["PREFECT_LOGGING_ROOT_LEVEL"] = "DEBUG"
+    if "prefect" in sys.modules:  # already set up: lower the root logger here too
+        logging.getLogger().setLevel(logging.DEBUG)
+
+
+INTERRUPTED = "Execution was cancelled by the runtime environment"  # Prefect's words for a run stopped by a signal
+OWN = ("prefect", "pantau", "uvicorn", "fastapi", "__main__")
 
 
 def _cancelled(exc: BaseException | None) -> bool:
@@ -40,13 +59,22 @@ def _cancelled(exc: BaseException | None) -> bool:
 
 
 class QuietConsole(logging.Filter):
-    """Drops two kinds of console noise; everything else (a real error's traceback included) passes."""
+    """Drops console noise, and third-party records below WARNING unless ``--verbose``; everything else
+    (a real error's traceback included) passes."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if (
+            record.levelno < logging.WARNING
+            and record.name.split(".", 1)[0] not in OWN
+            and not os.environ.get("PANTAU_VERBOSE")
+        ):
+            return False  # a library's logger lowered (e.g. Apprise's LogCapture at DEBUG) stays off the console
         if record.name.startswith("prefect.task_runs") and str(record.msg).startswith("Finished in state Completed"):
             return False
         if record.exc_info and _cancelled(record.exc_info[1]):
             return False  # the temporary server (its services, its database pool) stopping
         if str(record.msg).startswith("Stopping temporary server"):
             return False  # at exit, after pantau's closing lines
+        if INTERRUPTED in record.getMessage():
+            return False  # a Ctrl-C or SIGTERM: `pantau run` says so in one line (the Prefect UI keeps these)
         return True

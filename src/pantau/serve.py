@@ -4,8 +4,11 @@ pool, ``prefect deploy`` and ``prefect worker start``, deploy/WORKER.md).
 
 With no Prefect API configured (``PREFECT_API_URL``, or the active Prefect profile), it uses the
 Prefect server answering on 127.0.0.1:PORT, else starts ``prefect server start`` there itself (``LocalServer``)
-and stops it on exit. Schedules are left as they are on shutdown (not paused), so a restarted
-``pantau serve`` — or a worker — carries on with them.
+and stops it on exit — last, after the served runs have ended (it runs in a session of its own, so a
+Ctrl-C reaches the runs, which report their end to it; a parent-death signal takes it down with a
+killed ``pantau serve``). Schedules are left as they are on shutdown (not paused), so a restarted
+``pantau serve`` — or a worker — carries on with them. On start and on stop, runs of the served
+deployments whose process is gone are marked Crashed, freeing their concurrency slots (pantau/heal.py).
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ import subprocess
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
 from .errors import PantauError
+from .process import die_with_parent
 
 START_TIMEOUT_S = 180.0
 
@@ -59,6 +64,8 @@ class LocalServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
+                start_new_session=True,  # a Ctrl-C on the terminal stops the runs, not their server
+                preexec_fn=die_with_parent,  # ... and a killed parent takes it along
             )
         end = time.monotonic() + timeout
         while time.monotonic() < end:
@@ -100,10 +107,55 @@ def configured_api_url() -> str | None:
     return get_current_settings().api.url
 
 
-def serve(config_path: str, port: int, paused: bool, log_home: Path) -> int:
-    """Serve deploy/prefect.yaml's deployments for the config at ``config_path`` until interrupted."""
+def ops_url(config_path: str | None) -> str | None:
+    """The Apprise URL of the config's first enabled ``mode: ops`` channel, if any (its variable, or its
+    Secret block read from the Prefect API in use)."""
+    from .config import load_config
+    from .connectors.delivery.channels import secret_url
+
+    for ch in load_config(config_path).channels:
+        if ch.enabled and ch.mode == "ops":
+            return secret_url(ch)
+    return None
+
+
+def heal(specs: list, moment: str, wait_s: float = 15.0, ops: str | None = None) -> None:
+    """Runs of the served deployments whose process is gone, marked Crashed (pantau/heal.py); on stop,
+    the runs' processes get ``wait_s`` to end and report their own end first."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+
+    from .heal import crash_orphans, deployment_ids, wait_for_runs_to_end
+    from .ops_automations import apply
+
+    why = f"its process is gone (found when pantau serve {moment}); marked Crashed to free its concurrency slot"
+
+    async def go() -> list[str]:
+        async with get_client() as client:
+            ids = await deployment_ids(client, [(d.flow, d.name) for d in specs])
+            if moment == "started":
+                await apply(client, ops)  # Prefect's zombie-run automation; with an ops channel, the ops ones
+            else:
+                await wait_for_runs_to_end(client, ids, wait_s)
+            return await crash_orphans(client, ids, why)
+
+    try:
+        crashed = asyncio.run(go())
+    except Exception as e:  # noqa: BLE001 - healing must never keep pantau serve from starting or stopping
+        print(f"pantau serve: could not check for runs left behind ({type(e).__name__}: {e})", file=sys.stderr)
+        return
+    if crashed:
+        print(f"pantau serve: {len(crashed)} run(s) whose process was gone marked Crashed: {', '.join(crashed)}")
+
+
+def serve(config_path: str, port: int, paused: bool, log_home: Path, check: Callable[[], object] | None = None) -> int:
+    """Serve deploy/prefect.yaml's deployments for the config at ``config_path`` until interrupted.
+    ``check`` (the channels' check) runs once the Prefect API is chosen: a channel's Secret block is
+    read from that API, not from a temporary server of its own."""
     from .config import load_config
     from .feedback_web import pages_for
+    from .heal import prefers_heartbeats
     from .prefect_yaml import load_deployments
 
     specs = load_deployments()
@@ -129,6 +181,7 @@ def serve(config_path: str, port: int, paused: bool, log_home: Path) -> int:
             f"no Prefect server answers at PREFECT_API_URL={api}; start one (`prefect server start`) "
             "or unset PREFECT_API_URL to let pantau serve start one on 127.0.0.1"
         )
+    prefers_heartbeats()
     try:
         pages = pages_for(load_config(config_path))
         if pages is not None:
@@ -141,11 +194,17 @@ def serve(config_path: str, port: int, paused: bool, log_home: Path) -> int:
         # Prefect's runner leaves this coroutine behind when SIGTERM stops it; harmless, not for people
         warnings.filterwarnings("ignore", message="coroutine 'Runner.astop' was never awaited")
         with temporary_settings(updates={PREFECT_API_URL: api}):
+            if check is not None:
+                check()  # Prefect's settings, read when it was imported, learn the API only here
             deps = deployments(specs, config_path, paused=paused)
             what = ", ".join(f"{d.name} ({d.schedule}{', paused' if paused and d.cron else ''})" for d in specs)
             ui = os.environ.get("PREFECT_UI_URL") or api.removesuffix("/api")
+            heal(specs, "started", ops=ops_url(config_path))
             print(f"pantau serve · {what} · Prefect UI: {ui} · Ctrl-C stops", flush=True)
-            prefect_serve(*deps, pause_on_shutdown=False, print_starting_message=False)
+            try:
+                prefect_serve(*deps, pause_on_shutdown=False, print_starting_message=False)
+            finally:
+                heal(specs, "stopped")
     finally:
         if pages is not None:
             pages.stop()

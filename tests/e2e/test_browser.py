@@ -126,7 +126,7 @@ def test_a_custom_run_from_the_prefect_ui_delivers_an_alert(chromium, replay_sit
         page.get_by_text("ingest-stories").first.click()
         page.get_by_text(SEED).first.wait_for()  # the matched story's row
         page.screenshot(path=shots / "6-stories-table.png", full_page=True)
-        assert set(server.artifacts(run["id"])) == {"ingest-summary", "ingest-stories"}
+        assert set(server.artifacts(run["id"])) == {"ingest-summary", "ingest-stories", "ingest-sources"}
     finally:
         serve.terminate()
         serve.wait(timeout=60)

@@ -11,6 +11,8 @@ src/pantau/report.py (0 ok, 3 no source reachable, 4 alerts undelivered).
 | topic.py | evaluate, explain, exemplar add, feedback |
 | articles.py | extract |
 | alerts.py | outbox, test-alert |
+| sources.py | sources |
+| ops.py | ops apply |
 | serving.py | serve, secret set |
 | common.py | what they share: preflight, --config/--json, one article read from a file or URL |
 """
@@ -20,18 +22,20 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..prefect_env import prepare
+from ..prefect_env import prepare, verbose
 
 prepare()  # before anything imports Prefect
 
 from ..errors import PantauError  # noqa: E402
-from . import alerts, articles, runs, serving, topic  # noqa: E402
+from . import alerts, articles, ops, runs, serving, sources, topic  # noqa: E402
+from .common import VERBOSE_HELP  # noqa: E402
 
-GROUPS = (runs, topic, articles, alerts, serving)
+GROUPS = (runs, topic, articles, alerts, sources, ops, serving)
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pantau", description="Indonesian news → topic match → alerts")
+    p.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
     sub = p.add_subparsers(dest="cmd", required=True)
     for group in GROUPS:
         group.register(sub)
@@ -40,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "verbose", False):
+        verbose()
     try:
         return args.fn(args)
     except PantauError as e:

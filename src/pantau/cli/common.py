@@ -3,12 +3,15 @@ options, JSON output, the topic matchers of the config in use, and one article r
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from typing import Any
 
 from ..errors import ConfigError, PantauError
 from ..paths import CONFIG_NAME, find_config
+
+VERBOSE_HELP = "every library's DEBUG lines on the console too (off by default: they may carry secrets)"
 
 
 def add_common(sp: Any, json_flag: bool = True) -> None:
@@ -17,6 +20,7 @@ def add_common(sp: Any, json_flag: bool = True) -> None:
         default=None,
         help=f"config file (default: $PANTAU_CONFIG, else ./{CONFIG_NAME}, else pantau's own)",
     )
+    sp.add_argument("--verbose", "-v", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
     if json_flag:
         sp.add_argument("--json", action="store_true", help="print one JSON object as the last line")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -19,9 +20,11 @@ def run_flow(config_path: str | None) -> dict:
     import asyncio
 
     from ..flows.ingest import ingest
+    from ..temporary_api import prefect_api
 
-    run = cast("Coroutine[Any, Any, State]", ingest(config_path=config_path or "", return_state=True))
-    state = asyncio.run(run)
+    with prefect_api(data_home()):  # no API configured: a temporary server that never outlives this run
+        run = cast("Coroutine[Any, Any, State]", ingest(config_path=config_path or "", return_state=True))
+        state = asyncio.run(run)
     result = state.result(raise_on_failure=False)
     if isinstance(result, BaseException):
         raise result  # a crash (a bug): keep its traceback
@@ -53,7 +56,20 @@ def cmd_run(args) -> int:
         f"{len(cfg.topics)} topic{'s' if len(cfg.topics) != 1 else ''}",
         flush=True,
     )
-    return summary_out(run_flow(config_arg(args.config)), args.json)
+    from prefect.exceptions import TerminationSignal
+
+    try:
+        summary = run_flow(config_arg(args.config))
+    except (KeyboardInterrupt, TerminationSignal):  # Ctrl-C; SIGTERM (Prefect's own handler, or ours)
+        print(INTERRUPTED, file=sys.stderr, flush=True)
+        return 130
+    return summary_out(summary, args.json)
+
+
+INTERRUPTED = (
+    "pantau run: interrupted — the run ended Crashed before its verdict; nothing was lost: "
+    "the next run reads again what this one had not finished"
+)
 
 
 def cmd_demo(args) -> int:

@@ -13,9 +13,11 @@ from .common import add_common, preflight
 def cmd_serve(args) -> int:
     from ..serve import serve
 
-    preflight(args.config, channels=True)  # a served run cannot start with a channel that cannot deliver
+    preflight(args.config)
     found, _ = find_config(args.config)
-    return serve(str(found.resolve()), args.port, args.paused, data_home())
+    # a served run cannot start with a channel that cannot deliver; checked once the Prefect API is chosen
+    # (a url_secret channel is read from it: checked before, Prefect would start a temporary server for it)
+    return serve(str(found.resolve()), args.port, args.paused, data_home(), lambda: preflight(args.config, True))
 
 
 def cmd_feedback_server(args) -> int:

@@ -8,7 +8,8 @@ rows (``rows.py``):
 * ``store.articles`` / ``store.stories`` — what was read and how it groups (``articles.py``);
 * ``store.outbox``   — the alert ledger (``outbox.py``);
 * ``store.hosts``    — per-host politeness shared by overlapping runs (``hosts.py``);
-* ``store.feedback`` — one-click feedback: used link nonces and who said what (``feedback.py``).
+* ``store.feedback`` — one-click feedback: used link nonces and who said what (``feedback.py``);
+* ``store.health`` / ``store.notices`` — source health and the ops notices told (``health.py``).
 
 Every write that matters for "never lose, never repeat an alert" is one atomic statement (unique
 keys, compare-and-set UPDATEs), so overlapping runs — on one SQLite file or one PostgreSQL — are safe;
@@ -32,6 +33,7 @@ from .articles import Articles, Stories
 from .connections import Database
 from .feedback import FeedbackLog
 from .feeds import Feeds
+from .health import Health, NoticeLedger
 from .hosts import HostSlots
 from .outbox import Outbox
 from .rows import ArticleRow, FeedbackRow, FeedState, OutboxRow, StoryRow
@@ -53,6 +55,8 @@ class Store:
         self.outbox = Outbox(db)
         self.hosts = HostSlots(db)
         self.feedback = FeedbackLog(self.engine)
+        self.health = Health(self.engine)
+        self.notices = NoticeLedger(self.engine)
         self.scratch: Path | None = None  # a scratch_copy's file
 
     @classmethod

@@ -87,6 +87,29 @@ feed_state = Table(
     Column("last_error", Text),
     Column("failures", Integer, nullable=False, default=0),
     Column("checked_at", DateTime(timezone=True)),
+    Column("first_checked_at", DateTime(timezone=True)),  # health (health.py): since when pantau reads it
+    Column("last_ok_at", DateTime(timezone=True)),  # the last run that read it without an error
+    Column("failing_since", DateTime(timezone=True)),  # the first failure of the current run of failures
+    Column("last_new_at", DateTime(timezone=True)),  # the last run that found a link new to the store
+)
+
+source_days = Table(  # health (health.py): per source and UTC day, its runs, failures and new links
+    "source_days",
+    metadata,
+    Column("source", String(200), primary_key=True),
+    Column("day", String(10), primary_key=True),  # YYYY-MM-DD, UTC
+    Column("runs", Integer, nullable=False, default=0),
+    Column("failures", Integer, nullable=False, default=0),
+    Column("new_links", Integer, nullable=False, default=0),
+)
+
+ops_notices = Table(  # ops notices (health.py): one row per condition onset, so each is told once
+    "ops_notices",
+    metadata,
+    Column("key", String(300), primary_key=True),  # e.g. source-failing:<source>
+    Column("message", Text, nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("notified_at", DateTime(timezone=True)),  # None: not yet told (retried on the next run)
 )
 
 seen_urls = Table(
