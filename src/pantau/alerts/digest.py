@@ -12,7 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from ..store import ArticleRow, OutboxRow, Store
-from .render import environment, event_of, excerpt_of, outlet_name, slack_escape, text_escape, wib
+from .render import environment, event_of, excerpt_of, outlet_name, wib
 
 
 @dataclass
@@ -120,6 +120,6 @@ def compose(
     if max_chars and len(body) > max_chars and fmt != "html":
         body = body[: max_chars - 1] + "…"
     outlets = len({o for c in contexts for o in c["outlets"]})
+    # pantau's own words and two counts: nothing in the title comes from a feed
     title = f"[pantau] digest: {_count(total, 'story', 'stories')} from {_count(outlets, 'outlet', 'outlets')}"
-    title = slack_escape(title) if fmt == "markdown" else text_escape(title)
     return title, body, n
