@@ -257,11 +257,10 @@ async def report(run: Run, name: str, summary: RunSummary, story_ids: list[int],
         description="stories this run started or grew: title, outlets, score, why, link",
     )
     await health.check(run.store, run.cfg, summary.message if summary.outcome != "ok" else None, dry_run, name)
-    result = summary.to_dict()
     if summary.outcome != "ok":
-        return Failed(message=summary.message, data=result)
+        return Failed(message=summary.message, data=summary)
     run.log.info("%s", summary.message)
-    return Completed(message=summary.message, data=result)
+    return Completed(message=summary.message, data=summary)
 
 
 async def run_pipeline(config_path: str, options: IngestOptions, name: str, progress: Progress | None = None) -> State:

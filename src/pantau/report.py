@@ -153,40 +153,39 @@ def _channel_result(c) -> str:
     return text
 
 
-def counts_line(d: dict) -> str:
+def counts_line(s: RunSummary) -> str:
     return (
-        f"discovered {d['discovered']} · new {d['new_candidates']} · fetched {d['fetched']} · "
-        f"extracted {d['extracted']} · Indonesian {d['indonesian']} · matched {d['matched']} · "
-        f"stories {d['stories_new']} new, {d['stories_updated']} updated · alerts {d['alerts_sent']} "
-        f"sent, {d['alerts_failed']} failed, {d['alerts_pending']} pending"
+        f"discovered {s.discovered} · new {s.new_candidates} · fetched {s.fetched} · "
+        f"extracted {s.extracted} · Indonesian {s.indonesian} · matched {s.matched} · "
+        f"stories {s.stories_new} new, {s.stories_updated} updated · alerts {s.alerts_sent} "
+        f"sent, {s.alerts_failed} failed, {s.alerts_pending} pending"
     )
 
 
-def summary_text(d: dict) -> str:
+def summary_text(s: RunSummary) -> str:
     """The closing lines of ``pantau run``: sources, channels, counts, and the verdict last."""
     out = []
-    srcs = d.get("sources") or []
-    if srcs:
-        wn = max(len("source"), *(len(x["name"]) for x in srcs))
-        wk = max(len("kind"), *(len(x["kind"]) for x in srcs))
+    if s.sources:
+        wn = max(len("source"), *(len(x.name) for x in s.sources))
+        wk = max(len("kind"), *(len(x.kind) for x in s.sources))
         out.append(f"{'source':<{wn}}  {'kind':<{wk}}  result")
-        for x in srcs:
-            out.append(f"{x['name']:<{wn}}  {x['kind']:<{wk}}  {_source_result(SourceOutcome(**x))}")
-    for c in d.get("channels") or []:
-        out.append(f"channel {c['name']}: {_channel_result(ChannelOutcome(**c))}")
-    for n in d.get("would_send") or []:
+        for x in s.sources:
+            out.append(f"{x.name:<{wn}}  {x.kind:<{wk}}  {_source_result(x)}")
+    for c in s.channels:
+        out.append(f"channel {c.name}: {_channel_result(c)}")
+    for n in s.would_send:
         out.append(f"dry run, would send to {n['channel']}: {n['title']}")
-    for f in d.get("feedback") or []:
+    for f in s.feedback:
         out.append(f"feedback since last run: story {f['story_id']} is {f['verdict']} ({f['who']}): {f['title']}")
-    other = [e for e in d.get("errors", []) if _beyond_table(Problem(**e))]
+    other = [e for e in s.errors if _beyond_table(e)]
     if other:
         out.append(
             f"{len(other)} link{'s' if len(other) != 1 else ''} or page{'s' if len(other) != 1 else ''} "
             "could not be read (listed in the run's Prefect artifact and in --json)"
         )
-    out.append(counts_line(d))
-    mark = "ok" if d.get("outcome", "ok") == "ok" else "FAILED"
-    out.append(f"{mark}: {d.get('message', '')}")
+    out.append(counts_line(s))
+    mark = "ok" if s.outcome == "ok" else "FAILED"
+    out.append(f"{mark}: {s.message}")
     return "\n".join(out)
 
 

@@ -299,7 +299,7 @@ def test_the_next_run_reports_the_feedback_once(site):
     md = summary_markdown(summary)
     assert "## Feedback since last run (1)" in md
     assert f"| wrong | {sid} | Retno bertemu Lavrov di Bali <script>x</script> | Dewi |" in md
-    assert f"feedback since last run: story {sid} is wrong (Dewi)" in summary_text(summary.to_dict())
+    assert f"feedback since last run: story {sid} is wrong (Dewi)" in summary_text(summary)
 
 
 def test_an_article_that_is_an_exemplar_already_is_said_so_and_the_link_stays_usable(site):

@@ -14,6 +14,7 @@ import yaml
 from pantau.flows.ingest import ingest
 from pantau.store import Store
 from support.faults import FaultServer, SlowWebhook
+from support.summaries import as_json
 
 pytestmark = pytest.mark.integration
 TOPIC = {"name": "g20-russia-ukraine", "path": "seeds/g20-russia-ukraine"}
@@ -46,7 +47,7 @@ def config(tmp_path, sources, *servers, channels=(), **http):
 def run(path):
     async def go():
         state = await ingest(config_path=str(path), return_state=True)
-        return state, await state.result(raise_on_failure=False)
+        return state, as_json(await state.result(raise_on_failure=False))
 
     return asyncio.run(go())
 

@@ -10,6 +10,7 @@ import yaml
 from pantau.demo import REPLAY_AGE_H, demo_config
 from pantau.run_options import BackfillOptions, DigestOptions, IngestOptions
 from pantau.store import Store
+from support.summaries import as_json
 
 pytestmark = pytest.mark.integration
 SEED = "Blinken Bertemu Lavrov"
@@ -33,7 +34,7 @@ def run(flow, **params):
 
     async def go():
         state = await flow(return_state=True, **params)
-        data = await state.result(raise_on_failure=False)
+        data = as_json(await state.result(raise_on_failure=False))
         async with get_client() as client:
             found = await client.read_artifacts(
                 artifact_filter=ArtifactFilter(

@@ -10,6 +10,7 @@ import yaml
 
 from pantau.demo import demo_config
 from pantau.store import Store
+from support.summaries import as_json
 
 pytestmark = pytest.mark.integration
 
@@ -108,7 +109,7 @@ def run_state(path):
 
     async def go():
         state = await ingest(config_path=str(path), return_state=True)
-        return state, await state.result(raise_on_failure=False)
+        return state, as_json(await state.result(raise_on_failure=False))
 
     return asyncio.run(go())
 

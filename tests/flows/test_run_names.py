@@ -69,7 +69,7 @@ def test_a_digest_channel_with_stories_waiting_says_so(tmp_path):
     counts = deliver(store, [daily], "run", {}, now=datetime(2026, 12, 4, 12, 0, tzinfo=UTC))  # 19:00 WIB
     assert sent == [] and counts.channels["daily"].waiting == 2
     s = summarise([], [], [], Counts(), counts, {}, store.outbox.counts())
-    assert "channel daily: 2 waiting for the digest" in summary_text(s.to_dict())
+    assert "channel daily: 2 waiting for the digest" in summary_text(s)
     assert "| daily | 2 waiting for the digest |" in summary_markdown(s)
     assert "0 sent" not in summary_markdown(s)
 

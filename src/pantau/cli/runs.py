@@ -14,8 +14,10 @@ from .common import add_common, config_arg, preflight, print_json
 if TYPE_CHECKING:
     from prefect.states import State
 
+    from ..models import RunSummary
 
-def run_flow(config_path: str | None) -> dict:
+
+def run_flow(config_path: str | None) -> RunSummary:
     """Run the ingest flow; its summary, whether the run ended Completed or Failed (the verdict)."""
     import asyncio
 
@@ -31,17 +33,18 @@ def run_flow(config_path: str | None) -> dict:
     return result
 
 
-def summary_out(summary: dict, as_json: bool) -> int:
+def summary_out(summary: RunSummary, as_json: bool) -> int:
+    """The run's closing lines, and with --json the summary as JSON (the one place it becomes a dict)."""
     from ..report import EXIT_CODES, summary_text
 
     print(flush=True)
     print(summary_text(summary), flush=True)
     if as_json:
-        out = {k: v for k, v in summary.items() if k != "errors"}
-        out["errors"] = len(summary["errors"])
-        out["error_details"] = summary["errors"]
+        out = summary.to_dict()
+        out["error_details"] = out["errors"]
+        out["errors"] = len(summary.errors)
         print_json(out)
-    return EXIT_CODES.get(summary.get("outcome", "ok"), 1)
+    return EXIT_CODES.get(summary.outcome, 1)
 
 
 def cmd_run(args) -> int:
