@@ -9,6 +9,13 @@ import pytest
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
+# property tests (hypothesis) draw the same examples on every run and keep no example database:
+# the suite is deterministic, as langdetect is (pantau.extract.language seeds it)
+from hypothesis import settings as _hypothesis  # noqa: E402
+
+_hypothesis.register_profile("pantau", derandomize=True, database=None)
+_hypothesis.load_profile("pantau")
+
 from support.paths import SEEDS  # noqa: E402
 from support.servers import SmtpSink  # noqa: E402
 
