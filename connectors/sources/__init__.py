@@ -1,7 +1,7 @@
 """Where candidate links come from: one connector module per ``kind:`` of config.yaml (as Apprise
 has one plugin per URL scheme), found here by its name — ``kind: gdelt`` is ``gdelt.py``'s
 ``discover``. What a kind means to the rest of pantau (its public endpoint, whether a backfill's
-lookback applies) is ``pantau.config.SOURCE_KINDS``. A new kind is one module here, one line
+lookback applies) is ``pantau.source_kinds.SOURCE_KINDS``. A new kind is one module here, one line
 there, and its test; tests/connectors/test_registry.py checks that the two agree. The connectors
 import ``base`` and each other, never this registry.
 

@@ -10,7 +10,6 @@ import importlib.util
 import ipaddress
 import os
 import re
-from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from typing import Literal
@@ -20,34 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import ConfigError
 from .paths import data_home, ensure_dir, find_config, seeds_dir
+from .source_kinds import SOURCE_KINDS
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-@dataclass(frozen=True)
-class SourceKind:
-    """What config.yaml's ``kind:`` of a source means to the rest of pantau: a search's public endpoint
-    (None: the source names its own URL) and whether ``max_age_hours`` (backfill's lookback) applies.
-    Its connector is ``connectors/sources/<kind>.py``, found there by name (tests/connectors/test_registry.py
-    checks that every kind here has one and every connector a kind here)."""
-
-    summary: str
-    endpoint: str | None = None
-    lookback: bool = False
-
-
-SOURCE_KINDS: dict[str, SourceKind] = {
-    "rss": SourceKind("an RSS/Atom feed"),
-    "sitemap": SourceKind("a (news) sitemap or sitemap index, .gz allowed", lookback=True),
-    "homepage": SourceKind("an outlet's front page: its feeds, else its robots.txt sitemaps, else its article links"),
-    "google_news": SourceKind(
-        "Google News search RSS for Indonesia", endpoint="https://news.google.com/rss/search", lookback=True
-    ),
-    "gdelt": SourceKind("the GDELT DOC 2.0 API", endpoint="https://api.gdeltproject.org/api/v2/doc/doc", lookback=True),
-}
-LOOKBACK_KINDS = tuple(k for k, v in SOURCE_KINDS.items() if v.lookback)
 
 
 class Source(_Strict):

@@ -32,9 +32,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, create_model
 
-from .config import LOOKBACK_KINDS, Config, load_config
+from .config import Config, load_config
 from .errors import ConfigError
 from .models import Channel
+from .source_kinds import LOOKBACK_KINDS
 from .store import Store
 
 ALL_TOPICS = "all"

@@ -1,8 +1,9 @@
 """One registry ties a source kind to its connector: every kind of config.yaml's schema has a module in
 connectors/sources/ (found by name), every module there is a kind, and each kind is documented."""
 
-from pantau.config import SOURCE_KINDS, Source
+from pantau.config import Source
 from pantau.connectors import sources
+from pantau.source_kinds import SOURCE_KINDS
 from support.paths import PROJECT
 
 

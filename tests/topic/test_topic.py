@@ -196,7 +196,7 @@ def test_guideline_cases_written_for_pantau(matcher, title, body, relevant):
 
 
 def test_datelines_and_glued_words_are_not_evidence():
-    from pantau.topic.matcher import strip_dateline
+    from pantau.topic.sentences import strip_dateline
 
     assert strip_dateline("Liputan6.com, Moskow -Pemerintah RI") == "Pemerintah RI"
     assert strip_dateline("NEW DELHI, KOMPAS.com - Rusia menuduh") == "Rusia menuduh"

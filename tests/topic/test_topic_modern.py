@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from pantau.topic import Matcher, load_topic
+from pantau.topic.about import DIPLOMACY
 from pantau.topic.evaluate import format_match
-from pantau.topic.matcher import DIPLOMACY
 from support.paths import FIXTURES, SEEDS
 
 ARTICLES = [json.loads(line) for line in (FIXTURES / "modern-topic.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -19,6 +19,10 @@ two kinds of evidence, both explainable:
 clipped to [0, 1]; similarity counts only when the article names an actor (or, in a topic without a
 lexicon, one of its ``search.any`` words). Adding a positive exemplar can only raise scores and adding
 a negative one can only lower them: the IDF is fixed, so no other vector moves.
+
+This module loads a topic and combines the parts; the article is read into regions and sentences by
+``sentences.py``, and what it is ABOUT (the concept evidence: sentence votes, settings, ``focus``) is
+judged by ``about.py``.
 """
 
 from __future__ import annotations
@@ -26,7 +30,6 @@ from __future__ import annotations
 import gzip
 import json
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
@@ -34,22 +37,13 @@ from pathlib import Path
 
 from ..errors import TopicError
 from ..models import Match
+from .about import DIPLOMACY, MARKERS, concept_evidence
 from .exemplars import Exemplar, read_exemplars
-from .normalize import STOPWORDS, phrase_key, stem, words
+from .normalize import STOPWORDS, phrase_key, stem
+from .sentences import Sentence, read_sentences, regions_of
 from .spec import KINDS, TopicSpec, read_spec
 
 SEARCH_CONCEPT = "search terms"
-# sentence ends; also ".,Next" / "word,Next": paragraphs that some corpora join with a bare comma
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+|(?<=[\w.!?\"”]),(?=[A-Z\"“])")
-# clause ends inside a sentence: a setting marker ("akibat", "menjelang") reaches to the next of these
-_CLAUSE = re.compile(r"[,;:()\"“”'‘’]|\s[-–—]+\s")
-_CLAUSE_WORD = "qxclauseqx"  # stands for a clause end in the word stream (no Indonesian word looks like it)
-_CLAUSE_MARK = f" {_CLAUSE_WORD} "
-_SPEAKER = re.compile(r"^[^:,.!?]{2,40}:\s")  # a headline that opens with who speaks: "Kremlin: …"
-DIPLOMACY = "diplomacy"
-MARKERS = ("backdrop", "setting", "subject")  # concept kinds that change what other words mean
-_DATELINE = re.compile(r"^([^\n]{0,64}?)(?:(?<=\s)|^)[-–—]+[ \t]?")
-_NOT_DATELINE = re.compile(r"[!?\"“”:;]|\.\s")
 
 
 @dataclass
@@ -138,19 +132,6 @@ def load_idf() -> tuple[dict[str, float], float]:
     return idf, math.log(n + 1) + 1.0
 
 
-def _sat(x: float, scale: float) -> float:
-    return 1.0 - math.exp(-x / scale) if x > 0 else 0.0
-
-
-@dataclass
-class Sentence:
-    region: str  # title, lead or body
-    words: list[str]  # normalised words
-    clauses: list[int]  # the clause (within the sentence) of each word
-    text: str  # as written, for explanations
-    speaker: bool = False  # a headline opening with "Who:": what follows is what the first clause said
-
-
 class ExemplarIndex:
     """Cosine of one vector against many exemplar vectors at once, through an inverted index
     (term → [(exemplar, weight)]): cost grows with the postings of the article's terms, not with the
@@ -205,24 +186,9 @@ class Matcher:
         return {t: v / norm for t, v in vec.items()}
 
     def _sentences(self, title: str, text: str) -> list[Sentence]:
-        """Every sentence of title, lead and body, as normalised words with the clause each word is in:
-        read once, used by both the concept evidence and the vector."""
-        out = []
-        for region, chunk in self.regions(title, text).items():
-            for sentence in _SENTENCE.split(chunk):
-                ws: list[str] = []
-                clause: list[int] = []
-                c = 0
-                for w in words(_CLAUSE.sub(_CLAUSE_MARK, sentence)):
-                    if w == _CLAUSE_WORD:
-                        c += 1
-                    else:
-                        ws.append(w)
-                        clause.append(c)
-                if ws:
-                    speaker = region == "title" and _SPEAKER.match(sentence) is not None
-                    out.append(Sentence(region, ws, clause, sentence.strip(), speaker))
-        return out
+        """Every sentence of title, lead and body (topic/sentences.py): read once, used by both the concept
+        evidence and the vector."""
+        return read_sentences(self.regions(title, text))
 
     def _vector_of(self, sentences: list[Sentence]) -> dict[str, float]:
         return self._vector([stem(w) for x in sentences for w in x.words if w not in STOPWORDS])
@@ -261,14 +227,7 @@ class Matcher:
         return out
 
     def regions(self, title: str, text: str) -> dict[str, str]:
-        body = strip_dateline(text)[: self.topic.body_chars]
-        cut = self.topic.lead_chars
-        dot = body.find(". ", cut)  # end the lead at a sentence boundary close after lead_chars
-        if 0 <= dot < cut + 200:
-            cut = dot + 1
-        elif (space := body.find(" ", cut)) >= 0:  # else at least between two words
-            cut = space
-        return {"title": title or "", "lead": body[:cut], "body": body[cut:]}
+        return regions_of(title, text, self.topic.lead_chars, self.topic.body_chars)
 
     def _exemplar_side(self, index: ExemplarIndex, vec: dict[str, float]) -> tuple[float, list]:
         w = self.topic.weights
@@ -278,98 +237,11 @@ class Matcher:
         return s, [(e.name, round(c, 4)) for c, e in near]
 
     # ---- the judgement ---------------------------------------------------------------------
-    def concept_evidence(self, title: str, text: str, sentences: list | None = None) -> dict:
-        """The concept evidence and what the article is ABOUT.
-
-        Per sentence: hits inside a setting (from a marker such as ``akibat`` or ``menjelang`` to the end
-        of its clause) are a cause, a time or an occasion, not what the sentence says, and do not count.
-        A sentence in which a topic actor and diplomacy occur adds to the co-occurrence mass. Each
-        sentence with any evidence then votes, with its region's weight, for what it is about: diplomacy
-        (its diplomacy words) against each off-topic frame (its words of that frame), in proportion.
-        ``focus`` = (diplomacy votes + 1) / (all votes + 1)."""
-        t, w = self.topic, self.topic.weights
-        mass = {k: 0.0 for k in KINDS + MARKERS}
-        found: dict[str, dict[str, float]] = {k: {} for k in mass}
-        about: dict[str, float] = {}
-        voters: list[dict] = []
-        co = 0.0
-        central = False
-        for x in sentences if sentences is not None else self._sentences(title, text):
-            rw = t.regions[x.region]
-            hits, setting_clause, subject_clause, speaking = [], None, None, False
-            for kind, concept, phrase, pos in self._hits(x.words):
-                clause = x.clauses[pos]
-                about_it = clause == subject_clause  # after "soal", "terkait": what is spoken of
-                if kind in ("setting", "subject"):
-                    setting_clause, subject_clause = (clause, None) if kind == "setting" else (None, clause)
-                    concept = phrase
-                elif clause == setting_clause and kind != "backdrop":
-                    kind, concept = "setting", phrase
-                speaking |= x.speaker and kind == "actor" and clause == 0
-                hits.append((kind, concept, about_it))
-            n = {k: 0 for k in mass}
-            for kind, _, _ in hits:
-                n[kind] += 1
-            if speaking and not n["weak"]:
-                n["weak"] = 1  # "Rusia: …" — the actor speaking is a statement
-            acts = n["actor"] and (n["diplomacy"] or n["weak"])  # an actor acts or speaks in this sentence
-            frames: dict[str, float] = {}
-            for kind, concept, about_it in hits:
-                inc = rw
-                if kind == "offtopic":
-                    if acts and (about_it or concept in t.diplomatic_subjects):
-                        continue  # the subject of an official message, not a backdrop
-                    inc *= t.offtopic_weights.get(concept, 1.0)
-                    frames[concept] = frames.get(concept, 0.0) + t.offtopic_weights.get(concept, 1.0)
-                mass[kind] += inc
-                found[kind][concept] = found[kind].get(concept, 0.0) + inc
-            if n["actor"]:
-                central |= x.region != "body"
-                strength = 1.0 if n["diplomacy"] else (w["weak_factor"] if n["weak"] else 0.0)
-                if not t.lexicon:
-                    strength = 0.0
-                co += rw * min(n["actor"], 2) * strength
-            # diplomacy words vote fully where an actor is named, at the weak factor where none is
-            acting = n["diplomacy"] + w["weak_factor"] * n["weak"] if n["actor"] else w["weak_factor"] * n["diplomacy"]
-            total = acting + sum(frames.values())
-            if total > 0 and t.lexicon:
-                votes = {DIPLOMACY: acting, **frames}
-                for frame, v in votes.items():
-                    if v:
-                        about[frame] = about.get(frame, 0.0) + rw * v / total
-                top = max(votes, key=votes.__getitem__)
-                voters.append(dict(region=x.region, frame=top, weight=rw, text=x.text))
-        evidence = _sat(co, w["cooccurrence_scale"]) * (1.0 if central else w["passing_factor"])
-        diplomacy = mass["diplomacy"] + w["weak_factor"] * mass["weak"]
-        word_focus = (diplomacy + 1.0) / (diplomacy + mass["offtopic"] + 1.0)
-        about_focus = (about.get(DIPLOMACY, 0.0) + 1.0) / (sum(about.values()) + 1.0)
-        head: dict[str, float] = {}  # the votes of the title and the lead alone
-        for voter in voters:
-            if voter["region"] != "body":
-                head[voter["frame"]] = head.get(voter["frame"], 0.0) + voter["weight"]
-        decided = max(about, key=about.__getitem__) if about else None
-        # an article whose headline and whole text are about another frame, by a clear margin, is judged by
-        # its sentences' votes; otherwise by the word masses (a diplomacy article quotes prices and battles)
-        elsewhere = (
-            decided not in (None, DIPLOMACY)
-            and head
-            and max(head, key=head.__getitem__) == decided
-            and about_focus < w["frame_dominance"]
-        )
-        focus = min(word_focus, about_focus) if elsewhere else word_focus
-        return dict(
-            co=co,
-            central=central,
-            evidence=evidence,
-            focus=focus,
-            mass=mass,
-            found=found,
-            diplomacy=diplomacy,
-            about=about,
-            decided=decided or "-",
-            about_focus=about_focus,
-            voters=voters,
-        )
+    def concept_evidence(self, title: str, text: str, sentences: list[Sentence] | None = None) -> dict:
+        """The concept evidence and what the article is ABOUT (topic/about.py)."""
+        if sentences is None:
+            sentences = self._sentences(title, text)
+        return concept_evidence(self.topic, sentences, self._hits)
 
     def score(self, title: str, text: str) -> Match:
         t, w = self.topic, self.topic.weights
@@ -451,12 +323,3 @@ class Matcher:
         """An exemplar as a reader knows it: “title” (outlet, date); its file name when unknown."""
         e = next((e for e in self.topic.positives + self.topic.negatives if e.name == name), None)
         return e.describe() if e is not None else name
-
-
-def strip_dateline(text: str) -> str:
-    """The body without its dateline (``Liputan6.com, Moskow -``, ``MOSKOW, KOMPAS.com -``, ``Jakarta -``):
-    the place a story was filed from is not what the story is about."""
-    m = _DATELINE.match(text)
-    if m and len(m.group(1).split()) <= 6 and not _NOT_DATELINE.search(m.group(1)):
-        return text[m.end() :]
-    return text
