@@ -5,7 +5,8 @@ This package reads only its own folder and the bundled IDF table: no store, no n
 """
 
 from ..errors import TopicError
-from .matcher import Matcher, Topic, load_idf, load_topic
+from .loading import Topic, load_topic
+from .matcher import Matcher, load_idf
 from .spec import TopicSpec
 
 __all__ = ["Matcher", "Topic", "TopicSpec", "TopicError", "load_idf", "load_topic"]

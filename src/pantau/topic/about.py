@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
+from .loading import Topic
 from .sentences import Sentence
-from .spec import KINDS
-
-if TYPE_CHECKING:  # the topic as loaded; matcher.py imports this module, so for the types only
-    from .matcher import Topic
+from .spec import KINDS, MARKERS
 
 DIPLOMACY = "diplomacy"
-MARKERS = ("backdrop", "setting", "subject")  # concept kinds that change what other words mean
 
 # (kind, concept, phrase, position) of each phrase of the lexicon found in a sentence's words
 Hits = Callable[[list[str]], list[tuple[str, str, str, int]]]

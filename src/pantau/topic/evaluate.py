@@ -18,7 +18,8 @@ from pathlib import Path
 from ..errors import PantauError
 from ..models import Match
 from .exemplars import Exemplar
-from .matcher import Matcher, Topic
+from .loading import Topic
+from .matcher import Matcher
 
 
 class DataError(PantauError, ValueError):

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import PantauError, TopicError
 from ..paths import PACKAGE
 from . import exemplars
-from .matcher import load_topic
+from .loading import load_topic
 
 
 class UnknownStory(PantauError, LookupError):

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..errors import TopicError
 
 KINDS = ("actor", "diplomacy", "weak", "offtopic")
+MARKERS = ("backdrop", "setting", "subject")  # concept kinds that change what other words mean
 
 
 class _Strict(BaseModel):
