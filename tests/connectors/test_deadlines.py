@@ -1,7 +1,7 @@
 """Deadlines bound every wait — a host's turn (a robots.txt Crawl-delay, the ledger shared with other
 runs), a slow host, the wait for a connection — and what the deadline keeps from being fetched is
 RELEASED for the next run: not a failed fetch, no backoff. The shared host ledger is never booked
-beyond a small horizon. Real loopback servers (tests/support/faults.py), both store engines."""
+beyond a small horizon. Real loopback servers (tests/support/faults/), both store engines."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The fault server of tests/support/faults.py does what it says: every behaviour once, with plain
+"""The fault server of tests/support/faults/ does what it says: every behaviour once, with plain
 httpx or raw sockets, on 127.0.0.1 only."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Hostile sites and network faults, one by one, against the loopback fault server (tests/support/
-faults.py): each ends as one readable line, within stated time and memory bounds, and never crashes."""
+faults/): each ends as one readable line, within stated time and memory bounds, and never crashes."""
 
 import asyncio
 import random

@@ -2,7 +2,9 @@
 
 One stage, one module per pass (as trafilatura's own stage modules):
 
-1. ``dom.py``        — clean the page's DOM (paragraphs from loose text, boxes and teasers pruned);
+1. ``dom.py``        — clean the page's DOM (paragraphs from loose text, boxes and teasers pruned), its
+                       rules by concern in ``blocks.py``, ``teasers.py`` and ``shield.py``, measured
+                       against where the story is (``story.py``);
 2. trafilatura finds the main text (its fast path; with its fallback extractors when the fast path
    returns much less than the page's paragraphs hold) and the metadata;
 3. ``lines.py``      — repair mojibake (ftfy); drop boilerplate and promotion lines ("Baca juga: …",
@@ -28,9 +30,10 @@ from courlan import extract_domain
 
 from .charset import decode_html
 from .dates import WIB, parse_date, stamp_time
-from .dom import page_words, parse_html, prune_tree
+from .dom import parse_html, prune_tree
 from .lines import clean_text, clean_title, drop_repeats, norm
 from .pagination import merge_pages, pagination
+from .story import page_words
 
 __all__ = [
     "Extracted",

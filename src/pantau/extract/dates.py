@@ -7,8 +7,8 @@ import re
 from datetime import datetime, time
 
 from ..clock import WIB, WIT, WITA
-from .dom import HEADINGS
 from .lines import norm
+from .story import HEADINGS
 
 
 def parse_date(value: str | None) -> datetime | None:
