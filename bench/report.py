@@ -12,7 +12,7 @@ from . import stages
 from .runs import shipped
 
 if TYPE_CHECKING:
-    from .__main__ import Bench
+    from .measure import Bench
 
 
 def report(bench: Bench, args: argparse.Namespace, work: Path, load: float, failed: bool) -> int:
