@@ -102,3 +102,23 @@ def matcher():
     from pantau.topic import Matcher, load_topic
 
     return Matcher(load_topic(SEEDS))
+
+
+@pytest.fixture
+def faults():
+    """The fault server (tests/support/faults/): an HTTP server on 127.0.0.1 that misbehaves on purpose."""
+    from support.faults import FaultServer
+
+    fs = FaultServer().start()
+    yield fs
+    fs.stop()
+
+
+@pytest.fixture
+def hook():
+    """A webhook receiver on 127.0.0.1 that counts what it received and what it answered."""
+    from support.faults import SlowWebhook
+
+    h = SlowWebhook(delay=0).start()
+    yield h
+    h.stop()

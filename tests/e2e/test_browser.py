@@ -9,7 +9,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from pantau.demo import demo_config
 from support.prefect_server import PrefectServer
+from support.waiting import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -35,16 +35,6 @@ def chromium():
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield browser
         browser.close()
-
-
-def wait_for(what, check, timeout, log: Path):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        got = check()
-        if got:
-            return got
-        time.sleep(1)
-    raise AssertionError(f"timed out waiting for {what}; pantau serve said:\n{log.read_text()[-4000:]}")
 
 
 def test_a_custom_run_from_the_prefect_ui_delivers_an_alert(chromium, replay_site, webhook, tmp_path):

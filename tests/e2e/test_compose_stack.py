@@ -35,6 +35,7 @@ from pantau.heal import ZOMBIES
 from pantau.ops_automations import CRASHED, SILENT
 from support.paths import PROJECT
 from support.prefect_server import free_port
+from support.waiting import wait_for
 from support.wheel import build_wheel, plain_venv
 
 pytestmark = pytest.mark.integration
@@ -137,16 +138,6 @@ class Stack:
 
     def post(self, path: str, body: dict) -> httpx.Response:
         return httpx.post(self.api + path, json=body, auth=AUTH, timeout=10)
-
-
-def wait_for(what: str, check, timeout: float, log: str = ""):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        got = check()
-        if got:
-            return got
-        time.sleep(1)
-    raise AssertionError(f"timed out waiting for {what}\n{log}")
 
 
 def lay_out_app(app: Path) -> None:

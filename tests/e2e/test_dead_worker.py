@@ -19,20 +19,11 @@ from pantau.demo import demo_config
 from pantau.heal import ZOMBIES
 from support.faults import FaultServer
 from support.prefect_server import PrefectServer
+from support.waiting import wait_for
 from support.wheel import project_copy
 
 pytestmark = pytest.mark.integration
 BIN = Path(sys.executable).parent
-
-
-def wait_for(what, check, timeout, log=""):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        got = check()
-        if got:
-            return got
-        time.sleep(1)
-    raise AssertionError(f"timed out waiting for {what}\n{log}")
 
 
 def run_processes(run_id: str) -> list[int]:

@@ -5,16 +5,14 @@ alerted."""
 
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import quote
 
 import pytest
 import yaml
 
-from pantau.flows.ingest import ingest
 from pantau.store import Store
-from support.faults import FaultServer, SlowWebhook
-from support.summaries import as_json
+from support.faults import FaultServer
+from support.summaries import run_ingest
 
 pytestmark = pytest.mark.integration
 TOPIC = {"name": "g20-russia-ukraine", "path": "seeds/g20-russia-ukraine"}
@@ -42,28 +40,6 @@ def config(tmp_path, store_url, sources, fs, channels=(), **pipeline):
     return path
 
 
-def run(path):
-    async def go():
-        state = await ingest(config_path=str(path), return_state=True)
-        return state, as_json(await state.result(raise_on_failure=False))
-
-    return asyncio.run(go())
-
-
-@pytest.fixture
-def faults():
-    fs = FaultServer().start()
-    yield fs
-    fs.stop()
-
-
-@pytest.fixture
-def hook():
-    h = SlowWebhook(delay=0).start()
-    yield h
-    h.stop()
-
-
 def _feed(fs: FaultServer, items: list[tuple[str, str]]) -> str:
     return f"{fs.base}/feed-links.xml?" + "&".join(
         f"link={quote(u, safe='')}&title={quote(t, safe='')}" for t, u in items
@@ -81,7 +57,7 @@ def test_malformed_host_names_are_dropped_with_one_line_and_the_run_goes_on(
     ]
     path = config(tmp_path, store_url, sources, faults, channels=[{"name": "hook", "url_env": "PANTAU_T_HOOK"}])
     for _ in range(2):  # and again while the items stay in the feed
-        state, s = run(path)
+        state, s = run_ingest(path)
         assert isinstance(s, dict), s
         dropped = [e for e in s["errors"] if e["reason"].startswith("invalid link dropped")]
         assert {e["where"] for e in dropped} == {"sly"} and len(dropped) == len(bad)
@@ -101,7 +77,7 @@ def test_a_nul_in_a_feed_title_is_dropped_and_the_good_source_is_alerted(
         {"name": "good", "url": f"{faults.base}/feed.xml?n=2"},
     ]
     path = config(tmp_path, store_url, sources, faults, channels=[{"name": "hook", "url_env": "PANTAU_T_HOOK"}])
-    state, s = run(path)
+    state, s = run_ingest(path)
     assert isinstance(s, dict) and state.is_completed(), s
     assert s["extracted"] == 3 and s["alerts_sent"] >= 1 and len(hook.received) == s["alerts_sent"]
     for r in hook.received:

@@ -14,7 +14,7 @@ import yaml
 from pantau.flows.ingest import ingest
 from pantau.store import Store
 from support.faults import FaultServer, SlowWebhook
-from support.summaries import as_json
+from support.summaries import run_ingest
 
 pytestmark = pytest.mark.integration
 TOPIC = {"name": "g20-russia-ukraine", "path": "seeds/g20-russia-ukraine"}
@@ -44,28 +44,6 @@ def config(tmp_path, sources, *servers, channels=(), **http):
     return path
 
 
-def run(path):
-    async def go():
-        state = await ingest(config_path=str(path), return_state=True)
-        return state, as_json(await state.result(raise_on_failure=False))
-
-    return asyncio.run(go())
-
-
-@pytest.fixture
-def faults():
-    fs = FaultServer().start()
-    yield fs
-    fs.stop()
-
-
-@pytest.fixture
-def hook():
-    h = SlowWebhook(delay=0).start()
-    yield h
-    h.stop()
-
-
 def test_a_run_with_every_kind_of_broken_source_still_alerts_the_good_one(
     prefect_server, faults, hook, tmp_path, monkeypatch
 ):
@@ -89,7 +67,7 @@ def test_a_run_with_every_kind_of_broken_source_still_alerts_the_good_one(
     sources.append({"name": "good", "url": f"{faults.base}/feed.xml?n=3"})
     path = config(tmp_path, sources, faults, 9, channels=[{"name": "hook", "url_env": "PANTAU_T_HOOK"}])
     start = time.monotonic()
-    state, s = run(path)
+    state, s = run_ingest(path)
     took = time.monotonic() - start
     table = {x["name"]: x for x in s["sources"]}
     assert table["good"]["error"] is None and table["good"]["links"] == 3
@@ -118,7 +96,7 @@ def test_hostile_links_are_dropped_or_blocked_and_nothing_internal_is_fetched(pr
         ]
         q = "&".join("link=" + quote(u, safe="") for u in links)
         path = config(tmp_path, [{"name": "sly", "url": f"{faults.base}/feed-links.xml?{q}"}], faults)
-        state, s = run(path)
+        state, s = run_ingest(path)
         problems = [(e["stage"], e["where"], e["reason"]) for e in s["errors"]]
         dropped = [p for p in problems if p[2].startswith("invalid link dropped")]
         assert {p[1] for p in dropped} == {"sly"}  # named by source
@@ -144,14 +122,14 @@ def test_a_slow_channel_that_times_out_after_sending_is_uncertain_not_resent(
             faults,
             channels=[{"name": "slow", "url_env": "PANTAU_T_SLOW", "timeout_s": 1}],
         )
-        state, s = run(path)
+        state, s = run_ingest(path)
         sent_once = len(slow.received)
         assert sent_once >= 1 and state.is_failed() and s["outcome"] == "undelivered"
         assert "may not have arrived" in s["message"]
         keys = [r["headers"]["Idempotency-Key"] for r in slow.received]
         assert all(k.startswith("pantau-") for k in keys) and len(set(keys)) == len(keys)
         slow.delay = 0
-        run(path)  # the next run re-sends nothing
+        run_ingest(path)  # the next run re-sends nothing
         assert len(slow.received) == sent_once
         rows = Store(f"sqlite:///{tmp_path / 'pantau.db'}").outbox.rows(channel="slow")
         assert {r.state for r in rows} == {"uncertain"}
@@ -171,15 +149,15 @@ def test_a_channel_down_then_up_delivers_each_alert_exactly_once(prefect_server,
         faults,
         channels=[{"name": "hook", "url_env": "PANTAU_T_HOOK"}],
     )
-    state, s = run(path)
+    state, s = run_ingest(path)
     assert state.is_failed() and s["alerts_failed"] >= 1 and "retried on the next run" in s["message"]
     store = Store(f"sqlite:///{tmp_path / 'pantau.db'}")
     with store.engine.begin() as c:  # skip the backoff wait
         c.exec_driver_sql("UPDATE outbox SET next_attempt_at = NULL")
     monkeypatch.setenv("PANTAU_T_HOOK", hook.apprise_url)
-    state, s2 = run(path)
+    state, s2 = run_ingest(path)
     assert state.is_completed() and s2["alerts_sent"] == s["alerts_failed"] == len(hook.received)
-    run(path)
+    run_ingest(path)
     assert len(hook.received) == s["alerts_failed"]
 
 
@@ -199,7 +177,7 @@ def test_two_overlapping_runs_fetch_each_page_once_and_alert_once(
             ingest(config_path=str(path), return_state=True), ingest(config_path=str(path), return_state=True)
         )
 
-    states = asyncio.run(both())
+    states = asyncio.run_ingest(both())
     assert all(st.is_completed() for st in states)
     pages = replay_site.page_requests()
     assert pages and len(pages) == len(set(pages))  # each page fetched once
@@ -219,7 +197,7 @@ def test_secrets_never_leak_into_logs_output_store_or_prefect(prefect_server, fa
         faults,
         channels=[{"name": "hook", "url_env": "PANTAU_T_HOOK"}],
     )
-    state, s = run(path)
+    state, s = run_ingest(path)
     assert s["alerts_failed"] >= 1  # the channel failed, loudly
     out = capfd.readouterr()
     assert secret not in out.out + out.err

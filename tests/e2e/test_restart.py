@@ -20,20 +20,11 @@ from pantau.demo import demo_config
 from pantau.heal import ZOMBIES
 from support.faults import FaultServer
 from support.prefect_server import free_port
+from support.waiting import wait_for
 
 pytestmark = pytest.mark.integration
 BIN = Path(sys.executable).parent
 ACTIVE = ("RUNNING", "PENDING", "CANCELLING")
-
-
-def wait_for(what, check, timeout, log: Path):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        got = check()
-        if got:
-            return got
-        time.sleep(1)
-    raise AssertionError(f"timed out waiting for {what}; pantau serve said:\n{log.read_text()[-4000:]}")
 
 
 STARTED: list[subprocess.Popen] = []

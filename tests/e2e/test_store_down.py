@@ -30,13 +30,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def faults():
-    fs = FaultServer().start()
-    yield fs
-    fs.stop()
-
-
-@pytest.fixture
 def hook(monkeypatch):
     h = SlowWebhook(delay=0).start()
     monkeypatch.setenv("PANTAU_T_HOOK", h.apprise_url)
