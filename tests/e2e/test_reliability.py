@@ -177,7 +177,7 @@ def test_two_overlapping_runs_fetch_each_page_once_and_alert_once(
             ingest(config_path=str(path), return_state=True), ingest(config_path=str(path), return_state=True)
         )
 
-    states = asyncio.run_ingest(both())
+    states = asyncio.run(both())
     assert all(st.is_completed() for st in states)
     pages = replay_site.page_requests()
     assert pages and len(pages) == len(set(pages))  # each page fetched once

@@ -13,6 +13,7 @@ from pantau.config import ConfigError, parse_config
 from pantau.demo import demo_config
 from pantau.store import Store
 from support.extras import need
+from support.summaries import as_json
 
 pytestmark = pytest.mark.integration
 
@@ -27,7 +28,7 @@ def run(replay_site, folder, kinds=None, **pipeline) -> tuple[dict, list[tuple]]
     cfg["pipeline"] = {"batch_size": 10, **pipeline}
     path = folder / "config.yaml"
     path.write_text(yaml.safe_dump(cfg))
-    summary = asyncio.run(ingest(config_path=str(path)))
+    summary = as_json(asyncio.run(ingest(config_path=str(path))))
     store = Store(cfg["storage_url"])
     with store.engine.connect() as c:
         stories = c.exec_driver_sql(

@@ -42,7 +42,7 @@ def write_config(tmp_path, site, monkeypatch, webhook, smtp):
 def run_ingest(path):
     from pantau.flows.ingest import ingest
 
-    return asyncio.run(ingest(config_path=str(path)))
+    return as_json(asyncio.run(ingest(config_path=str(path))))
 
 
 def test_ingest_end_to_end(prefect_server, replay_site, webhook, smtp, tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from pantau.demo import demo_config
+from support.summaries import as_json
 
 pytestmark = pytest.mark.integration
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.integration
 def run_ingest(path):
     from pantau.flows.ingest import ingest
 
-    return asyncio.run(ingest(config_path=str(path)))
+    return as_json(asyncio.run(ingest(config_path=str(path))))
 
 
 def artifact_keys() -> set[str]:

@@ -20,6 +20,7 @@ from pantau.topic.evaluate import cross_validate, evaluate, exemplar_item_id, he
 from pantau.topic.exemplars import DuplicateExemplar, find_duplicate, parse, read_exemplars, render
 from pantau.topic.feedback import add_exemplar
 from support.paths import FIXTURES, PROJECT, SEEDS
+from support.summaries import as_json
 
 ASAP = FIXTURES / "topics" / "kabut-asap"
 
@@ -348,7 +349,7 @@ def test_feedback_from_an_alert_changes_the_next_run(prefect_server, replay_site
     cfg = demo_config(replay_site, tmp_path, channel_env="PANTAU_TEST_WEBHOOK", seeds=seeds)
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(cfg), encoding="utf-8")
-    assert asyncio.run(ingest(config_path=str(path)))["alerts_sent"] >= 2
+    assert as_json(asyncio.run(ingest(config_path=str(path))))["alerts_sent"] >= 2
     alerts = {
         int(m.group(1)): a for a in webhook.received if (m := re.search(r"pantau feedback (\d+) --wrong", a["message"]))
     }
