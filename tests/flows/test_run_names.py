@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from pantau.alerts import deliver, plan
+from pantau.clock import utcnow
 from pantau.models import Channel, Counts
 from pantau.prefect_yaml import load_deployments
 from pantau.report import stories_table, summarise, summary_markdown, summary_text
@@ -66,7 +67,7 @@ def test_a_digest_channel_with_stories_waiting_says_so(tmp_path):
     for title in ("Retno bertemu Lavrov", "Jokowi telepon Zelensky"):
         sid, _ = add_story(store, title=title)
         plan(store, sid, "t", [daily])
-    counts = deliver(store, [daily], "run", {}, now=datetime(2026, 12, 4, 12, 0, tzinfo=UTC))  # 19:00 WIB
+    counts = deliver(store, [daily], "run", {}, now=utcnow())  # no 07:00 WIB tick since they were planned
     assert sent == [] and counts.channels["daily"].waiting == 2
     s = summarise([], [], [], Counts(), counts, {}, store.outbox.counts())
     assert "channel daily: 2 waiting for the digest" in summary_text(s)
