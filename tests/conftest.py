@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -122,3 +123,22 @@ def hook():
     h = SlowWebhook(delay=0).start()
     yield h
     h.stop()
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package (.ci/run installs it); never a downloaded browser
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture
+def chromium():
+    """Headless Debian chromium driven by playwright (the browser tests: the Prefect UI, the feedback page)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing in CI (.ci/run installs Debian's chromium package)")
+        pytest.skip(f"{CHROMIUM} is not installed (Debian: apt-get install -y chromium); the browser test needs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -5,7 +5,6 @@ alerts: 1), and then: the alert reached the loopback webhook, only that outlet w
 named by its time in WIB and tagged manual/custom, and the run's artifacts are shown in the UI.
 Screenshots of every step are kept in the test's tmp dir."""
 
-import os
 import re
 import subprocess
 import sys
@@ -13,28 +12,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from pantau.demo import demo_config
 from support.prefect_server import PrefectServer
 from support.waiting import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 SEED = "Blinken Bertemu Lavrov"
-
-
-@pytest.fixture
-def chromium():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing in CI (.ci/run installs Debian's chromium package)")
-        pytest.skip(f"{CHROMIUM} is not installed (Debian: apt-get install -y chromium); the browser test needs it")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 def test_a_custom_run_from_the_prefect_ui_delivers_an_alert(chromium, replay_site, webhook, tmp_path):

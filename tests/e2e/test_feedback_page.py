@@ -14,7 +14,6 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from playwright.sync_api import sync_playwright
 
 from pantau.alerts import render
 from pantau.config import load_config
@@ -26,22 +25,8 @@ from support.prefect_server import free_port
 from support.stories import add_story
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 SECRET = "e2e-feedback-secret-0123456789abcdef"
 TITLE = "Menlu Retno Bertemu Lavrov di Sela KTT G20 Bali"
-
-
-@pytest.fixture
-def chromium():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing in CI (.ci/run installs Debian's chromium package)")
-        pytest.skip(f"{CHROMIUM} is not installed (Debian: apt-get install -y chromium); the browser test needs it")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 def _config(tmp_path, port):
