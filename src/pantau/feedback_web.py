@@ -219,8 +219,16 @@ class FeedbackServer:
     def run(self) -> None:
         self.server.run()
 
+    def _serve(self) -> None:
+        # uvicorn ends with sys.exit(3) when it cannot bind; in a thread that would print a traceback
+        # beside the one line ``start`` raises
+        try:
+            self.server.run()
+        except SystemExit:
+            pass
+
     def start(self, timeout: float = 10.0) -> FeedbackServer:
-        self.thread = threading.Thread(target=self.server.run, name="pantau-feedback", daemon=True)
+        self.thread = threading.Thread(target=self._serve, name="pantau-feedback", daemon=True)
         self.thread.start()
         end = datetime.now().timestamp() + timeout
         while not self.server.started:

@@ -44,6 +44,30 @@ class Database:
             pytest.fail(f"${ENV} is set but the server does not answer: {str(e).splitlines()[0]}", pytrace=False)
 
     def drop(self) -> None:
-        with self._admin.connect() as c:
-            c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-        self._admin.dispose()
+        """Ends the test's own connections, then drops the database.
+
+        Not ``WITH (FORCE)``: for a role without superuser or pg_signal_backend, FORCE refuses when
+        an autovacuum worker happens to be in the database ("must be a member of the role whose
+        process is being terminated"). A plain DROP signals autovacuum itself; it is retried while
+        a connection being ended is still counted."""
+        import time
+
+        from sqlalchemy.exc import OperationalError
+
+        end_own = (
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %(db)s AND pid <> pg_backend_pid() AND usename = current_user"
+        )
+        try:
+            for attempt in range(20):
+                with self._admin.connect() as c:
+                    c.exec_driver_sql(end_own, {"db": self.name})
+                    try:
+                        c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}"')
+                        return
+                    except OperationalError:  # "is being accessed by other users"
+                        if attempt == 19:
+                            raise
+                time.sleep(0.25)
+        finally:
+            self._admin.dispose()
