@@ -10,12 +10,14 @@ from prefect.runtime import flow_run
 from prefect.states import Completed, Failed, State
 
 from pantau import alerts, run_options
-from pantau.errors import PantauError
+from pantau.errors import PantauError, StoreError
 from pantau.flows.opening import label_run, open_run, run_name
+from pantau.flows.store_failed import StoreFailed, unwrap
 from pantau.models import Channel, Delivery
 from pantau.report import digest_report
 from pantau.run_options import DigestOptions
 from pantau.store import Store
+from pantau.store.timeouts import STORE_ERRORS, store_error
 from pantau.topic import load_topic
 
 DEFAULTS = DigestOptions()
@@ -24,8 +26,11 @@ DEFAULTS = DigestOptions()
 @task(name="deliver-digests", cache_policy=NO_CACHE)
 def deliver_digests(
     store: Store, channels: list[Channel], run_id: str, labels: dict[str, str], send_now: bool
-) -> Delivery:
-    return alerts.deliver_digests(store, channels, run_id, labels, send_now=send_now)
+) -> Delivery | StoreFailed:
+    try:
+        return alerts.deliver_digests(store, channels, run_id, labels, send_now=send_now)
+    except STORE_ERRORS as e:  # the run ends with one line, not a task traceback
+        return StoreFailed(str(store_error(e)))
 
 
 @flow(name="digest", flow_run_name=run_name)
@@ -48,7 +53,10 @@ async def digest(options: DigestOptions = DEFAULTS, config_path: str = "") -> St
         if quiet:
             channels, _ = run_options.dry_run_senders(channels)
         send_now = options.send_now or options.preview
-        done = deliver_digests(store, channels, str(flow_run.id or "local"), labels, send_now)
+        done = unwrap(deliver_digests(store, channels, str(flow_run.id or "local"), labels, send_now))
+    except StoreError as e:
+        get_run_logger().error("%s", e)
+        return Failed(message=str(e), data=e)
     finally:
         store.close()
     outcome, message, markdown = digest_report(done, quiet, preview=options.preview)

@@ -31,9 +31,10 @@ from pantau.connectors import sources
 from pantau.connectors.net import Fetcher
 from pantau.connectors.net.pages import fetch_pages
 from pantau.connectors.sources import SourceContext
-from pantau.errors import FetchError, PantauError, Problem, StoreError
+from pantau.errors import FetchError, PantauError, Problem
 from pantau.flows import health, runners
 from pantau.flows.opening import label_run, open_run, run_name
+from pantau.flows.store_failed import StoreFailed, unwrap
 from pantau.models import Candidate, Channel, Counts, Delivery, FeedResult, Page, RunSummary
 from pantau.report import feedback_lines, stories_table, summarise, summary_markdown
 from pantau.run_options import IngestOptions
@@ -57,20 +58,6 @@ def opaque(value: T) -> T:
 def _transient(task: Any, task_run: Any, state: Any) -> bool:
     """Prefect's retry condition: only transient fetch failures are worth another try."""
     return isinstance(state.data, FetchError) and state.data.transient
-
-
-@dataclass(frozen=True)
-class StoreFailed:
-    """A task's answer when the store failed under it (returned, not raised: Prefect would log a
-    traceback for what is one line)."""
-
-    message: str
-
-
-def _ok(value: T | StoreFailed) -> T:
-    if isinstance(value, StoreFailed):
-        raise StoreError(value.message)
-    return value
 
 
 @task(name="discover", cache_policy=NO_CACHE, task_run_name="discover-{source.name}", retry_condition_fn=_transient)
@@ -220,7 +207,7 @@ async def read_articles(
                     done.problems.append(Problem("run", "deadline", why))
                     run.log.warning("run deadline reached: %d links left for the next run", len(left))
             analysed = await analyse_batch(analyser, opaque(pages))
-            part = _ok(
+            part = unwrap(
                 await record_batch(run.store, opaque(analysed), run.channels, settings.max_fetch_attempts, run.run_id)
             )
             done += part
@@ -239,7 +226,7 @@ def send_alerts(run: Run, options: IngestOptions) -> Delivery:
     """Step 4: what is due on each channel, one task run per channel (the UI shows which one failed)."""
     return Delivery.merge(
         [
-            _ok(deliver_alerts(run.store, ch, run.run_id, run.labels))
+            unwrap(deliver_alerts(run.store, ch, run.run_id, run.labels))
             for ch in run_options.delivered(run.channels, options)
         ]
     )

@@ -152,6 +152,41 @@ def test_the_digest_flow_sends_the_waiting_stories_in_one_message(
     assert len(webhook.received) == 1 and d.channels["daily"].sent == 0  # nothing is sent twice
 
 
+def test_a_digest_whose_store_is_locked_fails_in_one_line_and_loses_nothing(
+    prefect_server, replay_site, webhook, tmp_path, monkeypatch, capfd
+):
+    """The digest flow's store failing (another process holds the SQLite file): Failed with the driver's
+    one line, no task traceback; the next digest, the lock gone, sends the stories once."""
+    import sqlite3
+
+    from pantau.flows.digest import digest
+    from pantau.flows.ingest import ingest
+
+    monkeypatch.setenv("PANTAU_TEST_HOOK", webhook.apprise_url)
+    cfg = demo_config(replay_site, tmp_path, channel_env=None)
+    db = tmp_path / "locked.db"
+    cfg["storage_url"] = f"sqlite:///{db}?timeout=1"
+    cfg["channels"] = [{"name": "daily", "url_env": "PANTAU_TEST_HOOK", "mode": "digest", "format": "text"}]
+    path = write(tmp_path, cfg)
+    state, s, _ = run(ingest, config_path=path)
+    assert state.is_completed() and s["stories_new"] >= 2
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # another process's long write
+    capfd.readouterr()
+    try:
+        state, _, _ = run(digest, config_path=path, options=DigestOptions(send_now=True))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    out = capfd.readouterr()
+    assert state.is_failed() and "database is locked" in state.message, state.message
+    assert "\n" not in state.message and "Traceback" not in out.out + out.err, (out.out + out.err)[-3000:]
+    assert webhook.received == []
+    state, d, _ = run(digest, config_path=path, options=DigestOptions(send_now=True))
+    assert state.is_completed(), state.message
+    assert len(webhook.received) == 1 and d.channels["daily"].sent == s["stories_new"]
+
+
 def test_backfill_reads_a_window_of_sitemap_and_search_sources(
     prefect_server, replay_site, webhook, hook_config, tmp_path
 ):
