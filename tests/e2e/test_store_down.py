@@ -164,3 +164,21 @@ def test_a_frozen_postgresql_mid_run_ends_in_one_line_and_exit_2(prefect_server,
             os.kill(pid, signal.SIGCONT)
         subprocess.run([str(ROOT / "scripts/test_postgres.sh"), "stop"], env=env, capture_output=True, timeout=60)
         shutil.rmtree(pg_dir, ignore_errors=True)
+
+
+def test_a_corrupt_sqlite_file_is_one_line_and_exit_2(tmp_path, capfd):
+    """A store file that is not a database (overwritten, half-copied): one line naming the setting, exit 2,
+    and the file left as it was for the operator to look at."""
+    db = tmp_path / "p.db"
+    junk = bytes(range(256)) * 64
+    db.write_bytes(junk)
+    topic = {"name": TOPIC["name"], "path": str(ROOT / TOPIC["path"])}
+    cfg = {"storage_url": f"sqlite:///{db}", "sources": [{"name": "x", "url": "http://127.0.0.1:9/f.xml"}]}
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump({**cfg, "topics": [topic]}))
+    code, output = pantau_run(path, capfd)
+    assert code == 2, output[-3000:]
+    assert "Traceback" not in output, output[-3000:]
+    (line,) = [ln for ln in output.splitlines() if ln.startswith("pantau run: ")]
+    assert "storage_url: cannot open the store (file is not a database)" in line
+    assert db.read_bytes() == junk
