@@ -84,7 +84,7 @@ class Source(_Strict):
 
 class Topic(_Strict):
     name: str
-    path: str = Field(description="folder under seeds/ holding topic.yaml and exemplars")
+    path: str = Field(default="", description="folder holding topic.yaml and exemplars (default: seeds/<name>)")
     threshold: float | None = Field(default=None, description="overrides topic.yaml's threshold")
 
 
@@ -284,7 +284,7 @@ class Config(_Strict):
     def topic_dir(self, topic: Topic) -> Path:
         """The topic's folder: an absolute path; else relative to the config file's folder; else, for
         ``seeds/<name>`` that is not there, the topic of that name shipped with pantau."""
-        p = Path(topic.path)
+        p = Path(topic.path or f"seeds/{topic.name}")
         if p.is_absolute():
             return p
         local = self.base_dir / p

@@ -80,3 +80,19 @@ def test_duplicate_names_rejected(tmp_path):
     data["sources"].append(dict(data["sources"][0]))
     with pytest.raises(ConfigError, match="duplicate name"):
         parse_config(data, tmp_path)
+
+
+def test_a_topic_named_without_a_path_is_the_shipped_seed_of_that_name(tmp_path):
+    """`topics: [{name: g20-russia-ukraine}]` in a config of one's own, anywhere: pantau's own topic; a
+    local seeds/<name> beside the config wins; an unknown name is named when it is loaded."""
+    from pantau.topic import load_topic
+
+    data = {**_base(), "topics": [{"name": "g20-russia-ukraine"}]}
+    cfg = parse_config(data, tmp_path)
+    shipped = cfg.topic_dir(cfg.topics[0])
+    assert (shipped / "topic.yaml").is_file() and load_topic(shipped).name == "g20-russia-ukraine"
+    local = tmp_path / "seeds" / "g20-russia-ukraine"
+    local.mkdir(parents=True)
+    assert cfg.topic_dir(cfg.topics[0]) == local
+    other = parse_config({**_base(), "topics": [{"name": "nowhere"}]}, tmp_path)
+    assert other.topic_dir(other.topics[0]) == tmp_path / "seeds" / "nowhere"
