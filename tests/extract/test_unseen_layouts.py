@@ -229,3 +229,33 @@ def test_quoted_posts_stay_widgets_go():
     x = extract_article(_page(f"<article><p>{S[0]}</p>{tweet}<p>{S[1]}</p>{widget}</article>"), "http://x/a")
     assert x is not None and "gencatan senjata segera" in x.text and S[1] in x.text
     assert "Tweets by" not in x.text
+
+
+def test_a_paragraph_with_an_inline_picture_is_not_a_caption():
+    # a dated update that opens with a small picture (a red "update" bar) is a paragraph of the story
+    update = (
+        "<p><img src='/update-bar.jpg' alt='update'><strong>12:00 WIB</strong> -- Juru bicara kepolisian "
+        "mengatakan petugas telah memeriksa rekaman kamera pengawas untuk mengenali pelaku pencurian itu.</p>"
+    )
+    photo = "<div class='foto'><img src='/a.jpg'>Retno Marsudi dan Sergey Lavrov di New Delhi. (ANTARA)</div>"
+    x = extract_article(_page(f"<article>{photo}{''.join(f'<p>{s}</p>' for s in S)}{update}</article>"), "http://x/a")
+    assert x is not None and "rekaman kamera pengawas" in x.text and S[3] in x.text
+    assert "(ANTARA)" not in x.text  # a picture's caption beside a written story still goes
+
+
+def test_references_outside_the_story_block_stay():
+    # the story block (where most paragraphs are) is narrower than the article; the references follow it:
+    # each leads with a jump back ("^"), an author and a date, then the title of a page on another site
+    refs = "".join(
+        f"<li id='cite-{i}'><a href='https://ensiklopedia.example.org/wiki/Halaman#cite_ref-{i}'>^</a> "
+        f"Wibowo, Adi ({i + 1} Maret 2023). <a href='https://kabar{i}.example.com/2023/03/laporan-{i}'>"
+        f"Laporan resmi nomor {i} tentang pertemuan para menteri</a>. Kabar. Diakses 5 Maret 2023.</li>"
+        for i in range(5)
+    )
+    menu = "".join(f"<a href='https://ensiklopedia.example.org/wiki/M{i}'>menu {i}</a> " for i in range(8))
+    html = _page(
+        f"<nav>{menu}</nav><article><p>{S[0]}</p><div>{''.join(f'<p>{s}</p>' for s in S[1:])}</div>"
+        f"<h2>Rujukan</h2><ol>{refs}</ol></article>"
+    )
+    x = extract_article(html, "https://ensiklopedia.example.org/wiki/Halaman")
+    assert x is not None and x.text.count("Laporan resmi nomor") == 5 and S[0] in x.text

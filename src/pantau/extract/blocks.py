@@ -152,7 +152,8 @@ def _is_caption(el) -> bool:
     if _CAPTION_HINT.search(" ".join(filter(None, (el.get("class"), el.get("id"))))):
         return words_of(el) <= 80  # a long block is not a caption, whatever its class says
     # a picture with a line of text beside it, e.g. <div class="photo"><img> credit, caption</div>
-    if el.tag not in ("div", "span", "p") or len(el.findall(".//img")) != 1:
+    # (a <p> that opens with a picture is a paragraph: an update's red bar, an icon)
+    if el.tag not in ("div", "span") or len(el.findall(".//img")) != 1:
         return False
     if el.find(".//figcaption") is not None or any(
         _CAPTION_HINT.search(attrs(d)) for d in el.iterdescendants() if isinstance(d.tag, str)

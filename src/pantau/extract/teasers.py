@@ -12,13 +12,19 @@ _BOX_TAGS = ("ul", "ol", "div", "section", "aside", "nav", "table", "tbody", "dl
 _TEASER_TAGS = ("li", "div", "article", "section", "td", "dd", "p")
 
 
+def _jump(a) -> bool:
+    """A link to a place on a page (``#cite_ref-3``, ``…/page#comments``): a footnote's way back, not a headline."""
+    return "#" in (a.get("href") or "")
+
+
 def _starts_with_link(el, max_lead: int = 8) -> bool:
-    """True when the first words of ``el`` (after at most ``max_lead`` words, e.g. a date) are a link."""
+    """True when the first words of ``el`` (after at most ``max_lead`` words, e.g. a date) are a link to
+    another page (a jump within a page, a footnote's "^", counts as lead words)."""
     n = 0
     for t in el.xpath(".//text()[normalize-space()]"):
         x = t.getparent() if t.is_text else t.getparent().getparent()
         while x is not None and x is not el:
-            if x.tag == "a":
+            if x.tag == "a" and not _jump(x):
                 return True
             x = x.getparent()
         n += len(t.split())
@@ -53,8 +59,8 @@ def drop_link_boxes(tree) -> None:
 def drop_teasers(tree) -> None:
     """Teasers go (related, popular, latest boxes); what only looks like them stays:
     * items of a list holding more written text than all the page's paragraphs ("10 things…");
-    * sources the story cites: within the story block, titles linking to other sites, with author
-      and date beside them;
+    * sources the story cites: titles linking to other sites, with author and date beside them
+      (wherever they are: references often follow the story block, not in it);
     * an annotated link within the story block with more of the story after it."""
     paragraphs = story_paragraphs(tree)
     main = story_block(tree, paragraphs)
@@ -72,9 +78,9 @@ def drop_teasers(tree) -> None:
         box = el.getparent()
         if el.tag == "li" and 2 * own >= links and counts.words[box] - counts.link_words[box] >= max(page, 60):
             continue
+        if 2 * own >= links and _cites_elsewhere(el, own_site):
+            continue
         if main is not None and within(el, main):
-            if 2 * own >= links and _cites_elsewhere(el, own_site):
-                continue
             if el.tag != "p":
                 last = max(order.get(d, -1) for d in el.iter())
                 # paragraphs still in the story block after it (those of teasers dropped before are not)
