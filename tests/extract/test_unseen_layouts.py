@@ -259,3 +259,34 @@ def test_references_outside_the_story_block_stay():
     )
     x = extract_article(html, "https://ensiklopedia.example.org/wiki/Halaman")
     assert x is not None and x.text.count("Laporan resmi nomor") == 5 and S[0] in x.text
+
+
+def test_a_paragraph_written_in_styled_spans_stays_whole_and_its_hover_card_goes():
+    # a paragraph's own text in long <span style=…> runs between links (a CMS's editor) is not loose text
+    # to be made into paragraphs (a block inside a <p> broke the paragraph); a hover card of links
+    # tucked in a <span> inside the paragraph is a link box
+    styled = (
+        "<p><span style='font-weight: 400;'>Juru bicara itu, yang pekan lalu ditunjuk untuk memimpin tim "
+        "pemeriksa fakta bersama </span><a href='https://situs.example/kanal/cek-fakta'>cek fakta</a>"
+        "<span style='font-weight: 400;'> dan beberapa lembaga lain, membagikan ulang artikel sebuah majalah "
+        "tentang unjuk rasa di depan gedung pertemuan</span> <span class='kartu'><a href='/tokoh/retno'>Retno"
+        "</a><a href='/berita/1'>Retno bertemu Lavrov di New Delhi membahas pangan</a> <a href='/berita/2'>"
+        "Retno membuka forum kerja sama ekonomi kawasan</a></span> hingga rapat ditutup malam itu.</p>"
+    )
+    x = extract_article(_page(f"<article>{''.join(f'<p>{s}</p>' for s in S)}{styled}</article>"), "http://x/a")
+    assert x is not None and "membagikan ulang artikel sebuah majalah" in x.text
+    assert "hingga rapat ditutup malam itu." in x.text
+    assert "forum kerja sama ekonomi" not in x.text
+
+
+def test_list_items_whose_link_sits_inside_a_sentence_are_not_teasers():
+    # a changelog or a digest: each item names someone, links the work inside a sentence that goes on
+    items = [
+        ("Adi", "memperbaiki kesalahan pada formulir pendaftaran", "yang sempat membuat pengguna gagal masuk"),
+        ("Budi", "menambahkan terjemahan bahasa Jawa untuk halaman bantuan", "sehingga lebih banyak warga terbantu"),
+        ("Citra", "mempercepat pemuatan peta wilayah banjir", "dengan menyimpan gambar di peramban"),
+        ("Dewi", "menghapus tombol lama dari dasbor admin", "karena tidak dipakai lagi sejak tahun lalu"),
+    ]
+    lis = "".join(f"<li>{w} <a href='/tiket/{i}'>{what}</a> {rest}</li>" for i, (w, what, rest) in enumerate(items))
+    x = extract_article(_page(f"<article><p>{S[0]}</p><h2>Kontributor baru</h2><ul>{lis}</ul></article>"), "http://x/a")
+    assert x is not None and all(rest in x.text for _, _, rest in items)

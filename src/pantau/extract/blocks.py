@@ -15,6 +15,7 @@ _BLOCK_TAGS = frozenset(
     """p div table ul ol section article blockquote h1 h2 h3 h4 h5 h6 figure aside
     header footer nav form pre dl li main""".split()
 )
+_IN_PARAGRAPH = frozenset("p li a h1 h2 h3 h4 h5 h6".split())
 _NOT_TEXT = frozenset("img picture video audio svg button input select textarea br hr".split())
 _CAPTION_HINT = re.compile(
     r"caption|photo-?desc|foto-?desc|img-?desc|image-?desc|keterangan|ket-?foto|"
@@ -115,7 +116,8 @@ def _paragraphise(el) -> None:
 
 def paragraphs_from_text(tree) -> None:
     for el in list(tree.iter("div", "span", "td", "section", "article", "font")):
-        _paragraphise(el)
+        if not any(isinstance(a.tag, str) and a.tag in _IN_PARAGRAPH for a in el.iterancestors()):
+            _paragraphise(el)  # not a <span> of a paragraph's own text: no block inside a paragraph
     for el in tree.iter("div"):  # a <div> holding only text (perhaps styled: <span>, <b>) is a paragraph
         if any(isinstance(k.tag, str) and k.tag in _BLOCK_TAGS | _NOT_TEXT for k in el.iterdescendants()):
             continue

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from urllib.parse import urlsplit
 
 from .story import HEADINGS, WordCounts, story_block, story_paragraphs, within
 
-_BOX_TAGS = ("ul", "ol", "div", "section", "aside", "nav", "table", "tbody", "dl")
+_BOX_TAGS = ("ul", "ol", "div", "section", "aside", "nav", "table", "tbody", "dl", "span")
 _TEASER_TAGS = ("li", "div", "article", "section", "td", "dd", "p")
 
 
@@ -45,7 +46,15 @@ def _is_teaser(el, counts: WordCounts) -> bool:
     long_link = any(len(" ".join(a.itertext()).split()) >= 4 for a in el.iter("a"))
     if not (heading_link or (long_link and lw / n >= 0.25)):
         return False
-    return _starts_with_link(el)
+    return _starts_with_link(el) and not _link_in_sentence(el)
+
+
+def _link_in_sentence(el) -> bool:
+    """The first link of ``el`` sits inside a sentence that goes on after it ("gero <a>removed the
+    attribute</a> from dialogs …"): a written item, not a headline."""
+    first = next((a for a in el.iter("a") if " ".join(a.itertext()).strip() and not _jump(a)), None)
+    tail = (first.tail or "") if first is not None else ""
+    return bool(re.match(r"\s*[,;]?\s*[^\W\d_]", tail)) and tail.lstrip(" ,;")[:1].islower()
 
 
 def drop_link_boxes(tree) -> None:
