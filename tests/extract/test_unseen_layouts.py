@@ -290,3 +290,21 @@ def test_list_items_whose_link_sits_inside_a_sentence_are_not_teasers():
     lis = "".join(f"<li>{w} <a href='/tiket/{i}'>{what}</a> {rest}</li>" for i, (w, what, rest) in enumerate(items))
     x = extract_article(_page(f"<article><p>{S[0]}</p><h2>Kontributor baru</h2><ul>{lis}</ul></article>"), "http://x/a")
     assert x is not None and all(rest in x.text for _, _, rest in items)
+
+
+def test_a_page_of_summaries_is_not_cut_to_a_scrap_a_short_story_keeps_its_headlines_out():
+    # a section front: every item is a headline link and its summary; the teaser rule takes them all,
+    # so the sentences trafilatura finds on the page as it came are taken instead of the scrap left
+    items = "".join(
+        f"<div class='item'><h2><a href='/berita/{i}'>Kabar nomor {i} hari ini</a></h2><p>{s}</p></div>"
+        for i, s in enumerate(S)
+    )
+    html = _page(f"<main><div class='foto'>Foto: Dok. Kemlu / Redaksi</div>{items}</main>")
+    x = extract_article(html, "http://x/kanal")
+    assert x is not None and sum(s in x.text for s in S) >= 3
+    # a short story among headline teasers: the headlines add no sentences, the story stays alone
+    teasers = "".join(
+        f"<li><a href='/berita/{i}'>Kabar lain nomor {i} tentang pasar hari ini</a></li>" for i in range(8)
+    )
+    x = extract_article(_page(f"<article><p>{S[0]}</p></article><ul class='terkait'>{teasers}</ul>"), "http://x/b")
+    assert x is not None and x.text == S[0]
