@@ -91,9 +91,9 @@ def _canonical(meta_url: str | None, fetched_url: str, notes: list[str] | None =
 # the words of the page's paragraphs; below it, trafilatura runs again with its fallback extractors.
 FALLBACK_BELOW = 0.5
 # A body under SHORT_BODY words is checked against trafilatura alone on the page as it came (fallbacks
-# on, nothing pruned); that one is taken when the sentences it adds hold more words than the body
-# (and at least SHORT_SENTENCES): the pruning passes took the page's text for boxes (a section
-# front of summaries). Added headlines, menus and captions are not sentences: a short story stays.
+# on, nothing pruned); that one is taken when the sentences it adds hold twice the body's words (and at
+# least SHORT_SENTENCES): the pruning passes took the page's text for boxes (a section front of
+# summaries). Added headlines, menus, captions and list items are not sentences: a short story stays.
 SHORT_BODY = 100
 SHORT_SENTENCES = 30
 # How many page bodies took each path ("fast", "fallback", "unpruned") in this process (`make bench`).
@@ -106,12 +106,15 @@ def _words(text: str) -> int:
 
 def _sentence_words(text: str, body: str) -> int:
     """Words of the lines of ``text`` that ``body`` lacks and that are written sentences (10+ words, a
-    closing stop)."""
+    closing stop; not a list item, as teasers are)."""
     have = {norm(line) for line in body.splitlines()}
     return sum(
         len(line.split())
         for line in text.splitlines()
-        if len(line.split()) >= 10 and re.search(r"[.!?…][\"'”’)]*$", line.strip()) and norm(line) not in have
+        if len(line.split()) >= 10
+        and not line.startswith("- ")
+        and re.search(r"[.!?…][\"'”’)]*$", line.strip())
+        and norm(line) not in have
     )
 
 
@@ -178,7 +181,7 @@ def extract_article(html: str, url: str, more: list[str] | tuple[str, ...] = ())
     text = _body_text(tree, url)
     if _words(text) < SHORT_BODY:  # nothing, or a scrap: trafilatura on the page as it came, if it finds more sentences
         whole = _unpruned_text(html, url)
-        if _sentence_words(whole, text) >= max(_words(text), SHORT_SENTENCES):
+        if _sentence_words(whole, text) >= max(2 * _words(text), SHORT_SENTENCES):
             text = whole
     if not text:
         return None
