@@ -308,3 +308,19 @@ def test_a_page_of_summaries_is_not_cut_to_a_scrap_a_short_story_keeps_its_headl
     )
     x = extract_article(_page(f"<article><p>{S[0]}</p></article><ul class='terkait'>{teasers}</ul>"), "http://x/b")
     assert x is not None and x.text == S[0]
+
+
+def test_a_gallerys_list_of_captions_goes_beside_a_written_story():
+    # a slideshow after the story: its captions ("legends") in one list, an item per picture
+    legends = "".join(
+        f"<li><h2><span class='counter'>{i}/6</span> Pasar hari ke-{i}</h2><p>Harga cabai di pasar induk naik "
+        f"lagi pada hari ke-{i} karena pasokan dari daerah sentra berkurang setelah hujan deras.</p>"
+        f"<p class='credits'>ANTARA</p></li>"
+        for i in range(1, 7)
+    )
+    html = _page(
+        f"<article>{''.join(f'<p>{s}</p>' for s in S)}<div><h3>Ekonomi dalam gambar</h3>"
+        f"<ul class='legends'>{legends}</ul></div></article>"
+    )
+    x = extract_article(html, "http://x/a")
+    assert x is not None and S[3] in x.text and "Harga cabai" not in x.text

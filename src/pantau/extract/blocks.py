@@ -19,7 +19,7 @@ _IN_PARAGRAPH = frozenset("p li a h1 h2 h3 h4 h5 h6".split())
 _NOT_TEXT = frozenset("img picture video audio svg button input select textarea br hr".split())
 _CAPTION_HINT = re.compile(
     r"caption|photo-?desc|foto-?desc|img-?desc|image-?desc|keterangan|ket-?foto|"
-    r"text_gal|photo-?text|foto-?text",
+    r"text_gal|photo-?text|foto-?text|legend",
     re.IGNORECASE,
 )
 _EMBED_HINT = re.compile(r"twitter-tweet|instagram-media|tiktok-embed|fb-post|twitter-timeline", re.IGNORECASE)
@@ -152,6 +152,8 @@ def _is_caption(el) -> bool:
     if el.tag == "figcaption":
         return True
     if _CAPTION_HINT.search(" ".join(filter(None, (el.get("class"), el.get("id"))))):
+        if el.tag in ("ul", "ol") and len(el) > 1:  # a gallery's captions, one item a picture
+            return sum(words_of(li) <= 80 for li in el) >= 0.75 * len(el)
         return words_of(el) <= 80  # a long block is not a caption, whatever its class says
     # a picture with a line of text beside it, e.g. <div class="photo"><img> credit, caption</div>
     # (a <p> that opens with a picture is a paragraph: an update's red bar, an icon)
