@@ -12,7 +12,7 @@ import pytest
 
 from pantau.extract import clean_text, decode_html, extract_article, parse_html, prune_tree
 from pantau.extract.charset import repair
-from pantau.extract.lines import is_promo
+from pantau.extract.lines import is_promo, is_record
 from pantau.extract.quality import token_prf
 from support.paths import FIXTURES
 
@@ -324,3 +324,26 @@ def test_a_gallerys_list_of_captions_goes_beside_a_written_story():
     )
     x = extract_article(html, "http://x/a")
     assert x is not None and S[3] in x.text and "Harga cabai" not in x.text
+
+
+RECORD = [
+    "Tags: pertemuan G20, Retno Marsudi, Sergey Lavrov",
+    "Kategori: Internasional",
+    "Tag: digitimes.com",
+    "05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde - Tags: sad arrombamento veiculo",
+    "Posted by Redaksi in Internasional | Tags: diplomasi, G20",
+    "Jaraguá do Sul - SC - CNPJ: 83.102.459/0001-23 - Rua Walter Marquardt, 1111 - Fone: (047) 2106-8000",
+    "PT Media Kabar Nusantara, Jl. Merdeka No. 1, Jakarta 10110. Telp. (021) 555-1234, Fax (021) 555-1235",
+]
+NOT_RECORD = [
+    "Posted by Andrew Hayden, Software Engineer on Google Play",  # a byline the story keeps
+    "This article was originally published by Futurism. Read the original article.",
+    "Kategori pemilih muda menjadi penentu, kata peneliti, karena jumlahnya mencapai separuh daftar pemilih.",
+    "Warga dapat melapor melalui telepon ke nomor darurat 112 yang dibuka selama dua puluh empat jam.",
+]
+
+
+def test_the_pages_own_record_goes_by_family_sentences_stay():
+    assert [line for line in RECORD if not is_record(line)] == []
+    assert [line for line in NOT_RECORD if is_record(line)] == []
+    assert clean_text("\n".join([S[0], *RECORD, S[1], *NOT_RECORD])).splitlines() == [S[0], S[1], *NOT_RECORD]

@@ -1,6 +1,7 @@
 """Pass 3 of extraction: drop lines that are only boilerplate ("Baca juga: …", "Advertisement",
-"Simak Video …", "[Gambas:Video 20detik]", credits, date stamps, section labels), inline markers,
-and a site's name after the headline."""
+"Simak Video …", "[Gambas:Video 20detik]", credits, date stamps, section labels), promotion lines, the
+page's own record (tags, categories, a post's record, the publisher's imprint), inline markers, and a
+site's name after the headline."""
 
 from __future__ import annotations
 
@@ -86,6 +87,34 @@ def is_promo(line: str) -> bool:
     return (lead == 0 and len(line.split()) <= 30) or (lead <= 3 and bool(_PROMO_WHAT.search(line)))
 
 
+# The page's own record, not the story: a label line ("Tags: …", "Kategori: …"), a post's record
+# ("05/10/2018 - Posted by: … - Category: … - Tags: …"), the publisher's imprint (a company or tax
+# number, a phone line: "CNPJ: … - Rua …", "Telp. (021) …") — in any language the labels are read in.
+_LABEL_LINE = re.compile(
+    r"^(?:tags?|tagged|tagar|kata\s+kunci|topik|kategori|categor(?:y|ies|ia|ie)|filed\s+under|etiquetas?)\s*:.{0,200}$",
+    re.IGNORECASE,
+)
+_POST_RECORD = re.compile(
+    r"(?:posted|published|written|filed)\s+(?:by|in)|publicado\s+por|(?:diterbitkan|ditulis|diunggah)\s+oleh",
+    re.IGNORECASE,
+)
+_RECORD_LABEL = re.compile(r"\b(?:tags?|kategori|categor(?:y|ia|ie)|etiquetas?)\s*:", re.IGNORECASE)
+_IMPRINT = re.compile(
+    r"\b(?:cnpj|cpf|npwp|siup|vat|ust-?id|p\.?\s?iva|nif|abn)\b\W{0,3}[\d.\-/ ]{6,}"
+    r"|\b(?:tel|telp|telepon|phone|fone|fax|faks|hotline)\b\.?\s*:?\s*\(?\+?\d[\d\s().\-]{6,}\d",
+    re.IGNORECASE,
+)
+
+
+def is_record(line: str) -> bool:
+    """A line of the page's own record (labels, the post's record, the publisher's imprint), not the story."""
+    if len(line.split()) > 60:
+        return False
+    if _LABEL_LINE.match(line) or _IMPRINT.search(line):
+        return True
+    return bool(_POST_RECORD.search(line) and _RECORD_LABEL.search(line))
+
+
 _INLINE_NOISE = re.compile(
     r"\[gambas:[^\]]*\]|\bADVERTISEMENT\b|\bSCROLL TO (?:CONTINUE|RESUME) WITH CONTENT\b"
     r"|\((?:baca|lihat|simak) (?:juga|pula)\b[^()]{0,200}\)"  # "(Baca juga: …)" in a paragraph
@@ -106,6 +135,7 @@ def clean_text(text: str) -> str:
             or re.fullmatch(r"[^\W\d_]{1,25}", bare)  # one word (a label); a sentence in a script without spaces stays
             or _BOILERPLATE_LINE.match(bare)
             or is_promo(bare)
+            or is_record(bare)
             or _DATE_STAMP.match(bare)
             or re.fullmatch(r"[|:\s-]+", bare)
         ):
