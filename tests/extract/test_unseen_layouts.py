@@ -175,6 +175,10 @@ PROMO = [
     "kami langsung di ponselmu. Pilih saluran andalanmu akses berita WhatsApp Channel :",
     "https://www.whatsapp.com/channel/0029VaFPbedBPzjZrk13HO3D",
     ". Pastikan kamu sudah install aplikasi WhatsApp ya.",
+    # a short line that ends in a call, "click here" lines (English pages of the unseen set)
+    "Start your day with the Opening Bell. Sign up for the free daily newsletter.",
+    "Get Motor Cycle Monthly delivered through your letterbox every month. Click here for more information.",
+    "Untuk informasi selengkapnya tentang jadwal ini, klik di sini",
 ]
 NOT_PROMO = [
     "Menteri Komunikasi mengatakan WhatsApp akan membuka kanal berita resmi pemerintah bulan depan.",
@@ -184,10 +188,16 @@ NOT_PROMO = [
     "Cek Fakta mendapati klaim pendaftaran diskon tarif listrik, informasi tersebut diunggah salah satu akun Facebook.",
     "Yuk, intip lima potret terbaru sang aktris usai berlibur, dilansir dari akun Instagram pribadinya.",
     "Konten yang disebarkan akun Facebook tersebut telah 765 kali dibagikan dan mendapat 550 komentar.",
+    "Polisi meminta warga tetap tenang. Ikuti arahan petugas di lapangan, kata Kapolres.",
 ]
 
 
 def test_promotion_lines_go_by_family_sentences_stay():
+    notices = [  # a site's notices to the browser, not the story
+        "We've detected you are on Internet Explorer. For the best experience, please update to a modern browser.",
+        "An error has occurred, please try again later.",
+    ]
+    assert clean_text("\n".join([S[0], *notices])) == S[0]
     assert [line for line in PROMO if not is_promo(line)] == []
     assert [line for line in NOT_PROMO if is_promo(line)] == []
     assert clean_text("\n".join([S[0], *PROMO, S[1], *NOT_PROMO])).splitlines() == [S[0], S[1], *NOT_PROMO]

@@ -41,6 +41,9 @@ _BOILERPLATE_LINE = re.compile(
       | copyright\b.* | ©.*
       | halaman\ (?:selanjutnya|berikutnya)\b.* | next\ page\b.*
       | (?:share|bagikan)(?:\ (?:ke|on))?\s*:?.{0,40}
+      | (?:we'?ve\ detected|you\ are\ using|your\ browser|please\ (?:update|upgrade|enable)  # notices to the browser
+        |an\ error\ (?:has\ )?occurred|javascript\ is\ (?:disabled|required)
+        |this\ (?:copy|content)\ is\ for\ your\ personal|terjadi\ kesalahan).{0,240}
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -49,7 +52,7 @@ _BOILERPLATE_LINE = re.compile(
 # bagikan …") to a channel, an app or a share button.
 _PROMO_CALL = re.compile(
     r"\b(?:cek\s+(?:berita|artikel|info\w*|update|kabar)|ikuti|follow|gabung|bergabung|join|klik|simak|dapatkan|download|unduh|"
-    r"langganan|berlangganan|subscribe|baca\s+berita|sebarkan|bagikan|share)\b",
+    r"langganan|berlangganan|subscribe|sign\s+up|baca\s+berita|sebarkan|bagikan|share)\b",
     re.IGNORECASE,
 )
 _PROMO_CHANNEL = re.compile(
@@ -74,12 +77,25 @@ _PROMO_ANYWHERE = re.compile(
 )
 
 
+_CLICK_HERE = re.compile(r"\b(?:click|tap)\s+here\b|\bklik\s+(?:di\s+)?sini\b", re.IGNORECASE)
+
+
 def is_promo(line: str) -> bool:
     """A promotion line: it calls the reader to a news channel, an app or a share button."""
     if _PROMO_START.match(line) or (len(line.split()) <= 45 and _PROMO_ANYWHERE.search(line)):
         return True
+    if len(line.split()) > 45:
+        return False
+    if _CLICK_HERE.search(line):
+        return True
+    if _PROMO_CHANNEL.search(line) and any(_promo_sentence(s) for s in re.split(r"(?<=[.!?])\s+", line)[1:]):
+        return True  # a short line that ends in a call ("… Sign up for the free daily newsletter.")
+    return _promo_sentence(line)
+
+
+def _promo_sentence(line: str) -> bool:
     call = _PROMO_CALL.search(line)
-    if call is None or len(line.split()) > 45 or not _PROMO_CHANNEL.search(line):
+    if call is None or not _PROMO_CHANNEL.search(line):
         return False
     lead = len(line[: call.start()].split())  # the call opens the line ("Jangan lupa ikuti …")
     # "Ikuti kami di Instagram", "Follow … on Facebook and Twitter": the call first, to a channel;
