@@ -344,12 +344,28 @@ RECORD = [
     "Posted by Redaksi in Internasional | Tags: diplomasi, G20",
     "Jaraguá do Sul - SC - CNPJ: 83.102.459/0001-23 - Rua Walter Marquardt, 1111 - Fone: (047) 2106-8000",
     "PT Media Kabar Nusantara, Jl. Merdeka No. 1, Jakarta 10110. Telp. (021) 555-1234, Fax (021) 555-1235",
+    # a date or time alone, perhaps labelled; a reading time; a byline alone
+    "October 12, 2017",
+    "UPDATED: Tue., Nov. 19, 2019",
+    "First Published on Nov 20, 2019 01:38 pm",
+    "Updated at 1:23 p.m.",
+    "Diperbarui 12 Maret 2023 14:05 WIB",
+    "Tempo de leitura: 1 minuto",
+    "Oct 18, 2019 · 8 min read",
+    "By Phil Helsel",
+    # a comment box's rules; the page's keywords run together
+    "ATENÇÃO: Comentários com textos ininteligíveis ou que faltem com respeito ao usuário não serão aprovados.",
+    "stock car 2018, stock car brasil, stock car cascavel, stock car interlagos, stock car taruma, stock car velopark",
 ]
 NOT_RECORD = [
     "Posted by Andrew Hayden, Software Engineer on Google Play",  # a byline the story keeps
     "This article was originally published by Futurism. Read the original article.",
     "Kategori pemilih muda menjadi penentu, kata peneliti, karena jumlahnya mencapai separuh daftar pemilih.",
     "Warga dapat melapor melalui telepon ke nomor darurat 112 yang dibuka selama dua puluh empat jam.",
+    "Pasal 5",  # a heading with a number is not a date
+    "Hadir: Argentina, Australia, Brasil, Kanada, China, Prancis, Jerman",
+    "Salad (1 cup lettuce, ½ cup tomatoes, ½ cup cucumber, 4 oz. chicken, ½ cup beans, ¼ cup feta), 1 cup grapes",
+    "Komentar warga di media sosial beragam, sebagian memuji langkah cepat polisi.",
 ]
 
 

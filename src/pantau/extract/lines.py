@@ -6,6 +6,7 @@ site's name after the headline."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .charset import repair
 
@@ -28,11 +29,15 @@ _BOILERPLATE_LINE = re.compile(
       | syarat\ (?:&|dan)\ ketentuan.*
       | (?:data\ dirimu|segera\ lengkapi\ data).*
       | (?:dapatkan|ikuti)\ (?:update|berita|informasi)\b.*(?:google\ news|whatsapp|telegram|channel).*
-      | (?:editor|penulis|reporter|pewarta|sumber|redaktur|redaksi|fotografer|kontributor|foto|image|dok)
+      | (?:editor|penulis|reporter|pewarta|sumber|redaktur|redaksi|fotografer|kontributor|foto|image|dok
+        |source|fonte|fuente)
         \s*:\s*\S.{0,80}                                       # credits: "Editor : …", "Fotografer: …"
       | [\w.]{2,20}\s*/\s*©?\s*[\w.]{1,25}(?:\s+[\w.]{1,25}){0,3}(?:\s*/.{0,40})?  # credits "Republika/ Wihdan H."
       | .{0,60}(?:\[at\]|@[a-z0-9-]+\.[a-z.]{2,}).{0,40}               # "Redaksi: redaksi[at]…", contact lines
       | disclaimer\b.*
+      | \(?(?:additional\ )?reporting\ by\b.{0,250}                # wire credits "Reporting by …; Editing by …"
+      | .{0,200}\bcontributed\ (?:to\ this\ report|reporting)\b.{0,60}
+      | you\ (?:may|might)\ also\ like\W* | (?:more|lainnya)\s*:
       | .{0,25}\b(?:terkait|lainnya|terbaru|terpopuler|populer|popular|pilihan|rekomendasi|recommendation|index)
         \b\W{0,3}(?:index)?\W{0,3}                             # section labels "BERITA TERKAIT", "Popular"
       | (?:load|show|lihat)\ (?:more|selengkapnya|semua)\W*
@@ -122,12 +127,64 @@ _IMPRINT = re.compile(
 )
 
 
+_MONTH = (
+    r"(?:jan(?:uary|uari)?|feb(?:ruary|ruari)?|mar(?:ch|et)?|apr(?:il)?|may|mei|june?|juni|july?|juli|aug(?:ust)?"
+    r"|agu(?:stus)?|sept?(?:ember)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?|des(?:ember)?)"
+)
+_MONTH_FIRST = re.compile(  # "October 12, 2017", "Tue., Nov. 19, 2019, at 11:29 a.m.", "November 20"
+    rf"^(?:{_DAY[:-1]}|[a-z]{{3}}\.?),?\s*)?{_MONTH}\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
+    r"(?:,?\s*(?:at\s*)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[a-z]{2,4})?)?$",
+    re.IGNORECASE,
+)
+_STAMP_LABEL = re.compile(
+    r"^(?:[-–·|]\s*)?(?:(?:last\s+)?updated|first\s+published|published|posted|diperbarui|diperbaharui|dipublikasikan"
+    r"|diterbitkan|terbit|atualizado|publicado)\s*(?:on|at|pada|em)?\s*:?\s*",
+    re.IGNORECASE,
+)
+_READING_TIME = re.compile(
+    r"^(?:.{0,40}·\s*)?\d+\s*(?:min(?:ute)?s?|menit)\s+(?:read|baca)$"
+    r"|^(?:tempo\s+de\s+leitura|reading\s+time|waktu\s+baca(?:an)?|lama\s+baca)\s*:?\s*\d+\s*(?:min\w*|menit)$",
+    re.IGNORECASE,
+)
+_COMMENT_RULES = re.compile(  # a comment box's rules: "Comments … will not be approved by the moderator"
+    r"(?:comentários|comments?|komentar)\b.{0,160}(?:moderat|aprovad|approved|tanggung\s+jawab|responsib)",
+    re.IGNORECASE,
+)
+
+
+def is_stamp(line: str) -> bool:
+    """A date or time alone, perhaps labelled ("Updated at 1:23 p.m.", "October 12, 2017"), or a reading time."""
+    if len(line.split()) > 12:
+        return False
+    bare = line.strip(" -–·|")
+    label = _STAMP_LABEL.match(bare)
+    rest = bare[label.end() :] if label else bare
+    if label and re.fullmatch(r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|wib|wita|wit)?\.?", rest, re.IGNORECASE):
+        return True
+    return bool(_DATE_STAMP.match(rest) or _MONTH_FIRST.match(rest) or _READING_TIME.match(bare))
+
+
+def _keyword_list(line: str) -> bool:
+    """A page's keywords run together ("stock car 2018, stock car brasil, stock car interlagos, …"): six or
+    more short comma-separated parts, half of them opening with the same word, and no sentence's stop."""
+    parts = [p.strip() for p in line.split(",")]
+    if len(parts) < 6 or any(len(p.split()) > 6 for p in parts) or re.search(r"[.!?:()]", line):
+        return False
+    first = Counter(p.split()[0].lower() for p in parts if p and p.split()[0].isalpha())
+    return bool(first) and first.most_common(1)[0][1] >= len(parts) / 2
+
+
 def is_record(line: str) -> bool:
-    """A line of the page's own record (labels, the post's record, the publisher's imprint), not the story."""
+    """A line of the page's own record (labels, the post's record, the publisher's imprint, a comment box's
+    rules, its keywords, a date alone), not the story."""
     if len(line.split()) > 60:
         return False
-    if _LABEL_LINE.match(line) or _IMPRINT.search(line):
+    if _LABEL_LINE.match(line) or _IMPRINT.search(line) or is_stamp(line) or _keyword_list(line):
         return True
+    if len(line.split()) <= 45 and _COMMENT_RULES.search(line):
+        return True
+    if re.fullmatch(r"(?:By|Oleh)\s+(?:[A-Z][\w.'’-]*\s*){1,4}", line):
+        return True  # a byline alone ("By Phil Helsel")
     return bool(_POST_RECORD.search(line) and _RECORD_LABEL.search(line))
 
 
