@@ -373,3 +373,44 @@ def test_the_pages_own_record_goes_by_family_sentences_stay():
     assert [line for line in RECORD if not is_record(line)] == []
     assert [line for line in NOT_RECORD if is_record(line)] == []
     assert clean_text("\n".join([S[0], *RECORD, S[1], *NOT_RECORD])).splitlines() == [S[0], S[1], *NOT_RECORD]
+
+
+MORE = [
+    "Dalam pertemuan itu kedua pihak juga membicarakan jalur ekspor gandum melalui Laut Hitam yang sempat "
+    "terhenti, serta kemungkinan perpanjangan kesepakatan yang ditengahi Turki dan Perserikatan Bangsa-Bangsa.",
+    "Pengamat hubungan internasional menilai pertemuan tersebut penting karena Indonesia memegang posisi "
+    "yang relatif netral dan dipercaya oleh kedua belah pihak yang sedang berkonflik di kawasan itu.",
+    "Kementerian Luar Negeri menyatakan akan menyampaikan hasil pembicaraan secara lengkap kepada Presiden "
+    "setelah rombongan kembali ke Jakarta pada akhir pekan, sebelum sidang kabinet berikutnya digelar.",
+]
+
+
+def _state_page(state: str) -> str:
+    # the HTML shows the story's first two paragraphs (a metered body); the page's data holds all of it
+    return _page(
+        f"<article>{''.join(f'<p>{s}</p>' for s in S[:2])}<div class='paywall'>Berlangganan untuk membaca"
+        f"</div></article><aside><p>{'Iklan dan tautan lain di samping berita ini. ' * 3}</p></aside>"
+        f"<script>window.__PRELOADED_STATE__ = {state};</script>"
+    )
+
+
+def test_the_full_body_in_the_pages_data_is_taken_when_the_html_holds_its_start():
+    import json
+
+    story = [*S, *MORE]
+    # JsonML: a paragraph's text split around its links
+    jsonml = [["p", s[:40], ["a", {"href": "/tokoh"}, s[40:60]], s[60:]] for s in story]
+    filler = {"menu": [f"kanal {i}" for i in range(300)]}
+    x = extract_article(_state_page(json.dumps({"ui": filler, "article": {"body": jsonml}})), "http://x/a")
+    assert x is not None and all(s in x.text for s in story)
+    assert "Berlangganan" not in x.text and "Iklan" not in x.text
+    # an HTML string (a Next.js-style page's data)
+    html_body = (
+        "".join(f"<p>{s}</p>" for s in story) + "<p class='related'><a href='/b/1'>Baca juga: kabar lain</a></p>"
+    )
+    x = extract_article(_state_page(json.dumps({"ui": filler, "post": {"content": html_body}})), "http://x/a")
+    assert x is not None and all(s in x.text for s in story) and "kabar lain" not in x.text
+    # data holding only what the HTML shows, or another story: the HTML's body stays
+    other = [["p", s] for s in MORE * 2]
+    x = extract_article(_state_page(json.dumps({"ui": filler, "related": {"body": other}})), "http://x/a")
+    assert x is not None and x.text.startswith("\n".join(S[:2])) and not any(m[:40] in x.text for m in MORE)

@@ -33,6 +33,7 @@ from .dates import WIB, parse_date, stamp_time
 from .dom import parse_html, prune_tree
 from .lines import clean_text, clean_title, drop_repeats, norm
 from .pagination import merge_pages, pagination
+from .state import fuller, state_bodies, state_scripts
 from .story import page_words
 
 __all__ = [
@@ -141,6 +142,18 @@ def _body_text(tree, url: str) -> str:
     return clean_text(text)
 
 
+def _from_state(scripts: list[str], text: str, url: str) -> str:
+    """The body in the page's script data, read like a page, when it is the same story and longer (state.py)."""
+    best = text
+    for body in state_bodies(scripts, text):
+        read = _body_text(parse_html(f"<html><body><article>{body}</article></body></html>"), url)
+        if fuller(text, read) and _words(read) > _words(best):
+            best = read
+    if best is not text:
+        PATHS["state"] += 1
+    return best
+
+
 def _unpruned_text(html: str, url: str) -> str:
     """Last resort when the pruned page gave nothing: trafilatura (fallbacks on) on the page as it came,
     so that pantau is never empty where trafilatura alone finds text."""
@@ -178,7 +191,9 @@ def extract_article(html: str, url: str, more: list[str] | tuple[str, ...] = ())
     published = parse_date(meta.date)
     if published and published.timetz().replace(tzinfo=None) == time(0, 0):
         published = stamp_time(tree, published, title) or published
+    scripts = state_scripts(tree)
     text = _body_text(tree, url)
+    text = _from_state(scripts, text, url)
     if _words(text) < SHORT_BODY:  # nothing, or a scrap: trafilatura on the page as it came, if it finds more sentences
         whole = _unpruned_text(html, url)
         if _sentence_words(whole, text) >= max(2 * _words(text), SHORT_SENTENCES):
