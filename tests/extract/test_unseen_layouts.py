@@ -414,3 +414,12 @@ def test_the_full_body_in_the_pages_data_is_taken_when_the_html_holds_its_start(
     other = [["p", s] for s in MORE * 2]
     x = extract_article(_state_page(json.dumps({"ui": filler, "related": {"body": other}})), "http://x/a")
     assert x is not None and x.text.startswith("\n".join(S[:2])) and not any(m[:40] in x.text for m in MORE)
+
+
+def test_the_headline_is_dropped_when_the_title_carries_a_rubric():
+    from pantau.extract import _drop_headline
+
+    text = "\n".join(["Retno Bertemu Lavrov di New Delhi", S[0], S[1]])
+    assert _drop_headline(text, "Opini | Retno Bertemu Lavrov di New Delhi") == "\n".join(S[:2])
+    assert _drop_headline(text, "Foto: Retno Bertemu Lavrov di New Delhi") == "\n".join(S[:2])
+    assert _drop_headline("\n".join(["Di New Delhi", S[0]]), "Retno Bertemu Lavrov di New Delhi").startswith("Di")

@@ -164,7 +164,8 @@ def _unpruned_text(html: str, url: str) -> str:
 
 
 def _drop_headline(text: str, title: str) -> str:
-    """Drop the headline when it is repeated (perhaps behind a rubric, "In Picture: …") near the top."""
+    """Drop the headline when it is repeated near the top, perhaps behind a rubric ("In Picture: …"), or
+    without the rubric the title carries ("Opinion | …")."""
     key = norm(title)
     if not key:
         return text
@@ -172,6 +173,14 @@ def _drop_headline(text: str, title: str) -> str:
     for i, line in enumerate(lines[:3]):
         words = norm(line)
         if len(lines) > 1 and words.endswith(key) and len(words.split()) <= len(key.split()) + 4:
+            return "\n".join(lines[:i] + lines[i + 1 :])
+        # the title behind a rubric ("Opinion | Is Football Violence a Crime?"), the line without it
+        if (
+            len(lines) > 1
+            and len(words.split()) >= 3
+            and key.endswith(" " + words)
+            and len(key.split()) <= len(words.split()) + 4
+        ):
             return "\n".join(lines[:i] + lines[i + 1 :])
     return text
 
