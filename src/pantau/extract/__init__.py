@@ -170,17 +170,14 @@ def _drop_headline(text: str, title: str) -> str:
     if not key:
         return text
     lines = text.split("\n")
+    parts = re.split(r"\s*[|:–—]\s*|\s+-\s+", title, maxsplit=1)
+    rubricless = norm(parts[1]) if len(parts) == 2 and len(parts[0].split()) <= 4 else None
     for i, line in enumerate(lines[:3]):
         words = norm(line)
         if len(lines) > 1 and words.endswith(key) and len(words.split()) <= len(key.split()) + 4:
             return "\n".join(lines[:i] + lines[i + 1 :])
         # the title behind a rubric ("Opinion | Is Football Violence a Crime?"), the line without it
-        if (
-            len(lines) > 1
-            and len(words.split()) >= 3
-            and key.endswith(" " + words)
-            and len(key.split()) <= len(words.split()) + 4
-        ):
+        if len(lines) > 1 and len(words.split()) >= 3 and words == rubricless:
             return "\n".join(lines[:i] + lines[i + 1 :])
     return text
 
