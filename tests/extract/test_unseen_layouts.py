@@ -423,3 +423,22 @@ def test_the_headline_is_dropped_when_the_title_carries_a_rubric():
     assert _drop_headline(text, "Opini | Retno Bertemu Lavrov di New Delhi") == "\n".join(S[:2])
     assert _drop_headline(text, "Foto: Retno Bertemu Lavrov di New Delhi") == "\n".join(S[:2])
     assert _drop_headline("\n".join(["Di New Delhi", S[0]]), "Retno Bertemu Lavrov di New Delhi").startswith("Di")
+
+
+def test_a_scrap_gives_way_to_the_whole_page_only_for_added_sentences():
+    from pantau.extract import _whole_page_wins
+
+    scrap = "Finally, while display equations look good, mixing math and text in a paragraph matters. This"
+    formulas = "\n".join(
+        ["When", "a ≠ 0", ", there are two solutions to", "The Lorenz Equations", "The Cauchy-Schwarz Inequality"] * 4
+        + [
+            scrap,
+            "is an example of an inline equation. As you see, equations can be used this way as well, "
+            "without unduly disturbing the spacing between lines.",
+        ]
+    )
+    assert _whole_page_wins(scrap, formulas)  # three times the words, and a sentence the scrap lacks
+    headlines = "\n".join([S[0]] + [f"Kabar lain nomor {i} tentang pasar hari ini" for i in range(12)])
+    assert not _whole_page_wins(S[0], headlines)  # a short story among headlines stays
+    front = "\n".join([S[0], *S[1:], *MORE])
+    assert _whole_page_wins("Foto: Dok. Kemlu", front)

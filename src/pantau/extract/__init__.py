@@ -93,10 +93,14 @@ def _canonical(meta_url: str | None, fetched_url: str, notes: list[str] | None =
 FALLBACK_BELOW = 0.5
 # A body under SHORT_BODY words is checked against trafilatura alone on the page as it came (fallbacks
 # on, nothing pruned); that one is taken when the sentences it adds hold twice the body's words (and at
-# least SHORT_SENTENCES): the pruning passes took the page's text for boxes (a section front of
-# summaries). Added headlines, menus, captions and list items are not sentences: a short story stays.
+# least SHORT_SENTENCES), or when it holds SHORT_RATIO times the body's words and adds some sentences
+# (SHORT_SOME words): the pruning passes took the page's text for boxes (a section front of summaries,
+# a page of formulas). Added headlines, menus, captions and list items are not sentences: a short
+# story among teasers stays as it is.
 SHORT_BODY = 100
 SHORT_SENTENCES = 30
+SHORT_SOME = 20
+SHORT_RATIO = 3
 # How many page bodies took each path ("fast", "fallback", "unpruned") in this process (`make bench`).
 PATHS: Counter = Counter()
 
@@ -116,6 +120,14 @@ def _sentence_words(text: str, body: str) -> int:
         and not line.startswith("- ")
         and re.search(r"[.!?…][\"'”’)]*$", line.strip())
         and norm(line) not in have
+    )
+
+
+def _whole_page_wins(body: str, whole: str) -> bool:
+    """Whether trafilatura's text of the page as it came (``whole``) is taken over a short ``body``."""
+    added = _sentence_words(whole, body)
+    return added >= max(2 * _words(body), SHORT_SENTENCES) or (
+        added >= SHORT_SOME and _words(whole) >= SHORT_RATIO * _words(body)
     )
 
 
@@ -202,7 +214,7 @@ def extract_article(html: str, url: str, more: list[str] | tuple[str, ...] = ())
     text = _from_state(scripts, text, url)
     if _words(text) < SHORT_BODY:  # nothing, or a scrap: trafilatura on the page as it came, if it finds more sentences
         whole = _unpruned_text(html, url)
-        if _sentence_words(whole, text) >= max(2 * _words(text), SHORT_SENTENCES):
+        if _whole_page_wins(text, whole):
             text = whole
     if not text:
         return None
