@@ -177,15 +177,18 @@ def _keyword_list(line: str) -> bool:
 def is_record(line: str) -> bool:
     """A line of the page's own record (labels, the post's record, the publisher's imprint, a comment box's
     rules, its keywords, a date alone), not the story."""
-    if len(line.split()) > 60:
+    n = len(line.split())
+    if n > 60:
         return False
-    if _LABEL_LINE.match(line) or _IMPRINT.search(line) or is_stamp(line) or _keyword_list(line):
+    if n <= 12 and (is_stamp(line) or re.fullmatch(r"(?:By|Oleh)\s+(?:[A-Z][\w.'’-]*\s*){1,4}", line)):
+        return True  # a date alone; a byline alone ("By Phil Helsel")
+    if ":" in line and (_LABEL_LINE.match(line) or (_POST_RECORD.search(line) and _RECORD_LABEL.search(line))):
         return True
-    if len(line.split()) <= 45 and _COMMENT_RULES.search(line):
+    if line.count(",") >= 5 and _keyword_list(line):
         return True
-    if re.fullmatch(r"(?:By|Oleh)\s+(?:[A-Z][\w.'’-]*\s*){1,4}", line):
-        return True  # a byline alone ("By Phil Helsel")
-    return bool(_POST_RECORD.search(line) and _RECORD_LABEL.search(line))
+    if n <= 45 and _COMMENT_RULES.search(line):
+        return True
+    return bool(_IMPRINT.search(line))
 
 
 _INLINE_NOISE = re.compile(
