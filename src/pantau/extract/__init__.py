@@ -6,7 +6,9 @@ One stage, one module per pass (as trafilatura's own stage modules):
                        rules by concern in ``blocks.py``, ``teasers.py`` and ``shield.py``, measured
                        against where the story is (``story.py``);
 2. trafilatura finds the main text (its fast path; with its fallback extractors when the fast path
-   returns much less than the page's paragraphs hold) and the metadata;
+   returns much less than the page's paragraphs hold; on the page as it came when the pruned body is a
+   scrap of it) and the metadata; ``state.py`` — the full body from the page's JSON state when the
+   HTML shows only its start;
 3. ``lines.py``      — repair mojibake (ftfy); drop boilerplate and promotion lines ("Baca juga: …",
                        "Cek berita … di Google News", "Advertisement", credits …);
    ``dates.py``      — the publication time in WIB (metadata, else the byline's time);
@@ -101,7 +103,7 @@ SHORT_BODY = 100
 SHORT_SENTENCES = 30
 SHORT_SOME = 20
 SHORT_RATIO = 3
-# How many page bodies took each path ("fast", "fallback", "unpruned") in this process (`make bench`).
+# How many page bodies took each path ("fast", "fallback", "unpruned", "state") in this process (`make bench`).
 PATHS: Counter = Counter()
 
 
