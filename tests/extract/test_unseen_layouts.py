@@ -442,3 +442,15 @@ def test_a_scrap_gives_way_to_the_whole_page_only_for_added_sentences():
     assert not _whole_page_wins(S[0], headlines)  # a short story among headlines stays
     front = "\n".join([S[0], *S[1:], *MORE])
     assert _whole_page_wins("Foto: Dok. Kemlu", front)
+
+
+def test_hostile_page_data_is_only_skipped():
+    # data nested past Python's recursion, or not JSON at all: the HTML's body, no error
+    import json
+
+    body = json.dumps(" ".join([*S, *MORE]))  # holds the HTML's paragraphs, so the data is read
+    deep = "[" * 5000 + body + "]" * 5000
+    nested = '{"a": ' + "[" * 200 + body + "]" * 200 + "}"
+    for state in (deep, "{not json " + body + "x" * 3000, nested):
+        x = extract_article(_state_page(state), "http://x/a")
+        assert x is not None and x.text.startswith(S[0])

@@ -213,7 +213,8 @@ def extract_article(html: str, url: str, more: list[str] | tuple[str, ...] = ())
         published = stamp_time(tree, published, title) or published
     scripts = state_scripts(tree)
     text = _body_text(tree, url)
-    text = _from_state(scripts, text, url)
+    if not more:  # a multi-page story is merged from its pages (the data may hold all of it in one piece)
+        text = _from_state(scripts, text, url)
     if _words(text) < SHORT_BODY:  # nothing, or a scrap: trafilatura on the page as it came, if it finds more sentences
         whole = _unpruned_text(html, url)
         if _whole_page_wins(text, whole):

@@ -17,6 +17,7 @@ from html import escape
 _SCRIPT_JSON = re.compile(r"[{\[]")
 _MIN_SCRIPT = 2000  # characters: state blobs are large; smaller scripts are code
 _PHRASE_WORDS = 6
+_MAX_DEPTH = 60
 
 
 def _phrase(text: str) -> str | None:
@@ -32,8 +33,10 @@ def _phrase(text: str) -> str | None:
     return None
 
 
-def _jsonml_html(node) -> str:
+def _jsonml_html(node, depth: int = 0) -> str:
     """HTML of a JsonML node: ``[tag, {attributes}?, children…]`` or a string."""
+    if depth > _MAX_DEPTH:
+        return ""
     if isinstance(node, str):
         return escape(node)
     if not (isinstance(node, list) and node and isinstance(node[0], str) and re.fullmatch(r"[a-z][a-z0-9]*", node[0])):
@@ -41,7 +44,7 @@ def _jsonml_html(node) -> str:
     tag, rest = node[0], node[1:]
     if rest and isinstance(rest[0], dict):
         rest = rest[1:]
-    inner = "".join(_jsonml_html(child) for child in rest)
+    inner = "".join(_jsonml_html(child, depth + 1) for child in rest)
     return f"<{tag}>{inner}</{tag}>"
 
 
@@ -50,14 +53,17 @@ def _is_jsonml_body(value) -> bool:
     return isinstance(value, list) and sum(isinstance(v, list) and v[:1] == ["p"] for v in value) >= 3
 
 
-def _bodies(value, phrase: str):
-    """HTML of every value in the data that holds ``phrase``: HTML strings, JsonML bodies, plain text."""
+def _bodies(value, phrase: str, depth: int = 0):
+    """HTML of every value in the data that holds ``phrase``: HTML strings, JsonML bodies, plain text
+    (no deeper than ``_MAX_DEPTH``: a hostile page's nesting is not followed)."""
+    if depth > _MAX_DEPTH:
+        return
     if isinstance(value, str):
         if phrase in value:
             yield value if "<p" in value else "".join(f"<p>{escape(p)}</p>" for p in value.split("\n") if p.strip())
     elif isinstance(value, dict):
         for v in value.values():
-            yield from _bodies(v, phrase)
+            yield from _bodies(v, phrase, depth + 1)
     elif isinstance(value, list):
         if _is_jsonml_body(value):
             html = "".join(_jsonml_html(v) for v in value)
@@ -65,7 +71,7 @@ def _bodies(value, phrase: str):
                 yield html
                 return
         for v in value:
-            yield from _bodies(v, phrase)
+            yield from _bodies(v, phrase, depth + 1)
 
 
 def _data(script: str):
@@ -75,7 +81,7 @@ def _data(script: str):
         return None
     try:
         return json.JSONDecoder().raw_decode(script, m.start())[0]
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python recurses
         return None
 
 
