@@ -227,6 +227,10 @@ def test_never_empty_where_trafilatura_alone_finds_text():
     x = extract_article(html, "http://127.0.0.1/a")
     assert x is not None and all(s in x.text for s in S)
     assert PATHS["fallback"] == before["fallback"] + 1 and PATHS["unpruned"] == before["unpruned"] + 1
+    # the same when what trafilatura finds is no sentence at all (a front page's headlines)
+    heads = "".join(f"<p><a href='/x{i}'>Kabar nomor {i} tentang pasar</a></p>" for i in range(12))
+    x = extract_article(_page(f"<div>{heads}</div>"), "http://127.0.0.1/b")
+    assert x is not None and "Kabar nomor 3" in x.text
 
 
 def test_quoted_posts_stay_widgets_go():

@@ -217,7 +217,7 @@ def extract_article(html: str, url: str, more: list[str] | tuple[str, ...] = ())
         text = _from_state(scripts, text, url)
     if _words(text) < SHORT_BODY:  # nothing, or a scrap: trafilatura on the page as it came, if it finds more sentences
         whole = _unpruned_text(html, url)
-        if _whole_page_wins(text, whole):
+        if not text or _whole_page_wins(text, whole):  # never empty where trafilatura alone finds text
             text = whole
     if not text:
         return None
