@@ -196,6 +196,9 @@ def test_promotion_lines_go_by_family_sentences_stay():
     notices = [  # a site's notices to the browser, not the story
         "We've detected you are on Internet Explorer. For the best experience, please update to a modern browser.",
         "An error has occurred, please try again later.",
+        "Tell us what YOU think...",  # comment prompts
+        "Post Comment (+)",
+        "Tulis komentar",
     ]
     assert clean_text("\n".join([S[0], *notices])) == S[0]
     assert [line for line in PROMO if not is_promo(line)] == []

@@ -26,6 +26,8 @@ _BOILERPLATE_LINE = re.compile(
       | \[gambas:[^\]]*\]\s*
       | (?:video|foto)\s*:.*\b(?:20detik|detik)\b.*
       | tulis\ komentarmu\b.* | .*\#jernihberkomentar.*
+      | (?:tell\ us\ what\ you\ think|leave\ a\ (?:comment|reply)|post\ (?:a\ )?comment|add\ a\ comment
+        |tulis\ komentar|berikan\ komentar|kirim\ komentar)\W{0,20}                # comment prompts
       | syarat\ (?:&|dan)\ ketentuan.*
       | (?:data\ dirimu|segera\ lengkapi\ data).*
       | (?:dapatkan|ikuti)\ (?:update|berita|informasi)\b.*(?:google\ news|whatsapp|telegram|channel).*
