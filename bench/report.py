@@ -190,7 +190,8 @@ def table(bench: Bench, fig: dict) -> str:
             ours.cpu_s,
             ours.per_s,
             notes=f"real pages of data/eval/unseen, 1 core CPU; fallback path on {ours.fallback} of "
-            f"{ours.items}; trafilatura.extract (fallbacks on) {plain.per_s:.1f} pages/s, "
+            f"{ours.items}, short body checked against the page as it came on {ours.unpruned}, body from the "
+            f"page's data on {ours.state}; trafilatura.extract (fallbacks on) {plain.per_s:.1f} pages/s, "
             f"{plain.cpu_s:.1f} s",
             ratios=False,
         )

@@ -17,6 +17,8 @@ class Rate:
     items: int
     cpu_s: float
     fallback: int = 0  # pages whose body took extraction's fallback path (trafilatura with its fallbacks)
+    unpruned: int = 0  # pages whose short body was checked against trafilatura on the page as it came
+    state: int = 0  # pages whose body came from the page's own script data
 
     @property
     def per_s(self) -> float:
@@ -64,11 +66,12 @@ def extraction_unseen(root) -> tuple[Rate, Rate] | None:
     for line in index.read_text(encoding="utf-8").splitlines():
         e = json.loads(line)
         pages.append((e["url"], (root / e["set"] / f"{e['id']}.html").read_bytes()))
-    before = PATHS["fallback"]
+    before = PATHS.copy()
     t = time.process_time()
     for url, raw in pages:
         extract_article(decode_html(raw), url)
-    ours = Rate(len(pages), time.process_time() - t, PATHS["fallback"] - before)
+    cpu = time.process_time() - t
+    ours = Rate(len(pages), cpu, *(PATHS[k] - before[k] for k in ("fallback", "unpruned", "state")))
     t = time.process_time()
     for url, raw in pages:
         trafilatura.extract(raw, url=url, include_comments=False)

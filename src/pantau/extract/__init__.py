@@ -6,7 +6,9 @@ One stage, one module per pass (as trafilatura's own stage modules):
                        rules by concern in ``blocks.py``, ``teasers.py`` and ``shield.py``, measured
                        against where the story is (``story.py``);
 2. trafilatura finds the main text (its fast path; with its fallback extractors when the fast path
-   returns much less than the page's paragraphs hold) and the metadata;
+   returns much less than the page's paragraphs hold; on the page as it came when the pruned body is a
+   scrap of it) and the metadata; ``state.py`` — the full body from the page's JSON state when the
+   HTML shows only its start;
 3. ``lines.py``      — repair mojibake (ftfy); drop boilerplate and promotion lines ("Baca juga: …",
                        "Cek berita … di Google News", "Advertisement", credits …);
    ``dates.py``      — the publication time in WIB (metadata, else the byline's time);
@@ -33,6 +35,7 @@ from .dates import WIB, parse_date, stamp_time
 from .dom import parse_html, prune_tree
 from .lines import clean_text, clean_title, drop_repeats, norm
 from .pagination import merge_pages, pagination
+from .state import fuller, state_bodies, state_scripts
 from .story import page_words
 
 __all__ = [
@@ -90,12 +93,44 @@ def _canonical(meta_url: str | None, fetched_url: str, notes: list[str] | None =
 # The fast path (trafilatura's own extractor alone) is trusted when it returns at least this share of
 # the words of the page's paragraphs; below it, trafilatura runs again with its fallback extractors.
 FALLBACK_BELOW = 0.5
-# How many page bodies took each path ("fast", "fallback", "unpruned") in this process (`make bench`).
+# A body under SHORT_BODY words is checked against trafilatura alone on the page as it came (fallbacks
+# on, nothing pruned); that one is taken when the sentences it adds hold twice the body's words (and at
+# least SHORT_SENTENCES), or when it holds SHORT_RATIO times the body's words and adds some sentences
+# (SHORT_SOME words): the pruning passes took the page's text for boxes (a section front of summaries,
+# a page of formulas). Added headlines, menus, captions and list items are not sentences: a short
+# story among teasers stays as it is.
+SHORT_BODY = 100
+SHORT_SENTENCES = 30
+SHORT_SOME = 20
+SHORT_RATIO = 3
+# How many page bodies took each path ("fast", "fallback", "unpruned", "state") in this process (`make bench`).
 PATHS: Counter = Counter()
 
 
 def _words(text: str) -> int:
     return len(text.split())
+
+
+def _sentence_words(text: str, body: str) -> int:
+    """Words of the lines of ``text`` that ``body`` lacks and that are written sentences (10+ words, a
+    closing stop; not a list item, as teasers are)."""
+    have = {norm(line) for line in body.splitlines()}
+    return sum(
+        len(line.split())
+        for line in text.splitlines()
+        if len(line.split()) >= 10
+        and not line.startswith("- ")
+        and re.search(r"[.!?…][\"'”’)]*$", line.strip())
+        and norm(line) not in have
+    )
+
+
+def _whole_page_wins(body: str, whole: str) -> bool:
+    """Whether trafilatura's text of the page as it came (``whole``) is taken over a short ``body``."""
+    added = _sentence_words(whole, body)
+    return added >= max(2 * _words(body), SHORT_SENTENCES) or (
+        added >= SHORT_SOME and _words(whole) >= SHORT_RATIO * _words(body)
+    )
 
 
 def _body_text(tree, url: str) -> str:
@@ -121,6 +156,18 @@ def _body_text(tree, url: str) -> str:
     return clean_text(text)
 
 
+def _from_state(scripts: list[str], text: str, url: str) -> str:
+    """The body in the page's script data, read like a page, when it is the same story and longer (state.py)."""
+    best = text
+    for body in state_bodies(scripts, text):
+        read = _body_text(parse_html(f"<html><body><article>{body}</article></body></html>"), url)
+        if fuller(text, read) and _words(read) > _words(best):
+            best = read
+    if best is not text:
+        PATHS["state"] += 1
+    return best
+
+
 def _unpruned_text(html: str, url: str) -> str:
     """Last resort when the pruned page gave nothing: trafilatura (fallbacks on) on the page as it came,
     so that pantau is never empty where trafilatura alone finds text."""
@@ -131,14 +178,20 @@ def _unpruned_text(html: str, url: str) -> str:
 
 
 def _drop_headline(text: str, title: str) -> str:
-    """Drop the headline when it is repeated (perhaps behind a rubric, "In Picture: …") near the top."""
+    """Drop the headline when it is repeated near the top, perhaps behind a rubric ("In Picture: …"), or
+    without the rubric the title carries ("Opinion | …")."""
     key = norm(title)
     if not key:
         return text
     lines = text.split("\n")
+    parts = re.split(r"\s*[|:–—]\s*|\s+-\s+", title, maxsplit=1)
+    rubricless = norm(parts[1]) if len(parts) == 2 and len(parts[0].split()) <= 4 else None
     for i, line in enumerate(lines[:3]):
         words = norm(line)
         if len(lines) > 1 and words.endswith(key) and len(words.split()) <= len(key.split()) + 4:
+            return "\n".join(lines[:i] + lines[i + 1 :])
+        # the title behind a rubric ("Opinion | Is Football Violence a Crime?"), the line without it
+        if len(lines) > 1 and len(words.split()) >= 3 and words == rubricless:
             return "\n".join(lines[:i] + lines[i + 1 :])
     return text
 
@@ -158,7 +211,14 @@ def extract_article(html: str, url: str, more: list[str] | tuple[str, ...] = ())
     published = parse_date(meta.date)
     if published and published.timetz().replace(tzinfo=None) == time(0, 0):
         published = stamp_time(tree, published, title) or published
-    text = _body_text(tree, url) or _unpruned_text(html, url)
+    scripts = state_scripts(tree)
+    text = _body_text(tree, url)
+    if not more:  # a multi-page story is merged from its pages (the data may hold all of it in one piece)
+        text = _from_state(scripts, text, url)
+    if _words(text) < SHORT_BODY:  # nothing, or a scrap: trafilatura on the page as it came, if it finds more sentences
+        whole = _unpruned_text(html, url)
+        if not text or _whole_page_wins(text, whole):  # never empty where trafilatura alone finds text
+            text = whole
     if not text:
         return None
     text = _drop_headline(text, title)

@@ -15,10 +15,11 @@ _BLOCK_TAGS = frozenset(
     """p div table ul ol section article blockquote h1 h2 h3 h4 h5 h6 figure aside
     header footer nav form pre dl li main""".split()
 )
+_IN_PARAGRAPH = frozenset("p li a h1 h2 h3 h4 h5 h6".split())
 _NOT_TEXT = frozenset("img picture video audio svg button input select textarea br hr".split())
 _CAPTION_HINT = re.compile(
     r"caption|photo-?desc|foto-?desc|img-?desc|image-?desc|keterangan|ket-?foto|"
-    r"text_gal|photo-?text|foto-?text",
+    r"text_gal|photo-?text|foto-?text|legend",
     re.IGNORECASE,
 )
 _EMBED_HINT = re.compile(r"twitter-tweet|instagram-media|tiktok-embed|fb-post|twitter-timeline", re.IGNORECASE)
@@ -115,7 +116,8 @@ def _paragraphise(el) -> None:
 
 def paragraphs_from_text(tree) -> None:
     for el in list(tree.iter("div", "span", "td", "section", "article", "font")):
-        _paragraphise(el)
+        if not any(isinstance(a.tag, str) and a.tag in _IN_PARAGRAPH for a in el.iterancestors()):
+            _paragraphise(el)  # not a <span> of a paragraph's own text: no block inside a paragraph
     for el in tree.iter("div"):  # a <div> holding only text (perhaps styled: <span>, <b>) is a paragraph
         if any(isinstance(k.tag, str) and k.tag in _BLOCK_TAGS | _NOT_TEXT for k in el.iterdescendants()):
             continue
@@ -150,9 +152,12 @@ def _is_caption(el) -> bool:
     if el.tag == "figcaption":
         return True
     if _CAPTION_HINT.search(" ".join(filter(None, (el.get("class"), el.get("id"))))):
+        if el.tag in ("ul", "ol") and len(el) > 1:  # a gallery's captions, one item a picture
+            return sum(words_of(li) <= 80 for li in el) >= 0.75 * len(el)
         return words_of(el) <= 80  # a long block is not a caption, whatever its class says
     # a picture with a line of text beside it, e.g. <div class="photo"><img> credit, caption</div>
-    if el.tag not in ("div", "span", "p") or len(el.findall(".//img")) != 1:
+    # (a <p> that opens with a picture is a paragraph: an update's red bar, an icon)
+    if el.tag not in ("div", "span") or len(el.findall(".//img")) != 1:
         return False
     if el.find(".//figcaption") is not None or any(
         _CAPTION_HINT.search(attrs(d)) for d in el.iterdescendants() if isinstance(d.tag, str)

@@ -4,13 +4,14 @@ Passes (``PASSES``, in order; each can be left out for ablation in evaluation):
 ``code``       scripts, styles, widgets and hidden blocks go; a ``<form>`` goes unless it holds the
                page's text (CMSs that wrap the whole page in one); quoted posts (tweets) stay;
 ``paragraphs`` text written as ``<br>``-separated runs or bare/styled ``<div>``s becomes paragraphs
-               (trafilatura otherwise drops such leads);
+               (trafilatura otherwise drops such leads) — never inside a paragraph, item, heading or link;
 ``tables``     tables of figures beside the story (rates widgets) go; tables in or among the story
                (results, standings) stay;
 ``boxes``      link-dense boxes (menus, link lists) go;
 ``teasers``    headline teasers ("Berita terkait", "Terpopuler") go — not lists that are the story
                ("10 things…") nor the sources it cites;
-``captions``   dropped beside a written story, kept on a photo page;
+``captions``   dropped beside a written story, kept on a photo page (a gallery's list of captions
+               too; a ``<p>`` that opens with a picture is a paragraph, not a caption);
 ``shield``     the story's block and its ancestors lose only the class/id words under which
                trafilatura would discard them (okezone's ``div.author-and-share``); "article",
                "content", "post" stay, and comment sections are never shielded.

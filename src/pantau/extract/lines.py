@@ -1,10 +1,12 @@
 """Pass 3 of extraction: drop lines that are only boilerplate ("Baca juga: …", "Advertisement",
-"Simak Video …", "[Gambas:Video 20detik]", credits, date stamps, section labels), inline markers,
-and a site's name after the headline."""
+"Simak Video …", "[Gambas:Video 20detik]", credits, date stamps, section labels), promotion lines, the
+page's own record (tags, categories, a post's record, the publisher's imprint), inline markers, and a
+site's name after the headline."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .charset import repair
 
@@ -24,14 +26,20 @@ _BOILERPLATE_LINE = re.compile(
       | \[gambas:[^\]]*\]\s*
       | (?:video|foto)\s*:.*\b(?:20detik|detik)\b.*
       | tulis\ komentarmu\b.* | .*\#jernihberkomentar.*
+      | (?:tell\ us\ what\ you\ think|leave\ a\ (?:comment|reply)|post\ (?:a\ )?comment|add\ a\ comment
+        |tulis\ komentar|berikan\ komentar|kirim\ komentar)\W{0,20}                # comment prompts
       | syarat\ (?:&|dan)\ ketentuan.*
       | (?:data\ dirimu|segera\ lengkapi\ data).*
       | (?:dapatkan|ikuti)\ (?:update|berita|informasi)\b.*(?:google\ news|whatsapp|telegram|channel).*
-      | (?:editor|penulis|reporter|pewarta|sumber|redaktur|redaksi|fotografer|kontributor|foto|image|dok)
+      | (?:editor|penulis|reporter|pewarta|sumber|redaktur|redaksi|fotografer|kontributor|foto|image|dok
+        |source|fonte|fuente)
         \s*:\s*\S.{0,80}                                       # credits: "Editor : …", "Fotografer: …"
       | [\w.]{2,20}\s*/\s*©?\s*[\w.]{1,25}(?:\s+[\w.]{1,25}){0,3}(?:\s*/.{0,40})?  # credits "Republika/ Wihdan H."
       | .{0,60}(?:\[at\]|@[a-z0-9-]+\.[a-z.]{2,}).{0,40}               # "Redaksi: redaksi[at]…", contact lines
       | disclaimer\b.*
+      | \(?(?:additional\ )?reporting\ by\b.{0,250}                # wire credits "Reporting by …; Editing by …"
+      | .{0,200}\bcontributed\ (?:to\ this\ report|reporting)\b.{0,60}
+      | you\ (?:may|might)\ also\ like\W* | (?:more|lainnya)\s*:
       | .{0,25}\b(?:terkait|lainnya|terbaru|terpopuler|populer|popular|pilihan|rekomendasi|recommendation|index)
         \b\W{0,3}(?:index)?\W{0,3}                             # section labels "BERITA TERKAIT", "Popular"
       | (?:load|show|lihat)\ (?:more|selengkapnya|semua)\W*
@@ -40,6 +48,9 @@ _BOILERPLATE_LINE = re.compile(
       | copyright\b.* | ©.*
       | halaman\ (?:selanjutnya|berikutnya)\b.* | next\ page\b.*
       | (?:share|bagikan)(?:\ (?:ke|on))?\s*:?.{0,40}
+      | (?:we'?ve\ detected|you\ are\ using|your\ browser|please\ (?:update|upgrade|enable)  # notices to the browser
+        |an\ error\ (?:has\ )?occurred|javascript\ is\ (?:disabled|required)
+        |this\ (?:copy|content)\ is\ for\ your\ personal|terjadi\ kesalahan).{0,240}
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -48,7 +59,7 @@ _BOILERPLATE_LINE = re.compile(
 # bagikan …") to a channel, an app or a share button.
 _PROMO_CALL = re.compile(
     r"\b(?:cek\s+(?:berita|artikel|info\w*|update|kabar)|ikuti|follow|gabung|bergabung|join|klik|simak|dapatkan|download|unduh|"
-    r"langganan|berlangganan|subscribe|baca\s+berita|sebarkan|bagikan|share)\b",
+    r"langganan|berlangganan|subscribe|sign\s+up|baca\s+berita|sebarkan|bagikan|share)\b",
     re.IGNORECASE,
 )
 _PROMO_CHANNEL = re.compile(
@@ -73,17 +84,113 @@ _PROMO_ANYWHERE = re.compile(
 )
 
 
+_CLICK_HERE = re.compile(r"\b(?:click|tap)\s+here\b|\bklik\s+(?:di\s+)?sini\b", re.IGNORECASE)
+
+
 def is_promo(line: str) -> bool:
     """A promotion line: it calls the reader to a news channel, an app or a share button."""
     if _PROMO_START.match(line) or (len(line.split()) <= 45 and _PROMO_ANYWHERE.search(line)):
         return True
+    if len(line.split()) > 45:
+        return False
+    if _CLICK_HERE.search(line):
+        return True
+    if _PROMO_CHANNEL.search(line) and any(_promo_sentence(s) for s in re.split(r"(?<=[.!?])\s+", line)[1:]):
+        return True  # a short line that ends in a call ("… Sign up for the free daily newsletter.")
+    return _promo_sentence(line)
+
+
+def _promo_sentence(line: str) -> bool:
     call = _PROMO_CALL.search(line)
-    if call is None or len(line.split()) > 45 or not _PROMO_CHANNEL.search(line):
+    if call is None or not _PROMO_CHANNEL.search(line):
         return False
     lead = len(line[: call.start()].split())  # the call opens the line ("Jangan lupa ikuti …")
     # "Ikuti kami di Instagram", "Follow … on Facebook and Twitter": the call first, to a channel;
     # after a few words, only when it names what it sends (news, updates)
     return (lead == 0 and len(line.split()) <= 30) or (lead <= 3 and bool(_PROMO_WHAT.search(line)))
+
+
+# The page's own record, not the story: a label line ("Tags: …", "Kategori: …"), a post's record
+# ("05/10/2018 - Posted by: … - Category: … - Tags: …"), the publisher's imprint (a company or tax
+# number, a phone line: "CNPJ: … - Rua …", "Telp. (021) …") — in any language the labels are read in.
+_LABEL_LINE = re.compile(
+    r"^(?:tags?|tagged|tagar|kata\s+kunci|topik|kategori|categor(?:y|ies|ia|ie)|filed\s+under|etiquetas?)\s*:.{0,200}$",
+    re.IGNORECASE,
+)
+_POST_RECORD = re.compile(
+    r"(?:posted|published|written|filed)\s+(?:by|in)|publicado\s+por|(?:diterbitkan|ditulis|diunggah)\s+oleh",
+    re.IGNORECASE,
+)
+_RECORD_LABEL = re.compile(r"\b(?:tags?|kategori|categor(?:y|ia|ie)|etiquetas?)\s*:", re.IGNORECASE)
+_IMPRINT = re.compile(
+    r"\b(?:cnpj|cpf|npwp|siup|vat|ust-?id|p\.?\s?iva|nif|abn)\b\W{0,3}[\d.\-/ ]{6,}"
+    r"|\b(?:tel|telp|telepon|phone|fone|fax|faks|hotline)\b\.?\s*:?\s*\(?\+?\d[\d\s().\-]{6,}\d",
+    re.IGNORECASE,
+)
+
+
+_MONTH = (
+    r"(?:jan(?:uary|uari)?|feb(?:ruary|ruari)?|mar(?:ch|et)?|apr(?:il)?|may|mei|june?|juni|july?|juli|aug(?:ust)?"
+    r"|agu(?:stus)?|sept?(?:ember)?|oct(?:ober)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?|des(?:ember)?)"
+)
+_MONTH_FIRST = re.compile(  # "October 12, 2017", "Tue., Nov. 19, 2019, at 11:29 a.m.", "November 20"
+    rf"^(?:{_DAY[:-1]}|[a-z]{{3}}\.?),?\s*)?{_MONTH}\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?"
+    r"(?:,?\s*(?:at\s*)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[a-z]{2,4})?)?$",
+    re.IGNORECASE,
+)
+_STAMP_LABEL = re.compile(
+    r"^(?:[-–·|]\s*)?(?:(?:last\s+)?updated|first\s+published|published|posted|diperbarui|diperbaharui|dipublikasikan"
+    r"|diterbitkan|terbit|atualizado|publicado)\s*(?:on|at|pada|em)?\s*:?\s*",
+    re.IGNORECASE,
+)
+_READING_TIME = re.compile(
+    r"^(?:.{0,40}·\s*)?\d+\s*(?:min(?:ute)?s?|menit)\s+(?:read|baca)$"
+    r"|^(?:tempo\s+de\s+leitura|reading\s+time|waktu\s+baca(?:an)?|lama\s+baca)\s*:?\s*\d+\s*(?:min\w*|menit)$",
+    re.IGNORECASE,
+)
+_COMMENT_RULES = re.compile(  # a comment box's rules: "Comments … will not be approved by the moderator"
+    r"(?:comentários|comments?|komentar)\b.{0,160}(?:moderat|aprovad|approved|tanggung\s+jawab|responsib)",
+    re.IGNORECASE,
+)
+
+
+def is_stamp(line: str) -> bool:
+    """A date or time alone, perhaps labelled ("Updated at 1:23 p.m.", "October 12, 2017"), or a reading time."""
+    if len(line.split()) > 12:
+        return False
+    bare = line.strip(" -–·|")
+    label = _STAMP_LABEL.match(bare)
+    rest = bare[label.end() :] if label else bare
+    if label and re.fullmatch(r"\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|wib|wita|wit)?\.?", rest, re.IGNORECASE):
+        return True
+    return bool(_DATE_STAMP.match(rest) or _MONTH_FIRST.match(rest) or _READING_TIME.match(bare))
+
+
+def _keyword_list(line: str) -> bool:
+    """A page's keywords run together ("stock car 2018, stock car brasil, stock car interlagos, …"): six or
+    more short comma-separated parts, half of them opening with the same word, and no sentence's stop."""
+    parts = [p.strip() for p in line.split(",")]
+    if len(parts) < 6 or any(len(p.split()) > 6 for p in parts) or re.search(r"[.!?:()]", line):
+        return False
+    first = Counter(p.split()[0].lower() for p in parts if p and p.split()[0].isalpha())
+    return bool(first) and first.most_common(1)[0][1] >= len(parts) / 2
+
+
+def is_record(line: str) -> bool:
+    """A line of the page's own record (labels, the post's record, the publisher's imprint, a comment box's
+    rules, its keywords, a date alone), not the story."""
+    n = len(line.split())
+    if n > 60:
+        return False
+    if n <= 12 and (is_stamp(line) or re.fullmatch(r"(?:By|Oleh)\s+(?:[A-Z][\w.'’-]*\s*){1,4}", line)):
+        return True  # a date alone; a byline alone ("By Phil Helsel")
+    if ":" in line and (_LABEL_LINE.match(line) or (_POST_RECORD.search(line) and _RECORD_LABEL.search(line))):
+        return True
+    if line.count(",") >= 5 and _keyword_list(line):
+        return True
+    if n <= 45 and _COMMENT_RULES.search(line):
+        return True
+    return bool(_IMPRINT.search(line))
 
 
 _INLINE_NOISE = re.compile(
@@ -106,6 +213,7 @@ def clean_text(text: str) -> str:
             or re.fullmatch(r"[^\W\d_]{1,25}", bare)  # one word (a label); a sentence in a script without spaces stays
             or _BOILERPLATE_LINE.match(bare)
             or is_promo(bare)
+            or is_record(bare)
             or _DATE_STAMP.match(bare)
             or re.fullmatch(r"[|:\s-]+", bare)
         ):

@@ -3,22 +3,29 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from urllib.parse import urlsplit
 
 from .story import HEADINGS, WordCounts, story_block, story_paragraphs, within
 
-_BOX_TAGS = ("ul", "ol", "div", "section", "aside", "nav", "table", "tbody", "dl")
+_BOX_TAGS = ("ul", "ol", "div", "section", "aside", "nav", "table", "tbody", "dl", "span")
 _TEASER_TAGS = ("li", "div", "article", "section", "td", "dd", "p")
 
 
+def _jump(a) -> bool:
+    """A link to a place on a page (``#cite_ref-3``, ``…/page#comments``): a footnote's way back, not a headline."""
+    return "#" in (a.get("href") or "")
+
+
 def _starts_with_link(el, max_lead: int = 8) -> bool:
-    """True when the first words of ``el`` (after at most ``max_lead`` words, e.g. a date) are a link."""
+    """True when the first words of ``el`` (after at most ``max_lead`` words, e.g. a date) are a link to
+    another page (a jump within a page, a footnote's "^", counts as lead words)."""
     n = 0
     for t in el.xpath(".//text()[normalize-space()]"):
         x = t.getparent() if t.is_text else t.getparent().getparent()
         while x is not None and x is not el:
-            if x.tag == "a":
+            if x.tag == "a" and not _jump(x):
                 return True
             x = x.getparent()
         n += len(t.split())
@@ -39,7 +46,15 @@ def _is_teaser(el, counts: WordCounts) -> bool:
     long_link = any(len(" ".join(a.itertext()).split()) >= 4 for a in el.iter("a"))
     if not (heading_link or (long_link and lw / n >= 0.25)):
         return False
-    return _starts_with_link(el)
+    return _starts_with_link(el) and not _link_in_sentence(el)
+
+
+def _link_in_sentence(el) -> bool:
+    """The first link of ``el`` sits inside a sentence that goes on after it ("gero <a>removed the
+    attribute</a> from dialogs …"): a written item, not a headline."""
+    first = next((a for a in el.iter("a") if " ".join(a.itertext()).strip() and not _jump(a)), None)
+    tail = (first.tail or "") if first is not None else ""
+    return bool(re.match(r"\s*[,;]?\s*[^\W\d_]", tail)) and tail.lstrip(" ,;")[:1].islower()
 
 
 def drop_link_boxes(tree) -> None:
@@ -53,8 +68,8 @@ def drop_link_boxes(tree) -> None:
 def drop_teasers(tree) -> None:
     """Teasers go (related, popular, latest boxes); what only looks like them stays:
     * items of a list holding more written text than all the page's paragraphs ("10 things…");
-    * sources the story cites: within the story block, titles linking to other sites, with author
-      and date beside them;
+    * sources the story cites: titles linking to other sites, with author and date beside them
+      (wherever they are: references often follow the story block, not in it);
     * an annotated link within the story block with more of the story after it."""
     paragraphs = story_paragraphs(tree)
     main = story_block(tree, paragraphs)
@@ -72,9 +87,9 @@ def drop_teasers(tree) -> None:
         box = el.getparent()
         if el.tag == "li" and 2 * own >= links and counts.words[box] - counts.link_words[box] >= max(page, 60):
             continue
+        if 2 * own >= links and _cites_elsewhere(el, own_site):
+            continue
         if main is not None and within(el, main):
-            if 2 * own >= links and _cites_elsewhere(el, own_site):
-                continue
             if el.tag != "p":
                 last = max(order.get(d, -1) for d in el.iter())
                 # paragraphs still in the story block after it (those of teasers dropped before are not)
