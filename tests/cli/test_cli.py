@@ -52,6 +52,15 @@ def test_run_rejects_a_bad_config(capsys, tmp_path):
     assert "chanels: unknown key" in capsys.readouterr().err
 
 
+def test_a_run_of_no_source_completes(prefect_server, capsys, tmp_path):
+    """A config (or a run form) with no source at all: the run completes with nothing to do, exit 0."""
+    p = tmp_path / "c.yaml"
+    p.write_text(yaml.safe_dump({"sources": [], "topics": [{"name": "g20-russia-ukraine"}], "channels": []}))
+    assert cli(["run", "--config", str(p), "--json"]) == 0, capsys.readouterr().err[-2000:]
+    r = last_json(capsys)
+    assert r["outcome"] == "ok" and r["discovered"] == 0 and r["alerts_sent"] == 0
+
+
 def test_channel_url_from_prefect_secret_block(prefect_server, tmp_path, webhook):
     from prefect.blocks.system import Secret
 

@@ -49,6 +49,14 @@ def test_health_rows_and_conditions(store_url):
     assert len({len(line) for line in text[1:]}) == 1  # aligned
 
 
+def test_a_run_of_no_source_records_no_health_and_fails_nothing(store_url):
+    """A run that read no source (none configured, or none chosen in the run form) records nothing: an
+    empty insert must not become one INSERT of no values (a NOT NULL failure that ended such runs)."""
+    store = Store(store_url)
+    store.health.record([], {}, T0)
+    assert store.health.rows(T0) == []
+
+
 def test_each_condition_is_told_once_per_onset_even_across_a_restart(tmp_path):
     url = f"sqlite:///{tmp_path / 'p.db'}"
     sent: list[str] = []

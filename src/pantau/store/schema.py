@@ -296,6 +296,8 @@ def insert_new(c: Connection, table: Table, rows: list[dict]) -> None:
     """Insert rows, skipping those whose primary key another run inserted first (that run's row stays).
     On PostgreSQL a row another transaction is inserting is waited for, so pass rows in key order:
     two runs then never wait for each other in a circle."""
+    if not rows:  # an empty list would execute one INSERT of no values (a NOT NULL failure)
+        return
     name = c.dialect.name
     if name in ("sqlite", "postgresql"):
         ins = (sqlite.insert if name == "sqlite" else postgresql.insert)(table)
