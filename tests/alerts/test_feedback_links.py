@@ -7,7 +7,6 @@ constant time. Pages: a GET changes nothing; the POST (token in the body, same-s
 saves the exemplar as ``pantau feedback`` does and audits who, when, which story and alert."""
 
 import hmac
-import shutil
 from datetime import timedelta
 
 import pytest
@@ -26,9 +25,9 @@ from pantau.report import feedback_lines, summary_markdown, summary_text
 from pantau.store import Store
 from pantau.topic.exemplars import read_exemplars
 from pantau.topic.feedback import add_exemplar
-from support.paths import SEEDS
 from support.prefect_server import free_port
 from support.stories import add_story
+from support.topics import seeds_only
 
 SECRET = "s3cret-for-tests-only-0123456789"
 BASE = "https://pantau.example.org"
@@ -168,11 +167,7 @@ def test_without_the_secret_alerts_keep_the_command(tmp_path, monkeypatch):
 
 # ---- the pages ---------------------------------------------------------------------------------------
 def _config(tmp_path, **extra):
-    topic = tmp_path / "topic"
-    (topic / "exemplars" / "positive").mkdir(parents=True)
-    for p in (SEEDS / "exemplars" / "positive").glob("0*.txt"):
-        shutil.copy(p, topic / "exemplars" / "positive" / p.name)
-    shutil.copy(SEEDS / "topic.yaml", topic / "topic.yaml")
+    topic = seeds_only(tmp_path)
     data = {
         "storage_url": f"sqlite:///{tmp_path / 'p.db'}",
         "sources": [{"name": "x", "url": "http://127.0.0.1:9/"}],

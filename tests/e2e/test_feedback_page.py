@@ -20,9 +20,10 @@ from pantau.config import load_config
 from pantau.connectors.delivery import resolve_channels
 from pantau.store import Store
 from pantau.topic.exemplars import read_exemplars
-from support.paths import PROJECT, SEEDS
+from support.paths import PROJECT
 from support.prefect_server import free_port
 from support.stories import add_story
+from support.topics import seeds_only
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 SECRET = "e2e-feedback-secret-0123456789abcdef"
@@ -30,11 +31,7 @@ TITLE = "Menlu Retno Bertemu Lavrov di Sela KTT G20 Bali"
 
 
 def _config(tmp_path, port):
-    topic = tmp_path / "topic"
-    (topic / "exemplars" / "positive").mkdir(parents=True)
-    for p in (SEEDS / "exemplars" / "positive").glob("0*.txt"):
-        shutil.copy(p, topic / "exemplars" / "positive" / p.name)
-    shutil.copy(SEEDS / "topic.yaml", topic / "topic.yaml")
+    topic = seeds_only(tmp_path)
     data = {
         "storage_url": f"sqlite:///{tmp_path / 'p.db'}",
         "sources": [{"name": "x", "url": "http://127.0.0.1:9/"}],

@@ -20,6 +20,7 @@ from pantau.demo import demo_config
 from pantau.heal import ZOMBIES
 from support.faults import FaultServer
 from support.prefect_server import free_port
+from support.processes import descendants
 from support.waiting import wait_for
 
 pytestmark = pytest.mark.integration
@@ -104,23 +105,7 @@ class Served:
 
 def children_serving_prefect(pid: int) -> list[str]:
     """Command lines of processes under ``pid`` that run a Prefect server (Prefect's temporary one)."""
-    kids: dict[int, list[int]] = {}
-    cmd: dict[int, str] = {}
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                cmd[int(d.name)] = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except (OSError, ValueError, IndexError):
-                continue
-            kids.setdefault(ppid, []).append(int(d.name))
-    out, todo = [], list(kids.get(pid, []))
-    while todo:
-        p = todo.pop()
-        todo += kids.get(p, [])
-        if "prefect.server.api.server:create_app" in cmd.get(p, ""):
-            out.append(cmd[p])
-    return out
+    return [cmd for cmd in descendants(pid).values() if "prefect.server.api.server:create_app" in cmd]
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])

@@ -15,6 +15,7 @@ import yaml
 
 from pantau.demo import demo_config
 from support.faults import FaultServer
+from support.processes import descendants
 
 pytestmark = pytest.mark.integration
 PANTAU = str(Path(sys.executable).with_name("pantau"))
@@ -22,23 +23,11 @@ PANTAU = str(Path(sys.executable).with_name("pantau"))
 
 def prefect_servers_under(pid: int) -> list[int]:
     """Pids of the processes descending from ``pid`` that run a Prefect server."""
-    kids: dict[int, list[int]] = {}
-    cmd: dict[int, str] = {}
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                cmd[int(d.name)] = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except (OSError, ValueError, IndexError):
-                continue
-            kids.setdefault(ppid, []).append(int(d.name))
-    out, todo = [], list(kids.get(pid, []))
-    while todo:
-        p = todo.pop()
-        todo += kids.get(p, [])
-        if "prefect.server.api.server:create_app" in cmd.get(p, "") or "server start" in cmd.get(p, ""):
-            out.append(p)
-    return out
+    return [
+        p
+        for p, cmd in descendants(pid).items()
+        if "prefect.server.api.server:create_app" in cmd or "server start" in cmd
+    ]
 
 
 def alive(pid: int) -> bool:

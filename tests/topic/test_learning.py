@@ -21,6 +21,7 @@ from pantau.topic.exemplars import DuplicateExemplar, find_duplicate, parse, rea
 from pantau.topic.feedback import add_exemplar
 from support.paths import FIXTURES, PROJECT, SEEDS
 from support.summaries import as_json
+from support.topics import seeds_only
 
 ASAP = FIXTURES / "topics" / "kabut-asap"
 
@@ -36,17 +37,6 @@ PAIRS = [
     ("e3a75654c31eb22c", "dbaa157469b22dca"),  # Moscow on Bolton's dismissal: two Sindonews reports
     ("c3f4e7dbc19713c3", "1638a0b16ee9e898"),
 ]  # Putin–Rouhani–Erdogan in Ankara: Sindonews / Okezone
-
-
-def seeds_only(tmp_path, spec: str | None = None):
-    """The shipped topic as a new user starts it: its topic.yaml (or ``spec``) and the two seeds."""
-    d = tmp_path / "topic"
-    (d / "exemplars" / "positive").mkdir(parents=True)
-    for p in (SEEDS / "exemplars" / "positive").glob("0*.txt"):
-        shutil.copy(p, d / "exemplars" / "positive" / p.name)
-    spec = spec or (SEEDS / "topic.yaml").read_text(encoding="utf-8")
-    (d / "topic.yaml").write_text(spec, encoding="utf-8")
-    return d
 
 
 def matched(folder, data) -> set[str]:
